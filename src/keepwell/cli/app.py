@@ -1,0 +1,76 @@
+"""The Typer application, its global options and helpers shared by every command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from keepwell.db import make_engine, upgrade
+from keepwell.settings import get_settings
+
+app = typer.Typer(
+    name="keepwell",
+    help="Keepwell: one shared customer record and the insight to keep every customer.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class CliState:
+    """Options given before the command, shared by all commands."""
+
+    database_url: str
+    _engine: Engine | None = None
+
+    def engine(self) -> Engine:
+        """The database engine, with the schema brought up to date on first use."""
+        if self._engine is None:
+            self._engine = make_engine(self.database_url)
+            upgrade(self._engine)
+        return self._engine
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar="KEEPWELL_DATABASE_URL",
+            help="SQLAlchemy URL of the database (default: an SQLite file in the data directory).",
+        ),
+    ] = None,
+) -> None:
+    """Keepwell: one shared customer record and the insight to keep every customer."""
+    settings = get_settings()
+    ctx.obj = CliState(database_url=database_url or settings.resolved_database_url())
+
+
+def state(ctx: typer.Context) -> CliState:
+    """The global CLI state of the running command."""
+    obj = ctx.find_root().obj
+    if not isinstance(obj, CliState):
+        raise RuntimeError("keepwell CLI state missing")
+    return obj
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as JSON on standard output (dates as ISO strings)."""
+    sys.stdout.write(json.dumps(data, default=str, indent=2) + "\n")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` on standard error and return the exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)

@@ -1,0 +1,38 @@
+"""Imports every table so that ``Base.metadata`` is complete (for migrations and checks)."""
+
+from keepwell.audit.models import AuditLog
+from keepwell.db.base import Base
+from keepwell.intake.models import ImportBatch
+from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
+from keepwell.record.models import (
+    Account,
+    AccountExternalId,
+    Asset,
+    Contact,
+    Interaction,
+    Order,
+    Quote,
+    SurveyResponse,
+    TelemetryEvent,
+    Ticket,
+)
+
+__all__ = [
+    "Account",
+    "AccountExternalId",
+    "AccountTeamMember",
+    "Asset",
+    "AuditLog",
+    "Base",
+    "Contact",
+    "Department",
+    "Employee",
+    "ImportBatch",
+    "Interaction",
+    "Order",
+    "Quote",
+    "RetentionRole",
+    "SurveyResponse",
+    "TelemetryEvent",
+    "Ticket",
+]

@@ -1,0 +1,148 @@
+"""Turning raw cell values into typed field values, with clear reasons when that fails."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from keepwell.intake.fields import FieldSpec
+
+TRUE = frozenset({"true", "t", "yes", "y", "1", "ja", "x"})
+FALSE = frozenset({"false", "f", "no", "n", "0", "nein", ""})
+
+
+class ConversionError(ValueError):
+    """A value that cannot become the field's type; the message is the reason."""
+
+
+def is_missing(value: Any) -> bool:
+    """Empty cells, blank strings and NaN count as missing."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
+
+
+def to_text(value: Any) -> str:
+    """A cell as text (numbers from spreadsheets lose a trailing ``.0``)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def to_int(value: Any) -> int:
+    """An integral number."""
+    if isinstance(value, bool):
+        raise ConversionError("expected a whole number, got a boolean")
+    try:
+        number = float(value) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        raise ConversionError("not a whole number") from None
+    if isinstance(number, float) and not number.is_integer():
+        raise ConversionError("not a whole number")
+    return int(number)
+
+
+def to_float(value: Any) -> float:
+    """A finite number."""
+    if isinstance(value, bool):
+        raise ConversionError("expected a number, got a boolean")
+    try:
+        number = float(value.strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ConversionError("not a number") from None
+    if not math.isfinite(number):
+        raise ConversionError("not a finite number")
+    return number
+
+
+def to_bool(value: Any) -> bool:
+    """A yes/no value."""
+    if isinstance(value, bool):
+        return value
+    text = to_text(value).lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise ConversionError("not a yes/no value (use true/false, yes/no or 1/0)")
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is not None:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def to_datetime(value: Any, fmt: str | None) -> datetime:
+    """A point in time (stored as naive UTC)."""
+    if isinstance(value, datetime):
+        return _naive_utc(value)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = to_text(value)
+    try:
+        if fmt:
+            return _naive_utc(datetime.strptime(text, fmt))
+        return _naive_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        expected = f"format {fmt!r}" if fmt else "ISO 8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
+        raise ConversionError(f"not a date/time in {expected}") from None
+
+
+def to_date(value: Any, fmt: str | None) -> date:
+    """A calendar date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = to_text(value)
+    try:
+        if fmt:
+            return datetime.strptime(text, fmt).date()
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
+    except ValueError:
+        expected = f"format {fmt!r}" if fmt else "ISO 8601 (YYYY-MM-DD)"
+        raise ConversionError(f"not a date in {expected}") from None
+
+
+def converter(spec: FieldSpec, fmt: str | None, max_length: int | None) -> Callable[[Any], Any]:
+    """The function turning a raw (translated, non-missing) value into ``spec``'s type."""
+    if spec.type == "date":
+        return lambda v: to_date(v, fmt)
+    if spec.type == "datetime":
+        return lambda v: to_datetime(v, fmt)
+    if spec.type == "int":
+        return to_int
+    if spec.type == "float":
+        return to_float
+    if spec.type == "bool":
+        return to_bool
+    if spec.choices:
+        return _choice(spec.choices)
+    return _bounded_text(max_length)
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    canonical = {c.lower(): c for c in choices}
+
+    def convert(value: Any) -> str:
+        text = to_text(value).lower().replace(" ", "_").replace("-", "_")
+        if text not in canonical:
+            raise ConversionError(f"not one of {', '.join(choices)}")
+        return canonical[text]
+
+    return convert
+
+
+def _bounded_text(max_length: int | None) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        text = to_text(value)
+        if max_length is not None and len(text) > max_length:
+            raise ConversionError(f"longer than {max_length} characters ({len(text)})")
+        return text
+
+    return convert

@@ -1,0 +1,251 @@
+"""Importing one file into the shared customer record: validate, resolve, upsert — atomically.
+
+Validation and writing run in one database transaction. Every row is checked and every
+problem collected; writing stops at the first problem, and unless the whole file was
+clean the transaction is rolled back, so a failed import leaves the database as it was.
+A dry run does the same work and always rolls back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from keepwell.audit.service import record
+from keepwell.db.engine import session_factory
+from keepwell.intake.errors import IntakeError, RowError
+from keepwell.intake.fields import KindSpec, kind_spec
+from keepwell.intake.mapping import Mapping
+from keepwell.intake.models import ImportBatch
+from keepwell.intake.plan import ParsedRow, RowPlan, build_plan
+from keepwell.intake.readers import SourceFile, open_source
+from keepwell.intake.resolve import Resolver
+from keepwell.intake.upsert import Change, Upserter
+
+ProgressCallback = Callable[[int, int | None], None]
+"""Called with (rows done, total rows or None) as an import advances."""
+
+CHUNK_ROWS = 2000
+MAX_ERRORS = 100_000
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or would do (dry run), or why it did nothing."""
+
+    kind: str
+    file: str
+    source: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    accounts_created: int = 0
+    batch_id: int | None = None
+    errors: list[RowError] = field(default_factory=list)
+    errors_truncated: int = 0
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file had no problem."""
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (with the full error list)."""
+        return {
+            "ok": self.ok,
+            "kind": self.kind,
+            "file": self.file,
+            "source": self.source,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "accounts_created": self.accounts_created,
+            "batch_id": self.batch_id,
+            "errors": [e.as_dict() for e in self.errors],
+            "errors_not_shown": self.errors_truncated,
+            "changes": [
+                {
+                    "action": c.action,
+                    "key": str(c.key),
+                    "row": c.row,
+                    "changes": {k: [str(o), str(n)] for k, (o, n) in c.changes.items()},
+                }
+                for c in self.changes
+            ],
+        }
+
+
+def import_file(
+    engine: Engine,
+    kind: str,
+    path: Path,
+    mapping: Mapping | None = None,
+    *,
+    dry_run: bool = False,
+    create_missing_accounts: bool = False,
+    actor: str = "cli",
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Import ``path`` as ``kind``; see the module docstring for the guarantees."""
+    spec = kind_spec(kind)
+    mapping = mapping or Mapping()
+    mapping.check_against(spec)
+    source_file = open_source(path)
+    result = ImportResult(kind, path.name, mapping.source, dry_run)
+    plan, header_errors = build_plan(path.name, spec, mapping, source_file.columns)
+    if plan is None:
+        result.errors = header_errors
+        return result
+    session = session_factory(engine)()
+    try:
+        _run(session, spec, plan, source_file, result, actor, create_missing_accounts, progress)
+        if result.ok and not dry_run:
+            session.commit()
+        else:
+            session.rollback()
+            result.batch_id = None
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+    return result
+
+
+def _run(
+    session: Session,
+    spec: KindSpec,
+    plan: RowPlan,
+    source_file: SourceFile,
+    result: ImportResult,
+    actor: str,
+    create_missing_accounts: bool,
+    progress: ProgressCallback | None,
+) -> None:
+    batch = _open_batch(session, spec, plan.mapping, source_file.path, actor)
+    resolver = Resolver(session, spec, plan.mapping, create_missing_accounts)
+    upserter = Upserter(session, spec, plan.mapping, batch.id, actor)
+    for chunk in source_file.chunks(CHUNK_ROWS):
+        clean = _validate(chunk, plan, resolver, upserter, result)
+        if result.ok and clean:
+            upserter.write(clean)
+        result.rows += len(chunk)
+        if progress is not None:
+            progress(result.rows, source_file.total_rows)
+    result.created, result.updated, result.unchanged = (
+        upserter.counts["created"],
+        upserter.counts["updated"],
+        upserter.counts["unchanged"],
+    )
+    result.accounts_created = resolver.accounts_created
+    result.changes = upserter.sample
+    result.errors.sort(key=lambda error: error.row or 0)
+    if result.ok:
+        _close_batch(session, batch, result, actor)
+
+
+def _validate(
+    chunk: list[tuple[int, dict[str, Any]]],
+    plan: RowPlan,
+    resolver: Resolver,
+    upserter: Upserter,
+    result: ImportResult,
+) -> list[ParsedRow]:
+    """Parse, resolve and check one chunk; return its clean rows and collect its errors."""
+    parsed: list[ParsedRow] = []
+    bad_rows: set[int] = set()
+    for number, raw in chunk:
+        row, errors = plan.parse(number, raw)
+        parsed.append(row)
+        if errors:
+            bad_rows.add(number)
+            _add_errors(result, errors)
+    problems = resolver.resolve(parsed)
+    bad_rows |= {p.row for p in problems}
+    resolved = [row for row in parsed if row.number not in bad_rows]
+    problems += upserter.check(resolved)
+    column_of = _column_names(plan)
+    _add_errors(
+        result,
+        [
+            RowError(plan.file, p.row, column_of.get(p.field, p.field), p.value, p.reason)
+            for p in sorted(problems, key=lambda p: p.row)
+        ],
+    )
+    bad_rows |= {p.row for p in problems}
+    return [row for row in resolved if row.number not in bad_rows]
+
+
+def _column_names(plan: RowPlan) -> dict[str, str]:
+    return {fp.spec.name: fp.column or fp.spec.name for fp in plan.fields}
+
+
+def _add_errors(result: ImportResult, errors: list[RowError]) -> None:
+    room = MAX_ERRORS - len(result.errors)
+    result.errors.extend(errors[:room])
+    result.errors_truncated += max(0, len(errors) - room)
+
+
+def _open_batch(
+    session: Session, spec: KindSpec, mapping: Mapping, path: Path, actor: str
+) -> ImportBatch:
+    batch = ImportBatch(
+        kind=spec.name,
+        source=mapping.source,
+        filename=path.name,
+        sha256=_sha256(path),
+        actor=actor,
+        mapping=mapping.model_dump_json(exclude_defaults=True),
+    )
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def _close_batch(session: Session, batch: ImportBatch, result: ImportResult, actor: str) -> None:
+    batch.finished_at = datetime.now(UTC).replace(tzinfo=None)
+    batch.rows, batch.created, batch.updated, batch.unchanged = (
+        result.rows,
+        result.created,
+        result.updated,
+        result.unchanged,
+    )
+    result.batch_id = batch.id
+    record(
+        session,
+        actor=actor,
+        action="import",
+        entity="import_batches",
+        entity_id=batch.id,
+        changes={
+            "kind": result.kind,
+            "file": result.file,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+        import_batch_id=batch.id,
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise IntakeError(f"{path}: cannot read: {exc.strerror}") from exc
+    return digest.hexdigest()

@@ -1,0 +1,1 @@
+"""Employees, departments, retention roles and account teams."""

@@ -1,0 +1,1 @@
+"""The shared customer record: accounts and everything that happened with them."""

@@ -1,0 +1,39 @@
+"""One typed settings object for the whole application (environment prefix ``KEEPWELL_``)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory used when nothing else is configured."""
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "keepwell"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, read from the environment and an optional ``.env`` file."""
+
+    model_config = SettingsConfigDict(env_prefix="KEEPWELL_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    environment: str = "development"
+
+    def resolved_database_url(self) -> str:
+        """The configured database URL, or an SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'keepwell.sqlite3'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached)."""
+    return Settings()
