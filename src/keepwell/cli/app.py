@@ -39,6 +39,12 @@ class CliState:
             upgrade(self._engine)
         return self._engine
 
+    def close(self) -> None:
+        """Release the database connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
 
 @app.callback()
 def main(
@@ -54,7 +60,9 @@ def main(
 ) -> None:
     """Keepwell: one shared customer record and the insight to keep every customer."""
     settings = get_settings()
-    ctx.obj = CliState(database_url=database_url or settings.resolved_database_url())
+    cli_state = CliState(database_url=database_url or settings.resolved_database_url())
+    ctx.obj = cli_state
+    ctx.call_on_close(cli_state.close)
 
 
 def state(ctx: typer.Context) -> CliState:

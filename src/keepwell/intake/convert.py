@@ -19,6 +19,8 @@ class ConversionError(ValueError):
 
 def is_missing(value: Any) -> bool:
     """Empty cells, blank strings and NaN count as missing."""
+    if type(value) is str:
+        return not value or value.isspace()
     if value is None:
         return True
     if isinstance(value, str):
@@ -28,6 +30,8 @@ def is_missing(value: Any) -> bool:
 
 def to_text(value: Any) -> str:
     """A cell as text (numbers from spreadsheets lose a trailing ``.0``)."""
+    if type(value) is str:
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

@@ -32,5 +32,7 @@ def fields_markdown() -> str:
             kind = f"reference to {f.ref}" if f.ref else f.type
             if f.choices:
                 kind += f" ({' / '.join(f.choices)})"
-            lines.append(f"| `{f.name}` | {kind} | {'yes' if f.required else ''} | {f.description} |")
+            lines.append(
+                f"| `{f.name}` | {kind} | {'yes' if f.required else ''} | {f.description} |"
+            )
     return "\n".join(lines) + "\n"

@@ -104,7 +104,7 @@ class Resolver:
                 rows = self.session.execute(
                     select(Asset.serial, Asset.id).where(Asset.serial.in_(part))
                 )
-                result.update(dict(rows))
+                result.update(dict(rows.all()))
             elif kind == "role":
                 result.update(self._roles(part))
             else:
@@ -114,7 +114,7 @@ class Resolver:
                         model.source == source, model.external_id.in_(part)
                     )
                 )
-                result.update(dict(rows))
+                result.update(dict(rows.all()))
         return result
 
     def _query_accounts(self, source: str | None, values: list[str]) -> dict[str, int | None]:

@@ -32,7 +32,7 @@ from keepwell.intake.upsert import Change, Upserter
 ProgressCallback = Callable[[int, int | None], None]
 """Called with (rows done, total rows or None) as an import advances."""
 
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 5000
 MAX_ERRORS = 100_000
 
 

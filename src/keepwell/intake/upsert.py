@@ -270,7 +270,7 @@ class Upserter:
         query = select(table.c.external_id, table.c.id).where(
             table.c.source == self.mapping.source, table.c.external_id.in_(keys)
         )
-        ids: dict[str, int] = {ext: id_ for ext, id_ in self.session.execute(query)}
+        ids: dict[str, int] = dict(self.session.execute(query).all())
         pairs = {(self.mapping.source, k): ids[k] for k in keys}
         for row in rows:
             for src, ext in row.external_ids.items():
