@@ -9,7 +9,6 @@ import typer
 from rich.table import Table
 
 from keepwell.cli.app import app, console, fail, print_json, state
-from keepwell.insight.clv import ModelName, fit_clv
 
 clv_app = typer.Typer(
     help="Customer-lifetime models fitted to the order history.", no_args_is_help=True
@@ -33,6 +32,8 @@ def fit_command(
     """Fit a model on orders up to --calibration-end; compare with later orders if any."""
     if model not in ("bgnbd", "paretonbd", "gammagamma"):
         raise fail(f"unknown model {model!r}; expected bgnbd, paretonbd or gammagamma", 2)
+    from keepwell.insight.clv import ModelName, fit_clv
+
     chosen: ModelName = model  # type: ignore[assignment]
     try:
         report = fit_clv(state(ctx).engine(), chosen, calibration_end.date(), unit)

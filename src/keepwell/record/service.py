@@ -1,0 +1,477 @@
+"""Finding accounts, the account list with its activity counts, and the account 360.
+
+Every function reads with a fixed number of statements, however many accounts or
+records there are. "As of" a day means up to the end of that day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Executable, Integer, Select, and_, case, cast, extract, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
+
+from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
+from keepwell.record.models import (
+    Account,
+    AccountExternalId,
+    Asset,
+    Contact,
+    Order,
+    SurveyResponse,
+    TelemetryEvent,
+    Ticket,
+)
+from keepwell.record.schemas import (
+    Account360,
+    AccountHeader,
+    AccountSummary,
+    AssetOut,
+    ContactOut,
+    ExternalId,
+    OpenTicket,
+    OrdersTrend,
+    PeriodTotals,
+    QuarterTotals,
+    SurveyOut,
+    TeamMember,
+)
+from keepwell.record.timeline import account_timeline
+
+OPEN_TICKET_STATUSES = ("open", "pending")
+"""Ticket statuses that count as open while the ticket has no closing time."""
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+QUARTERS_SHOWN = 8
+ALARM_DAYS = 90
+SUGGESTIONS = 10
+MAX_ID = 2**31 - 1
+
+
+class AccountLookupError(LookupError):
+    """No account, or more than one, matches what was asked for; ``candidates`` lists them."""
+
+    def __init__(self, message: str, candidates: list[Account]) -> None:
+        self.candidates = candidates
+        if candidates:
+            message += ": " + "; ".join(_label(a) for a in candidates)
+        super().__init__(message)
+
+
+# Finding one account
+
+
+def find_account(session: Session, name_or_id: str | int) -> Account:
+    """The account with this internal id, external id (any source, or ``source:id``) or name.
+
+    Ids are tried first; then the exact name, then the name ignoring case. Raises
+    ``AccountLookupError`` when nothing matches or the match is not unique.
+    """
+    text = str(name_or_id).strip()
+    for condition in (
+        _id_match(text),
+        Account.name == text,
+        func.lower(Account.name) == text.lower(),
+    ):
+        found = list(session.scalars(select(Account).where(condition).order_by(Account.id)))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise AccountLookupError(f"{text!r} matches {len(found)} accounts", found)
+    pattern = f"%{_escape_like(text.lower())}%"
+    similar = session.scalars(
+        select(Account)
+        .where(func.lower(Account.name).like(pattern, escape="\\"))
+        .order_by(Account.name, Account.id)
+        .limit(SUGGESTIONS)
+    )
+    candidates = list(similar)
+    hint = "; similar names" if candidates else ""
+    raise AccountLookupError(f"no account matches {text!r}{hint}", candidates)
+
+
+def _id_match(text: str) -> ColumnElement[bool]:
+    linked = select(AccountExternalId.account_id).where(AccountExternalId.external_id == text)
+    conditions = [Account.external_id == text, Account.id.in_(linked)]
+    if text.isdigit() and int(text) <= MAX_ID:
+        conditions.append(Account.id == int(text))
+    source, colon, external_id = text.partition(":")
+    if colon:
+        in_source = select(AccountExternalId.account_id).where(
+            AccountExternalId.source == source, AccountExternalId.external_id == external_id
+        )
+        conditions.append(Account.id.in_(in_source))
+    return or_(*conditions)
+
+
+def _label(account: Account) -> str:
+    return f"{account.name} (id {account.id}, {account.source}:{account.external_id})"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# The account list
+
+
+def list_accounts(
+    session: Session,
+    *,
+    status: str | None = None,
+    segment: str | None = None,
+    region: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    as_of: date | None = None,
+) -> list[AccountSummary]:
+    """Accounts by name, with their activity counts as of ``as_of`` (default today).
+
+    ``search`` matches part of the name, ignoring case, or any external id exactly.
+    """
+    day = as_of or date.today()
+    query = _summary_query(day).where(*_filters(status, segment, region, search))
+    query = query.order_by(func.lower(Account.name), Account.id).offset(offset).limit(limit)
+    return [AccountSummary.model_validate(row) for row in _rows(session, query)]
+
+
+def count_accounts(
+    session: Session,
+    *,
+    status: str | None = None,
+    segment: str | None = None,
+    region: str | None = None,
+    search: str | None = None,
+) -> int:
+    """How many accounts ``list_accounts`` finds with these filters, without limit."""
+    query = select(func.count(Account.id)).where(*_filters(status, segment, region, search))
+    return session.scalar(query) or 0
+
+
+def _filters(
+    status: str | None, segment: str | None, region: str | None, search: str | None
+) -> list[ColumnElement[bool]]:
+    conditions = [
+        column == value
+        for column, value in (
+            (Account.status, status),
+            (Account.segment, segment),
+            (Account.region, region),
+        )
+        if value is not None
+    ]
+    if search:
+        pattern = f"%{_escape_like(search.lower())}%"
+        linked = select(AccountExternalId.account_id).where(AccountExternalId.external_id == search)
+        conditions.append(
+            or_(
+                func.lower(Account.name).like(pattern, escape="\\"),
+                Account.external_id == search,
+                Account.id.in_(linked),
+            )
+        )
+    return conditions
+
+
+def _summary_query(day: date) -> Select[Any]:
+    end = _end_of(day)
+    contacts = _count_by_account(Contact.account_id, _contact_present(day))
+    tickets = _count_by_account(Ticket.account_id, _ticket_open(end))
+    team = (
+        select(
+            AccountTeamMember.account_id,
+            func.count(AccountTeamMember.employee_id.distinct()).label("n"),
+        )
+        .join(Employee, Employee.id == AccountTeamMember.employee_id)
+        .where(_assigned(day))
+        .group_by(AccountTeamMember.account_id)
+        .subquery()
+    )
+    recent = Order.ordered_at > _year_before(day)
+    orders = (
+        select(
+            Order.account_id,
+            func.sum(case((recent, 1), else_=0)).label("orders"),
+            func.sum(case((recent, Order.amount), else_=0.0)).label("revenue"),
+            func.max(Order.ordered_at).label("last"),
+        )
+        .where(Order.status != "cancelled", Order.ordered_at <= day)
+        .group_by(Order.account_id)
+        .subquery()
+    )
+    return (
+        select(
+            *_columns(Account, ("id", "name", "status", "segment", "region", "tier")),
+            func.coalesce(contacts.c.n, 0).label("contacts"),
+            func.coalesce(tickets.c.n, 0).label("open_tickets"),
+            func.coalesce(orders.c.orders, 0).label("orders_12m"),
+            func.coalesce(orders.c.revenue, 0.0).label("revenue_12m"),
+            orders.c.last.label("last_order_on"),
+            func.coalesce(team.c.n, 0).label("team_size"),
+        )
+        .outerjoin(contacts, contacts.c.account_id == Account.id)
+        .outerjoin(tickets, tickets.c.account_id == Account.id)
+        .outerjoin(orders, orders.c.account_id == Account.id)
+        .outerjoin(team, team.c.account_id == Account.id)
+    )
+
+
+def _count_by_account(account_id: Any, condition: ColumnElement[bool]) -> Any:
+    return (
+        select(account_id.label("account_id"), func.count().label("n"))
+        .where(condition)
+        .group_by(account_id)
+        .subquery()
+    )
+
+
+def _contact_present(day: date) -> ColumnElement[bool]:
+    return _present(Contact.left_at, Contact.active, day)
+
+
+def _present(left_at: Any, active: Any, day: date) -> ColumnElement[bool]:
+    """Not yet left on ``day``: leaving later, or no leaving day and still active (never NULL)."""
+    return or_(and_(left_at.is_not(None), left_at > day), and_(left_at.is_(None), active.is_(True)))
+
+
+def _ticket_open(end: datetime) -> ColumnElement[bool]:
+    still_open = and_(Ticket.closed_at.is_(None), Ticket.status.in_(OPEN_TICKET_STATUSES))
+    return and_(Ticket.opened_at < end, or_(Ticket.closed_at >= end, still_open))
+
+
+def _assigned(day: date) -> ColumnElement[bool]:
+    """The assignment runs on ``day`` and its employee is still employed."""
+    since, until = AccountTeamMember.since, AccountTeamMember.until
+    return and_(
+        or_(since.is_(None), since <= day),
+        or_(until.is_(None), until > day),
+        _present(Employee.left_at, Employee.active, day),
+    )
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0))
+
+
+def _year_before(day: date) -> date:
+    """The same day one year earlier (28 February for 29 February)."""
+    if day.month == 2 and day.day == 29:
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
+# The account 360
+
+
+def account_360(
+    session: Session, account_id: int, as_of: date | None = None, *, timeline: int = 20
+) -> Account360:
+    """Everything about the account as of ``as_of`` (default today), with its latest events."""
+    day = as_of or date.today()
+    account = session.get(Account, account_id, options=[selectinload(Account.external_ids)])
+    if account is None:
+        raise AccountLookupError(f"no account with id {account_id}", [])
+    return Account360(
+        as_of=day,
+        account=_header(account),
+        team=_team(session, account_id, day),
+        contacts=_contacts(session, account_id, day),
+        orders=_orders_trend(session, account_id, day),
+        open_tickets=_open_tickets(session, account_id, day),
+        last_surveys=_last_surveys(session, account_id, day),
+        assets=_assets(session, account_id, day),
+        timeline=account_timeline(session, account_id, until=_end_of(day), limit=timeline),
+    )
+
+
+def _header(account: Account) -> AccountHeader:
+    fields = {name: getattr(account, name) for name in AccountHeader.model_fields}
+    links = sorted((link.source, link.external_id) for link in account.external_ids)
+    fields["external_ids"] = [ExternalId(source=s, external_id=e) for s, e in links]
+    fields["attributes"] = dict(account.attributes or {})
+    return AccountHeader.model_validate(fields)
+
+
+def _team(session: Session, account_id: int, day: date) -> list[TeamMember]:
+    query = (
+        select(
+            AccountTeamMember.employee_id,
+            Employee.name,
+            Employee.email,
+            Employee.title,
+            Department.name.label("department"),
+            RetentionRole.key.label("role_key"),
+            RetentionRole.name.label("role"),
+            AccountTeamMember.since,
+            AccountTeamMember.until,
+            _assigned(day).label("current"),
+        )
+        .join(Employee, Employee.id == AccountTeamMember.employee_id)
+        .join(RetentionRole, RetentionRole.id == AccountTeamMember.role_id)
+        .outerjoin(Department, Department.id == Employee.department_id)
+        .where(AccountTeamMember.account_id == account_id)
+    )
+    members = [TeamMember.model_validate(row) for row in _rows(session, query)]
+    return sorted(members, key=lambda m: (not m.current, m.role, m.name))
+
+
+def _contacts(session: Session, account_id: int, day: date) -> list[ContactOut]:
+    names = ("id", "name", "title", "role", "email", "phone", "is_key", "left_at")
+    status = case((_contact_present(day), "active"), else_="left").label("status")
+    query = select(*_columns(Contact, names), status).where(Contact.account_id == account_id)
+    contacts = [ContactOut.model_validate(row) for row in _rows(session, query)]
+    return sorted(contacts, key=lambda c: (c.status != "active", not c.is_key, c.name))
+
+
+def _orders_trend(session: Session, account_id: int, day: date) -> OrdersTrend:
+    quarters = _quarters(session, account_id, day)
+    last = _period(session, account_id, _year_before(day) + timedelta(days=1), day)
+    before = last.start - timedelta(days=1)
+    previous = _period(session, account_id, _year_before(before) + timedelta(days=1), before)
+    return OrdersTrend(
+        quarters=quarters,
+        last_12_months=last,
+        previous_12_months=previous,
+        revenue_change=_change(previous.revenue, last.revenue),
+        orders_change=_change(previous.orders, last.orders),
+    )
+
+
+def _quarters(session: Session, account_id: int, day: date) -> list[QuarterTotals]:
+    starts = [_quarter_start(day, back) for back in range(QUARTERS_SHOWN - 1, -1, -1)]
+    year = cast(extract("year", Order.ordered_at), Integer).label("year")
+    month = cast(extract("month", Order.ordered_at), Integer).label("month")
+    query = (
+        select(year, month, func.count().label("n"), func.sum(Order.amount).label("total"))
+        .where(_counted_orders(account_id), Order.ordered_at >= starts[0], Order.ordered_at <= day)
+        .group_by(year, month)
+    )
+    totals = {start: [0, 0.0] for start in starts}
+    for y, m, n, total in session.execute(query):
+        bucket = totals[date(int(y), (int(m) - 1) // 3 * 3 + 1, 1)]
+        bucket[0] += n
+        bucket[1] += total or 0.0
+    return [
+        QuarterTotals(
+            quarter=f"{s.year}-Q{(s.month - 1) // 3 + 1}",
+            start=s,
+            orders=int(totals[s][0]),
+            revenue=totals[s][1],
+        )
+        for s in starts
+    ]
+
+
+def _quarter_start(day: date, back: int) -> date:
+    """The first day of the quarter ``back`` quarters before the one holding ``day``."""
+    index = day.year * 4 + (day.month - 1) // 3 - back
+    return date(index // 4, index % 4 * 3 + 1, 1)
+
+
+def _period(session: Session, account_id: int, start: date, end: date) -> PeriodTotals:
+    query = select(func.count(), func.coalesce(func.sum(Order.amount), 0.0)).where(
+        _counted_orders(account_id), Order.ordered_at >= start, Order.ordered_at <= end
+    )
+    count, revenue = session.execute(query).one()
+    return PeriodTotals(start=start, end=end, orders=count, revenue=revenue)
+
+
+def _counted_orders(account_id: int) -> ColumnElement[bool]:
+    return and_(Order.account_id == account_id, Order.status != "cancelled")
+
+
+def _change(before: float, after: float) -> float | None:
+    return None if not before else (after - before) / before
+
+
+def _open_tickets(session: Session, account_id: int, day: date) -> list[OpenTicket]:
+    names = ("id", "source", "external_id", "kind", "severity", "status", "subject", "opened_at")
+    query = (
+        select(
+            *_columns(Ticket, names),
+            Asset.serial.label("asset_serial"),
+            Employee.name.label("assignee"),
+        )
+        .outerjoin(Asset, Asset.id == Ticket.asset_id)
+        .outerjoin(Employee, Employee.id == Ticket.assignee_id)
+        .where(Ticket.account_id == account_id, _ticket_open(_end_of(day)))
+    )
+    tickets = [
+        OpenTicket.model_validate({**row, "age_days": (day - row["opened_at"].date()).days})
+        for row in _rows(session, query)
+    ]
+    return sorted(tickets, key=lambda t: (SEVERITY_ORDER.get(t.severity, 9), t.opened_at, t.id))
+
+
+def _last_surveys(session: Session, account_id: int, day: date) -> list[SurveyOut]:
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=SurveyResponse.kind,
+            order_by=(SurveyResponse.responded_at.desc(), SurveyResponse.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(SurveyResponse.id, rank)
+        .where(SurveyResponse.account_id == account_id, SurveyResponse.responded_at < _end_of(day))
+        .subquery()
+    )
+    names = ("id", "kind", "score", "comment", "campaign", "responded_at")
+    query = (
+        select(*_columns(SurveyResponse, names), Contact.name.label("contact"))
+        .join(ranked, and_(ranked.c.id == SurveyResponse.id, ranked.c.rank == 1))
+        .outerjoin(Contact, Contact.id == SurveyResponse.contact_id)
+        .order_by(SurveyResponse.kind)
+    )
+    return [SurveyOut.model_validate(row) for row in _rows(session, query)]
+
+
+def _assets(session: Session, account_id: int, day: date) -> list[AssetOut]:
+    end = _end_of(day)
+    alarms = (
+        select(TelemetryEvent.asset_id, func.count().label("n"))
+        .join(Asset, Asset.id == TelemetryEvent.asset_id)
+        .where(
+            Asset.account_id == account_id,
+            TelemetryEvent.alarm_code != "",
+            TelemetryEvent.ts >= end - timedelta(days=ALARM_DAYS),
+            TelemetryEvent.ts < end,
+        )
+        .group_by(TelemetryEvent.asset_id)
+        .subquery()
+    )
+    names = ("id", "serial", "model", "product_line", "status", "installed_at", "warranty_end")
+    query = (
+        select(
+            *_columns(Asset, (*names, "service_contract_end")),
+            func.coalesce(alarms.c.n, 0).label("alarms_90d"),
+        )
+        .outerjoin(alarms, alarms.c.asset_id == Asset.id)
+        .where(Asset.account_id == account_id)
+        .order_by(Asset.serial)
+    )
+    return [
+        AssetOut.model_validate(
+            {
+                **row,
+                "under_warranty": _covered(row["warranty_end"], day),
+                "under_service_contract": _covered(row["service_contract_end"], day),
+            }
+        )
+        for row in _rows(session, query)
+    ]
+
+
+def _covered(until: date | None, day: date) -> bool:
+    return until is not None and until >= day
+
+
+def _columns(model: Any, names: tuple[str, ...]) -> list[Any]:
+    return [getattr(model, name) for name in names]
+
+
+def _rows(session: Session, query: Executable) -> list[dict[str, Any]]:
+    return [dict(row) for row in session.execute(query).mappings()]
