@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from sqlalchemy import Engine
 from tests.record.test_timeline import load
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 import keepwell.cli.account
 from keepwell.cli.app import app
