@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str | None = None
     environment: str = "development"
+    cookie_secure: bool = True
+    """Send the session cookie over HTTPS only; set false for plain-HTTP local use."""
+    session_hours: float = Field(default=12.0, gt=0)
+    """How long a browser session lasts after signing in."""
+    login_max_failures: int = Field(default=5, ge=1)
+    """Failed sign-ins per email and address, within ``login_window_minutes``, before lockout."""
+    login_window_minutes: int = Field(default=15, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
 
     def resolved_database_url(self) -> str:
         """The configured database URL, or an SQLite file inside the data directory."""

@@ -1,6 +1,7 @@
 """Imports every table so that ``Base.metadata`` is complete (for migrations and checks)."""
 
 from keepwell.audit.models import AuditLog
+from keepwell.auth.models import ApiToken, LoginAttempt, User, UserSession
 from keepwell.db.base import Base
 from keepwell.intake.models import ImportBatch
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
@@ -21,6 +22,7 @@ __all__ = [
     "Account",
     "AccountExternalId",
     "AccountTeamMember",
+    "ApiToken",
     "Asset",
     "AuditLog",
     "Base",
@@ -29,10 +31,13 @@ __all__ = [
     "Employee",
     "ImportBatch",
     "Interaction",
+    "LoginAttempt",
     "Order",
     "Quote",
     "RetentionRole",
     "SurveyResponse",
     "TelemetryEvent",
     "Ticket",
+    "User",
+    "UserSession",
 ]

@@ -1,0 +1,22 @@
+"""Digests of secrets and the clock used by authentication (naive UTC, like the database)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """The current time as naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def digest(secret: str) -> str:
+    """The SHA-256 hex digest of a high-entropy secret (session id, API token)."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_secret() -> str:
+    """A fresh random secret with 256 bits of entropy, URL-safe."""
+    return secrets.token_urlsafe(32)

@@ -1,0 +1,5 @@
+"""The web application: browser pages, the REST API, authentication and access control."""
+
+from keepwell.web.app import create_app
+
+__all__ = ["create_app"]

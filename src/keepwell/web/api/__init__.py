@@ -1,0 +1,15 @@
+"""The JSON API under ``/api/v1``, its OpenAPI document and its reference page."""
+
+from fastapi import APIRouter
+
+from keepwell.web.api import accounts, ingest, meta, records, writes
+
+router = APIRouter()
+_v1 = APIRouter(prefix="/api/v1")
+for module in (accounts, records, writes, ingest):
+    _v1.include_router(module.router)
+router.include_router(_v1)
+router.include_router(meta.router)
+router.include_router(meta.docs_router)
+
+__all__ = ["router"]

@@ -1,0 +1,49 @@
+"""Creating and editing interactions and notes through the API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from keepwell.auth.service import employee_for
+from keepwell.record.models import Interaction
+from keepwell.web.deps import ApiWriter, SessionDep
+from keepwell.web.interactions import InteractionError, create_interaction, update_interaction
+from keepwell.web.params import IdPath
+from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.schemas import InteractionCreate, InteractionPublic, InteractionUpdate
+
+router = APIRouter(tags=["interactions"], responses=problem_responses(401, 403, 404, 422))
+
+
+@router.post("/interactions", status_code=201, summary="Create an interaction")
+def create_interaction_endpoint(
+    data: InteractionCreate, db: SessionDep, who: ApiWriter, response: Response
+) -> InteractionPublic:
+    """Add a call, visit, meeting, email or note (source ``keepwell``) to an account."""
+    try:
+        row = create_interaction(db, data, author=employee_for(db, who.user), actor=who.actor)
+    except InteractionError as exc:
+        raise ApiProblem(exc.status, str(exc), "interaction") from None
+    db.commit()
+    response.headers["Location"] = f"/api/v1/interactions/{row.id}"
+    return InteractionPublic.model_validate(row)
+
+
+@router.patch(
+    "/interactions/{interaction_id}",
+    summary="Update an interaction",
+    responses=problem_responses(409),
+)
+def update_interaction_endpoint(
+    interaction_id: IdPath, data: InteractionUpdate, db: SessionDep, who: ApiWriter
+) -> InteractionPublic:
+    """Change an interaction created in Keepwell; imported ones answer 409."""
+    row = db.get(Interaction, interaction_id)
+    if row is None:
+        raise ApiProblem(404, f"no interaction with id {interaction_id}", "not-found")
+    try:
+        update_interaction(db, row, data, actor=who.actor)
+    except InteractionError as exc:
+        raise ApiProblem(exc.status, str(exc), "interaction") from None
+    db.commit()
+    return InteractionPublic.model_validate(row)

@@ -1,0 +1,110 @@
+"""Writing interactions and notes from the web: the page's note form and the API share it.
+
+Interactions created here have the source ``keepwell``; only those can be edited here,
+imported ones belong to their source system and change with its next import.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from keepwell.audit.service import record
+from keepwell.auth.clock import utcnow
+from keepwell.people.models import Employee
+from keepwell.record.models import Account, Contact, Interaction
+from keepwell.web.schemas import InteractionCreate, InteractionUpdate
+
+SOURCE = "keepwell"
+
+
+class InteractionError(ValueError):
+    """An interaction cannot be written as asked; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def create_interaction(
+    session: Session, data: InteractionCreate, *, author: Employee | None, actor: str
+) -> Interaction:
+    """Add an interaction (default author: ``author``) and audit it; not yet committed."""
+    if session.get(Account, data.account_id) is None:
+        raise InteractionError(f"no account with id {data.account_id}", 404)
+    _check_contact(session, data.account_id, data.contact_id)
+    employee_id = data.employee_id if data.employee_id is not None else _id(author)
+    if employee_id is not None and session.get(Employee, employee_id) is None:
+        raise InteractionError(f"no employee with id {employee_id}")
+    interaction = Interaction(
+        source=SOURCE,
+        external_id=f"kw-{uuid.uuid4().hex}",
+        account_id=data.account_id,
+        employee_id=employee_id,
+        contact_id=data.contact_id,
+        kind=data.kind,
+        direction=data.direction,
+        occurred_at=data.occurred_at.replace(tzinfo=None) if data.occurred_at else utcnow(),
+        subject=(data.subject or "").strip() or None,
+        text=data.text.strip(),
+    )
+    session.add(interaction)
+    session.flush()
+    changes = {"account_id": data.account_id, "kind": data.kind, "subject": interaction.subject}
+    record(
+        session,
+        actor=actor,
+        action="interaction.created",
+        entity="interactions",
+        entity_id=interaction.id,
+        changes=changes,
+    )
+    return interaction
+
+
+def update_interaction(
+    session: Session, interaction: Interaction, data: InteractionUpdate, *, actor: str
+) -> dict[str, list[Any]]:
+    """Apply the fields set in ``data``; audit and return ``{field: [old, new]}``."""
+    if interaction.source != SOURCE:
+        raise InteractionError(
+            f"interaction {interaction.id} comes from {interaction.source}; change it there", 409
+        )
+    wanted = data.model_dump(exclude_unset=True)
+    if "contact_id" in wanted:
+        _check_contact(session, interaction.account_id, wanted["contact_id"])
+    if wanted.get("occurred_at") is not None:
+        wanted["occurred_at"] = wanted["occurred_at"].replace(tzinfo=None)
+    elif "occurred_at" in wanted:
+        raise InteractionError("occurred_at cannot be null")
+    if "text" in wanted:
+        wanted["text"] = (wanted["text"] or "").strip()
+    changes = {
+        k: [getattr(interaction, k), v] for k, v in wanted.items() if getattr(interaction, k) != v
+    }
+    for field, (_old, new) in changes.items():
+        setattr(interaction, field, new)
+    if changes:
+        record(
+            session,
+            actor=actor,
+            action="interaction.updated",
+            entity="interactions",
+            entity_id=interaction.id,
+            changes={k: [str(o), str(n)] for k, (o, n) in changes.items()},
+        )
+    return changes
+
+
+def _check_contact(session: Session, account_id: int, contact_id: int | None) -> None:
+    if contact_id is None:
+        return
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.account_id != account_id:
+        raise InteractionError(f"contact {contact_id} is not a contact of account {account_id}")
+
+
+def _id(employee: Employee | None) -> int | None:
+    return employee.id if employee is not None else None

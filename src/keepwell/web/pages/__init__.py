@@ -1,0 +1,11 @@
+"""The browser pages: server-rendered HTML, readable without JavaScript, htmx for updates."""
+
+from fastapi import APIRouter
+
+from keepwell.web.pages import accounts, admin, audit, auth, imports, portfolio, tokens, work
+
+router = APIRouter(include_in_schema=False)
+for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit):
+    router.include_router(module.router)
+
+__all__ = ["router"]

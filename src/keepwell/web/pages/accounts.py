@@ -1,0 +1,155 @@
+"""The account 360: header, orders chart, team, contacts, assets, tickets and timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+from markupsafe import Markup
+from starlette.responses import Response
+
+from keepwell.auth.service import employee_for
+from keepwell.intake.fields import INTERACTION_KINDS
+from keepwell.record.models import Account
+from keepwell.record.schemas import Account360, TimelineEvent
+from keepwell.record.service import AccountLookupError, account_360
+from keepwell.record.timeline import TIMELINE_FAMILIES, account_timeline
+from keepwell.web.charts import Bar, bar_chart
+from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
+from keepwell.web.interactions import InteractionError, create_interaction
+from keepwell.web.params import IdPath
+from keepwell.web.redaction import visible_events
+from keepwell.web.schemas import InteractionCreate
+from keepwell.web.templating import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+TIMELINE_PAGE = 25
+Kinds = Annotated[list[str], Query(max_length=len(TIMELINE_FAMILIES))]
+Page = Annotated[int, Query(ge=1, le=10_000)]
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of an account's timeline under a kinds filter."""
+
+    account_id: int
+    events: list[TimelineEvent]
+    kinds: list[str]
+    page: int
+    has_more: bool
+
+    def url(self, page: int) -> str:
+        """The link to another page with the same filter."""
+        query = "&".join(f"kinds={k}" for k in self.kinds)
+        query += f"&page={page}" if query else f"page={page}"
+        return f"/accounts/{self.account_id}?{query}#timeline"
+
+
+@router.get("/accounts/{account_id}")
+def account_page(
+    request: Request,
+    account_id: IdPath,
+    who: CurrentUser,
+    db: SessionDep,
+    kinds: Kinds = [],  # noqa: B006 - FastAPI copies defaults per request
+    page: Page = 1,
+) -> Response:
+    """Everything about one account; htmx asking for ``#timeline`` gets just the timeline."""
+    if is_htmx(request) and request.headers.get("hx-target") == "timeline":
+        if db.get(Account, account_id) is None:
+            raise HTTPException(404, f"There is no account with id {account_id}.")
+        timeline = _timeline(db, account_id, kinds, page, who)
+        return render(request, "_timeline.html", {"timeline": timeline})
+    view = _view(db, account_id)
+    timeline = _timeline(db, account_id, kinds, page, who)
+    return render(request, "account.html", _context(view, timeline, who))
+
+
+@router.post("/accounts/{account_id}/notes")
+def add_note(
+    request: Request,
+    account_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    text: Annotated[str, Form(max_length=20_000)] = "",
+    subject: Annotated[str, Form(max_length=512)] = "",
+    kind: Annotated[str, Form(max_length=16)] = "note",
+) -> Response:
+    """Add a note (or a logged call, visit, ...) to the account from the page."""
+    view = _view(db, account_id)
+    error = _note_error(text, kind)
+    if error is None:
+        data = InteractionCreate.model_validate(
+            {"account_id": account_id, "kind": kind, "subject": subject, "text": text}
+        )
+        try:
+            create_interaction(db, data, author=employee_for(db, who.user), actor=who.actor)
+        except InteractionError as exc:
+            error = str(exc)
+    if error is None:
+        db.commit()
+        if not is_htmx(request):
+            return RedirectResponse(f"/accounts/{account_id}#activity", status_code=303)
+    timeline = _timeline(db, account_id, [], 1, who)
+    note = {"error": error, "text": text, "subject": subject, "kind": kind} if error else {}
+    context = {**_context(view, timeline, who), "note": note}
+    if is_htmx(request):
+        return render(request, "_activity.html", context)
+    return render(request, "account.html", context, status=422 if error else 200)
+
+
+def _view(db: SessionDep, account_id: int) -> Account360:
+    try:
+        return account_360(db, account_id, timeline=0)
+    except AccountLookupError:
+        raise HTTPException(404, f"There is no account with id {account_id}.") from None
+
+
+def _timeline(
+    db: SessionDep, account_id: int, kinds: list[str], page: int, who: Principal
+) -> TimelinePage:
+    wanted = [k for k in dict.fromkeys(kinds) if k in TIMELINE_FAMILIES]
+    limit = page * TIMELINE_PAGE
+    events = account_timeline(db, account_id, kinds=set(wanted) or None, limit=limit + 1)
+    shown = visible_events(events[limit - TIMELINE_PAGE : limit], who.sees_money)
+    return TimelinePage(account_id, shown, wanted, page, len(events) > limit)
+
+
+def _note_error(text: str, kind: str) -> str | None:
+    if not text.strip():
+        return "Write something in the note."
+    if kind not in INTERACTION_KINDS:
+        return f"Choose one of: {', '.join(INTERACTION_KINDS)}."
+    return None
+
+
+def _context(view: Account360, timeline: TimelinePage, who: Principal) -> dict[str, Any]:
+    return {
+        "view": view,
+        "account": view.account,
+        "chart": _orders_chart(view, who.sees_money),
+        "timeline": timeline,
+        "families": TIMELINE_FAMILIES,
+        "interaction_kinds": INTERACTION_KINDS,
+        "note": {},
+    }
+
+
+def _orders_chart(view: Account360, sees_money: bool) -> Markup:
+    bars = []
+    for quarter in view.orders.quarters:
+        orders = f"{quarter.orders} order{'s' if quarter.orders != 1 else ''}"
+        if sees_money:
+            bars.append(
+                Bar(
+                    quarter.quarter,
+                    quarter.revenue,
+                    f"{quarter.quarter}: {orders}, revenue {quarter.revenue:,.2f}",
+                )
+            )
+        else:
+            bars.append(Bar(quarter.quarter, quarter.orders, f"{quarter.quarter}: {orders}"))
+    title = "Revenue per quarter" if sees_money else "Orders per quarter"
+    return bar_chart(bars, title=title)

@@ -1,0 +1,60 @@
+"""My work: the signed-in person's accounts, their role on each, and this week's changes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from keepwell.auth.service import employee_for
+from keepwell.record.schemas import TimelineEvent
+from keepwell.record.timeline import account_timeline
+from keepwell.web.deps import CurrentUser, SessionDep
+from keepwell.web.paging import pager
+from keepwell.web.queries import Assignment, assignments
+from keepwell.web.redaction import visible_events
+from keepwell.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 20
+WEEK_EVENTS = 8
+
+
+@router.get("/")
+def home(who: CurrentUser) -> Response:
+    """The start page is one's own work."""
+    return RedirectResponse("/my-work", status_code=303)
+
+
+@router.get("/my-work")
+def my_work(
+    request: Request,
+    who: CurrentUser,
+    db: SessionDep,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """Accounts where the user's employee record is on the team, with the week's events."""
+    employee = employee_for(db, who.user)
+    today = date.today()
+    week_start = datetime.combine(today - timedelta(days=6), time(0))
+    items: list[Assignment] = []
+    total = 0
+    weeks: dict[int, list[TimelineEvent]] = {}
+    if employee is not None:
+        first = pager(request, page, 0, PER_PAGE)
+        items, total = assignments(db, employee.id, today, limit=PER_PAGE, offset=first.offset)
+        for account_id in dict.fromkeys(item.account_id for item in items):
+            events = account_timeline(db, account_id, since=week_start, limit=WEEK_EVENTS + 1)
+            weeks[account_id] = visible_events(events, who.sees_money)
+    context = {
+        "employee": employee,
+        "assignments": items,
+        "weeks": weeks,
+        "week_limit": WEEK_EVENTS,
+        "week_start": week_start,
+        "pager": pager(request, page, total, PER_PAGE),
+    }
+    return render(request, "my_work.html", context)

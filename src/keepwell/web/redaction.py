@@ -1,0 +1,72 @@
+"""Hiding money from roles that may not see it (order, invoice, contract and quote values).
+
+Timeline events of orders, invoices and quotes carry their amounts in their text;
+for such roles those amounts are replaced by a mark. API shapes get null money fields.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from keepwell.record.schemas import Account360, AccountSummary, TimelineEvent
+from keepwell.web.schemas import Account360Public, AccountSummaryPublic
+
+MONEY_TEXT = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d{2}(?: [A-Z]{3})?")
+MONEY_RECORDS = frozenset({"order", "quote"})
+MARK = "[amount hidden]"
+
+
+def redact_text(text: str | None) -> str | None:
+    """``text`` with every formatted amount replaced by the mark."""
+    return None if text is None else MONEY_TEXT.sub(MARK, text)
+
+
+def redact_event(event: TimelineEvent) -> TimelineEvent:
+    """The event without amounts (events of other records are returned as they are)."""
+    if event.record not in MONEY_RECORDS:
+        return event
+    return event.model_copy(
+        update={"title": redact_text(event.title), "detail": redact_text(event.detail)}
+    )
+
+
+def visible_events(events: Iterable[TimelineEvent], sees_money: bool) -> list[TimelineEvent]:
+    """The events as a viewer who does (or does not) see money may read them."""
+    return list(events) if sees_money else [redact_event(e) for e in events]
+
+
+def public_summary(summary: AccountSummary, sees_money: bool) -> AccountSummaryPublic:
+    """An account-list row for the API, its revenue hidden when money is."""
+    data = summary.model_dump()
+    if not sees_money:
+        data["revenue_12m"] = None
+    return AccountSummaryPublic.model_validate(data)
+
+
+def public_360(view: Account360, sees_money: bool) -> Account360Public:
+    """The account 360 for the API: contract value, revenues and amounts hidden as needed."""
+    data = view.model_dump()
+    data["timeline"] = [e.model_dump() for e in visible_events(view.timeline, sees_money)]
+    if not sees_money:
+        data["account"]["contract_value"] = None
+        orders = data["orders"]
+        for quarter in orders["quarters"]:
+            quarter["revenue"] = None
+        orders["last_12_months"]["revenue"] = None
+        orders["previous_12_months"]["revenue"] = None
+        orders["revenue_change"] = None
+    return Account360Public.model_validate(data)
+
+
+MONEY_FIELDS = frozenset({"amount", "value", "contract_value", "revenue", "revenue_12m"})
+
+
+def visible_changes(changes: dict[str, Any] | None, sees_money: bool) -> dict[str, Any]:
+    """An audit entry's changes with the values of money fields hidden as needed."""
+    if not changes:
+        return {}
+    if sees_money:
+        return dict(changes)
+    return {k: (MARK if k in MONEY_FIELDS else v) for k, v in changes.items()}

@@ -1,0 +1,125 @@
+"""Jinja2 templates, their filters, the navigation and the one ``render`` every page uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from starlette.responses import Response
+
+from keepwell.auth.permissions import Permission
+
+TEMPLATES = Path(__file__).parent / "templates"
+templates = Jinja2Templates(directory=TEMPLATES)
+HIDDEN = Markup('<span class="redacted" title="Hidden for your role">hidden</span>')
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the main navigation; ``coming`` entries are shown but not linked."""
+
+    group: str
+    label: str
+    href: str
+    permission: Permission | None = None
+    coming: bool = False
+
+
+NAVIGATION = (
+    NavItem("Customers", "My work", "/my-work", Permission.READ),
+    NavItem("Customers", "Portfolio", "/portfolio", Permission.READ),
+    NavItem("Insight", "Problems", "/problems", coming=True),
+    NavItem("Insight", "Voice", "/voice", coming=True),
+    NavItem("Insight", "Playbooks", "/playbooks", coming=True),
+    NavItem("Insight", "Knowledge", "/knowledge", coming=True),
+    NavItem("Data", "Imports", "/imports", Permission.IMPORT),
+    NavItem("Data", "API reference", "/api/docs", Permission.READ),
+    NavItem("System", "Audit log", "/audit", Permission.AUDIT),
+    NavItem("System", "Admin", "/admin", Permission.ADMIN),
+)
+
+
+def navigation(principal: Any) -> list[NavItem]:
+    """The entries ``principal`` may see (coming ones for everyone signed in)."""
+    if principal is None:
+        return []
+    return [
+        i for i in NAVIGATION if i.coming or i.permission is None or principal.can(i.permission)
+    ]
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Render template ``name`` with the principal, its CSRF token and the navigation."""
+    principal = getattr(request.state, "principal", None)
+    full = {
+        "principal": principal,
+        "csrf_token": principal.csrf_token if principal else "",
+        "nav": navigation(principal),
+        "path": request.url.path,
+        **(context or {}),
+    }
+    return templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
+
+
+def is_htmx(request: Request) -> bool:
+    """True when htmx made the request (it then wants a fragment)."""
+    return request.headers.get("hx-request") == "true"
+
+
+@pass_context
+def money(context: Context, value: float | None, currency: str | None = None) -> Markup | str:
+    """An amount for people whose role may see it, a 'hidden' mark for the others."""
+    principal = context.get("principal")
+    if principal is None or not principal.sees_money:
+        return HIDDEN
+    if value is None:
+        return "—"
+    return f"{value:,.2f} {currency or ''}".rstrip()
+
+
+def format_date(value: date | datetime | None) -> str:
+    """``2024-06-30``, or a dash."""
+    if value is None:
+        return "—"
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
+def format_datetime(value: datetime | None) -> str:
+    """``2024-06-30 14:05``, or a dash."""
+    return "—" if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
+def format_change(value: float | None) -> str:
+    """A relative change as ``+12 %``, or a dash when there was nothing before."""
+    if value is None:
+        return "—"
+    percent = round(value * 100)
+    return f"{percent:+d} %" if percent else "0 %"
+
+
+def format_number(value: float | int | None) -> str:
+    """A number with thousands separators, without needless decimals."""
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+templates.env.globals["money"] = money
+templates.env.filters["day"] = format_date
+templates.env.filters["moment"] = format_datetime
+templates.env.filters["change"] = format_change
+templates.env.filters["number"] = format_number

@@ -1,0 +1,101 @@
+"""Every route checks access on the server: anonymous callers, wrong roles, wrong scopes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fastapi import FastAPI
+from starlette.testclient import TestClient
+from tests.web.conftest import SQLITE_ONLY, Browser, bearer, calls
+
+from keepwell.auth.permissions import ROLE_PERMISSIONS, Permission, Role
+from keepwell.web.deps import route_access
+
+PUBLIC = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST")}
+
+
+@SQLITE_ONLY
+def test_every_route_declares_its_access(app: FastAPI) -> None:
+    routes = route_access(app)
+    assert len(routes) > 40
+    public = {(r.path, m) for r in routes if r.public for m in r.methods - {"HEAD"}}
+    assert public == PUBLIC
+    for route in routes:
+        assert route.public != (route.permission is not None), route.path
+        if route.path.startswith("/api/") and route.path != "/api/docs":
+            assert route.api, route.path
+
+
+@SQLITE_ONLY
+def test_anonymous_requests_are_refused_everywhere(anonymous: TestClient, app: FastAPI) -> None:
+    checked = 0
+    for route, method, path in calls(app):
+        if route.public:
+            continue
+        response = anonymous.request(method, path)
+        checked += 1
+        if route.api:
+            assert response.status_code == 401, (method, path, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            assert response.headers["www-authenticate"].startswith("Bearer")
+            assert response.json()["status"] == 401
+        else:
+            assert response.status_code == 303, (method, path)
+            assert response.headers["location"].startswith("/login?next=")
+    assert checked == len([c for c in calls(app) if not c[0].public])
+    response = anonymous.get("/portfolio", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["hx-redirect"] == "/login?next=%2Fportfolio"
+
+
+@SQLITE_ONLY
+def test_roles_only_reach_what_their_permissions_allow(
+    app: FastAPI, browser: Callable[[str], Browser]
+) -> None:
+    for role in (Role.MEMBER, Role.AUDITOR):
+        client = browser(role.value)
+        allowed = ROLE_PERMISSIONS[role]
+        for route, method, path in calls(app):
+            if route.public or route.permission in allowed:
+                continue
+            response = client.client.request(method, path, headers={"X-CSRF-Token": client.csrf})
+            assert response.status_code == 403, (role, method, path, response.status_code)
+    member = browser("member")
+    page = member.get("/my-work").text
+    assert 'href="/admin"' not in page and 'href="/imports"' not in page
+    assert 'href="/audit"' not in page and 'href="/portfolio"' in page
+
+
+@SQLITE_ONLY
+def test_admin_reaches_every_page(app: FastAPI, browser: Callable[[str], Browser]) -> None:
+    admin = browser("admin")
+    for path in ("/admin/users", "/admin/tokens", "/admin/settings", "/audit", "/imports"):
+        assert admin.get(path).status_code == 200, path
+    assert admin.get("/admin").headers["location"] == "/admin/users"
+    nav = admin.get("/portfolio").text
+    for coming in ("Problems", "Voice", "Playbooks", "Knowledge"):
+        assert re.search(rf'is-coming" aria-disabled="true"[^>]*>{coming}<small>coming', nav)
+        assert f'href="/{coming.lower()}"' not in nav
+
+
+def test_token_scopes_limit_what_a_token_does(
+    anonymous: TestClient, token: Callable[[str, str], str], people: dict[str, int]
+) -> None:
+    read, ingest = token("admin", "read"), token("admin", "ingest")
+    note = {"account_id": 1, "text": "hello"}
+    refused = anonymous.post("/api/v1/interactions", json=note, headers=bearer(read))
+    assert refused.status_code == 403
+    assert refused.json()["type"] == "/api/docs#problem-forbidden"
+    assert anonymous.get("/api/v1/orders", headers=bearer(ingest)).status_code == 403
+    assert anonymous.get("/api/v1/imports", headers=bearer(ingest)).status_code == 200
+    assert anonymous.get("/api/v1/imports", headers=bearer(read)).status_code == 403
+    member_write = token("member", "write")
+    assert anonymous.get("/api/v1/imports", headers=bearer(member_write)).status_code == 403
+    me = anonymous.get("/api/v1/me", headers=bearer(read)).json()
+    assert (me["via"], me["scope"], me["role"]) == ("token", "read", "admin")
+    assert Permission.ADMIN.value not in me["permissions"]
+    for bad in ("Bearer kw_not-a-token", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer " + "x" * 500):
+        response = anonymous.get("/api/v1/me", headers={"Authorization": bad})
+        assert response.status_code == 401, bad
+    assert anonymous.get("/portfolio", headers=bearer(read)).status_code == 303

@@ -1,0 +1,130 @@
+"""``keepwell serve``, ``keepwell user ...`` and ``keepwell token ...``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from starlette.testclient import TestClient
+from tests.web.conftest import bearer, make_settings
+from typer.testing import CliRunner
+
+from keepwell.auth import passwords
+from keepwell.auth.models import ApiToken, User
+from keepwell.cli import app
+from keepwell.db import session_scope
+from keepwell.web import create_app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "hashing", passwords.PasswordHashing(cheap))
+
+
+def run(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--database-url", url, *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_user_and_token_commands(sqlite_engine: Any, tmp_path: Path) -> None:
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    code, out, _ = run(
+        url,
+        "user",
+        "create",
+        "Boss@Maker.test",
+        "--admin",
+        "--password-stdin",
+        "--json",
+        stdin="correct horse battery\n",
+    )
+    assert code == 0 and json.loads(out)["role"] == "admin"
+    assert json.loads(out)["email"] == "boss@maker.test"
+    code, _, err = run(
+        url,
+        "user",
+        "create",
+        "boss@maker.test",
+        "--password-stdin",
+        stdin="correct horse battery\n",
+    )
+    assert code == 2 and "already exists" in err
+    code, _, err = run(
+        url,
+        "user",
+        "create",
+        "w@maker.test",
+        "--role",
+        "wizard",
+        "--password-stdin",
+        stdin="correct horse battery\n",
+    )
+    assert code == 2 and "unknown role" in err
+    code, _, err = run(url, "user", "create", "s@maker.test", "--password-stdin", stdin="short\n")
+    assert code == 2 and "at least 10" in err
+    code, _, _ = run(
+        url,
+        "user",
+        "create",
+        "m@maker.test",
+        "--role",
+        "member",
+        stdin="prompted password\nprompted password\n",
+    )
+    assert code == 0
+    assert run(url, "user", "set-role", "m@maker.test", "leader")[0] == 0
+
+    code, out, _ = run(url, "token", "create", "--name", "ci", "--scope", "read", "--json")
+    created = json.loads(out)
+    assert code == 0 and created["user"] == "boss@maker.test" and created["token"].startswith("kw_")
+    code, _, err = run(url, "token", "create", "--name", "ci", "--scope", "read")
+    assert code == 2 and "already exists" in err
+    code, out, _ = run(url, "token", "list", "--json")
+    assert created["token"] not in out and json.loads(out)[0]["prefix"] == created["token"][:10]
+
+    client = TestClient(
+        create_app(make_settings(tmp_path), sqlite_engine), base_url="https://testserver"
+    )
+    assert client.get("/api/v1/me", headers=bearer(created["token"])).status_code == 200
+    assert run(url, "token", "revoke", "ci")[0] == 0
+    assert client.get("/api/v1/me", headers=bearer(created["token"])).status_code == 401
+    assert run(url, "token", "revoke", "ci")[0] == 2
+    with session_scope(sqlite_engine) as session:
+        roles = {row.email: row.role for row in session.execute(select(User.email, User.role))}
+        stored = session.scalar(select(ApiToken.token_hash))
+    assert roles == {"boss@maker.test": "admin", "m@maker.test": "leader"}
+    assert stored is not None and created["token"] not in stored
+
+
+def test_serve_builds_the_app_and_runs_uvicorn(
+    sqlite_engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_run(application: Any, **options: Any) -> None:
+        seen.update(options, app=application)
+
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", fake_run)
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    code, _, _ = run(url, "serve", "--port", "8123")
+    assert code == 0 and (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    assert seen["app"].title == "Keepwell"
+    monkeypatch.setenv("KEEPWELL_COOKIE_SECURE", "false")
+    monkeypatch.setenv("KEEPWELL_ENVIRONMENT", "production")
+    from keepwell.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        code, _, err = run(url, "serve")
+    finally:
+        get_settings.cache_clear()
+    assert code == 2 and "KEEPWELL_COOKIE_SECURE=false" in err
