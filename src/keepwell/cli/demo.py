@@ -19,12 +19,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from keepwell.cli.app import app, console, err_console, fail, print_json, state
+from keepwell.cli.app import app, console, fail, print_json, state
 from keepwell.intake.demo import DemoLoadError, DemoSummary, build_demo
 from keepwell.intake.errors import IntakeError
 from keepwell.settings import get_settings
 
-SERVE_NOTE = "The web app is not available yet; the demo data is loaded (as with --no-serve)."
 MIXED_HINT = (
     "The database may hold other data, such as a demo built with another seed: "
     "build the demo into a fresh database (--database-url)."
@@ -52,12 +51,14 @@ def demo_command(
         typer.Option("--out", help="Directory for the export files (default: <data dir>/demo)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    host: Annotated[str, typer.Option("--host", help="Address the web app listens on.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
 ) -> None:
     """Build the demo company: three years of a pump maker's exports, imported into Keepwell."""
     out_dir = out or get_settings().data_dir / "demo"
     day = as_of.date() if as_of else date.today()
-    if not no_serve and not as_json:
-        err_console.print(SERVE_NOTE)
     started = time.perf_counter()
     try:
         summary = _build(ctx, out_dir, seed, accounts, day, quiet=as_json)
@@ -70,6 +71,26 @@ def demo_command(
         print_json({**summary.as_dict(), "seconds": seconds})
     else:
         _print_summary(summary, seconds)
+    if not no_serve:
+        _serve_demo(ctx, host, port)
+
+
+def _serve_demo(ctx: typer.Context, host: str, port: int) -> None:
+    """Create the demo sign-ins, print them and run the web app."""
+    from keepwell.auth.demo import ensure_demo_users
+    from keepwell.cli.web import serve
+    from keepwell.db import session_scope
+
+    with session_scope(state(ctx).engine()) as session:
+        password, logins = ensure_demo_users(session)
+    table = Table(title=f"Demo sign-ins — password for all: {password}")
+    for column in ("email", "role", "department"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.email, login.role, login.department)
+    console.print(table)
+    console.print(f"Keepwell is running at [bold]http://{host}:{port}[/] (Ctrl+C stops it).")
+    serve(ctx, host=host, port=port)
 
 
 def _build(
