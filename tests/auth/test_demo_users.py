@@ -6,19 +6,19 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from tests.intake.helpers import write_rows
 
 from keepwell.auth.demo import ADMIN_EMAIL, ensure_demo_users
 from keepwell.auth.models import User
 from keepwell.auth.passwords import verify_password
 from keepwell.intake.service import import_file
-from tests.intake.helpers import write_rows
 
 
 def test_demo_users_per_department(sqlite_engine: Engine, tmp_path: Path) -> None:
     staff = [
-        {"external_id": "E1", "name": "Sam Sales", "email": "sam@x.test", "department": "Sales"},
-        {"external_id": "E2", "name": "Sue Service", "email": "sue@x.test", "department": "Service"},
-        {"external_id": "E3", "name": "Sid Service", "email": "sid@x.test", "department": "Service"},
+        {"external_id": "E1", "name": "Sam", "email": "sam@x.test", "department": "Sales"},
+        {"external_id": "E2", "name": "Sue", "email": "sue@x.test", "department": "Service"},
+        {"external_id": "E3", "name": "Sid", "email": "sid@x.test", "department": "Service"},
     ]
     assert import_file(sqlite_engine, "employees", write_rows(tmp_path / "e.csv", staff)).ok
     with Session(sqlite_engine) as session:
