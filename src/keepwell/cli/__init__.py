@@ -1,6 +1,16 @@
 """The ``keepwell`` command line."""
 
-from keepwell.cli import account, clv, demo, importing, web
+from keepwell.cli import account, churn, clv, demo, features, importing, score, web
 from keepwell.cli.app import app
 
-__all__ = ["account", "app", "clv", "demo", "importing", "web"]
+__all__ = [
+    "account",
+    "app",
+    "churn",
+    "clv",
+    "demo",
+    "features",
+    "importing",
+    "score",
+    "web",
+]

@@ -3,6 +3,7 @@
 from keepwell.audit.models import AuditLog
 from keepwell.auth.models import ApiToken, LoginAttempt, User, UserSession
 from keepwell.db.base import Base
+from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.intake.models import ImportBatch
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.record.models import (
@@ -21,6 +22,7 @@ from keepwell.record.models import (
 __all__ = [
     "Account",
     "AccountExternalId",
+    "AccountScore",
     "AccountTeamMember",
     "ApiToken",
     "Asset",
@@ -35,6 +37,7 @@ __all__ = [
     "Order",
     "Quote",
     "RetentionRole",
+    "ScoreRun",
     "SurveyResponse",
     "TelemetryEvent",
     "Ticket",

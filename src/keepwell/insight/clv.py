@@ -136,3 +136,39 @@ def _comparison(
         "cohort_predicted_repeat_purchases": cohort,
         "cohort_error_pct": error(cohort),
     }
+
+
+def repeat_customer_scores(
+    transactions: pd.DataFrame, as_of: date, *, horizon_days: int = 365, discount_rate: float = 0.01
+) -> pd.DataFrame:
+    """Per account: probability alive, expected orders and discounted expected value.
+
+    BG/NBD and Gamma-Gamma are fitted on the orders up to ``as_of`` (weeks). Accounts without
+    a repeat order get the Gamma-Gamma population mean spend. Index: account id.
+    """
+    summary = rfm_summary(
+        transactions[transactions["date"] <= as_of],
+        amount_col="amount",
+        observation_end=as_of,
+        time_unit="W",
+    )
+    transaction_model = BGNBDModel().fit(summary["frequency"], summary["recency"], summary["T"])
+    f, r, t = summary["frequency"], summary["recency"], summary["T"]
+    weeks = horizon_days / 7.0
+    out = pd.DataFrame(index=summary.index)
+    out["p_alive"] = transaction_model.conditional_probability_alive(f, r, t)
+    out["expected_orders"] = transaction_model.conditional_expected_number_of_purchases_up_to_time(
+        weeks, f, r, t
+    )
+    repeaters = summary[(f > 0) & (summary["monetary_value"] > 0)]
+    if len(repeaters) >= 3:
+        spend = GammaGammaModel().fit(repeaters["frequency"], repeaters["monetary_value"])
+        value = spend.conditional_expected_average_profit(
+            f, summary["monetary_value"].where(f > 0, 0)
+        )
+        months = horizon_days / (365.25 / 12)
+        discount = (1.0 + discount_rate) ** (-months / 2.0)
+        out["expected_value"] = out["expected_orders"] * value * discount
+    else:
+        out["expected_value"] = np.nan
+    return out

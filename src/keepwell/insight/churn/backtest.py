@@ -1,0 +1,170 @@
+"""Time-based backtest and calibrated fitting, so that no outcome leaks across time.
+
+For a test cutoff ``t`` the model is trained only on cutoffs ``c`` with
+``c + horizon + settle < t``: every training label window (c, c + horizon] has closed,
+and been confirmed (the definition's settle days), before the test cutoff, so nothing
+observed on or after ``t`` (the test period) reaches training through a label.
+
+Calibration uses a time-later slice of those training cutoffs (the last few). The model
+that produces the calibration scores is fitted on the cutoffs whose label window closes
+before that slice starts (``c + horizon <`` the slice's first cutoff); the calibrator
+learns the map from its standardised scores to the slice's outcomes. The model is then
+refitted on every training cutoff and combined with that calibrator. The test cutoff's
+examples are never used for fitting or calibrating. Scoring the present works the same
+way, with every cutoff whose outcome is known as training examples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import numpy.typing as npt
+
+from keepwell.insight.churn.calibration import CalibrationMethod, Calibrator
+from keepwell.insight.churn.examples import FEATURE_NAMES, ChurnDataError, Examples
+from keepwell.insight.churn.metrics import Metrics, evaluate
+from keepwell.insight.churn.model import MODELS, ChurnModel, ModelName
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """How examples are split in time and how models are calibrated."""
+
+    horizon_days: int = 180
+    settle_days: int = 0
+    """Days after a label window until its outcome is confirmed (the definition's)."""
+    test_cutoffs: int = 4
+    calibration_cutoffs: int = 3
+    calibration: CalibrationMethod = "platt"
+    refit: bool = True
+    seed: int = 0
+
+    @property
+    def outcome_days(self) -> int:
+        """Days after a cutoff until its label is known."""
+        return self.horizon_days + self.settle_days
+
+
+@dataclass(frozen=True)
+class FoldResult:
+    """One model's metrics on one test fold: a test cutoff, or a cross-validation fold."""
+
+    model: ModelName
+    cutoff: date | None
+    fold: int
+    train_examples: int
+    metrics: Metrics
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Per-fold and pooled metrics of every model, and the better one."""
+
+    folds: list[FoldResult]
+    pooled: dict[ModelName, Metrics]
+    chosen: ModelName
+    test_cutoffs: list[date]
+
+
+def purged(cutoffs: Sequence[date], before: date, outcome_days: int) -> list[date]:
+    """The cutoffs whose outcome is known before ``before``: ``c + outcome_days < before``."""
+    outcome = timedelta(days=outcome_days)
+    return [c for c in cutoffs if c + outcome < before]
+
+
+def calibration_split(examples: Examples, options: TrainingOptions) -> tuple[Examples, Examples]:
+    """The examples that fit the calibration model and the later slice that calibrates it."""
+    cutoffs = examples.cutoffs
+    slice_ = cutoffs[-options.calibration_cutoffs :]
+    if not slice_:
+        return examples.at([]), examples.at([])
+    early = purged(cutoffs, slice_[0], options.horizon_days)
+    return examples.at(early), examples.at(slice_)
+
+
+def usable(examples: Examples) -> bool:
+    """Whether ``examples`` hold both churned and retained accounts."""
+    return len(examples) > 0 and len(np.unique(examples.y)) == 2
+
+
+def fit_calibrated(kind: ModelName, examples: Examples, options: TrainingOptions) -> ChurnModel:
+    """A model fitted on ``examples`` and calibrated on their time-later slice (see module)."""
+    early, later = calibration_split(examples, options)
+    if not (usable(early) and usable(later)):
+        raise ChurnDataError(
+            "not enough history to calibrate: the latest cutoffs and those a horizon "
+            "before them need churned and retained accounts"
+        )
+    model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(early.x, early.y)
+    calibrator = Calibrator(options.calibration).fit(model.score(later.x), later.y)
+    if options.refit:
+        model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(examples.x, examples.y)
+    return model.calibrate(calibrator)
+
+
+def fold_training(examples: Examples, test_cutoff: date, options: TrainingOptions) -> Examples:
+    """The training examples of the fold that tests ``test_cutoff`` (purged, see module)."""
+    return examples.at(purged(examples.cutoffs, test_cutoff, options.outcome_days))
+
+
+def backtest_cutoffs(examples: Examples, options: TrainingOptions) -> list[date]:
+    """Up to ``options.test_cutoffs`` latest cutoffs with enough history before them."""
+    ready = [
+        cutoff
+        for cutoff in examples.cutoffs
+        if usable(examples.at([cutoff]))
+        and all(
+            usable(part)
+            for part in calibration_split(fold_training(examples, cutoff, options), options)
+        )
+    ]
+    return ready[-options.test_cutoffs :]
+
+
+def backtest(examples: Examples, options: TrainingOptions) -> Backtest:
+    """Both models at each backtest cutoff (see :func:`backtest_cutoffs`), trained on the past."""
+    tests = backtest_cutoffs(examples, options)
+    if not tests:
+        raise ChurnDataError(
+            "not enough history for a time-based backtest: no cutoff has, before it, "
+            "the purged training and calibration examples it needs"
+        )
+    folds: list[FoldResult] = []
+    predictions: dict[ModelName, tuple[list[Ints], list[Floats]]] = {m: ([], []) for m in MODELS}
+    for number, test_cutoff in enumerate(tests, start=1):
+        train = fold_training(examples, test_cutoff, options)
+        test = examples.at([test_cutoff])
+        for kind in MODELS:
+            p = fit_calibrated(kind, train, options).predict_proba(test.x)
+            folds.append(FoldResult(kind, test_cutoff, number, len(train), evaluate(test.y, p)))
+            predictions[kind][0].append(test.y)
+            predictions[kind][1].append(p)
+    return summarise(folds, predictions, tests)
+
+
+def summarise(
+    folds: list[FoldResult],
+    predictions: dict[ModelName, tuple[list[Ints], list[Floats]]],
+    tests: list[date],
+) -> Backtest:
+    """Pool each model's test predictions over the folds and pick the better model."""
+    pooled = {
+        kind: evaluate(np.concatenate(ys), np.concatenate(ps))
+        for kind, (ys, ps) in predictions.items()
+    }
+    return Backtest(folds, pooled, better(pooled), tests)
+
+
+def better(pooled: dict[ModelName, Metrics]) -> ModelName:
+    """The model with the higher pooled ROC AUC; within 0.005 of each other, the lower Brier."""
+    logistic, lightgbm = pooled["logistic"], pooled["lightgbm"]
+    auc_gap = (lightgbm.roc_auc or 0.0) - (logistic.roc_auc or 0.0)
+    if abs(auc_gap) <= 0.005:
+        return "lightgbm" if lightgbm.brier < logistic.brier else "logistic"
+    return "lightgbm" if auc_gap > 0 else "logistic"

@@ -1,0 +1,120 @@
+"""Training examples: feature snapshots at rolling cutoffs, each with its churn label.
+
+Features come from the feature pipeline (data strictly before each cutoff); labels come
+from the churn definition (what happened in the horizon after it). Only cutoffs whose
+horizon has fully elapsed by the data end become training examples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+
+from keepwell.insight.churn.definition import ChurnEvent, labels
+from keepwell.insight.churn.extra import EXTRA_FEATURES
+from keepwell.insight.features import FEATURES, KEYS
+
+FEATURE_NAMES: tuple[str, ...] = (*FEATURES, *EXTRA_FEATURES)
+"""The model's inputs: every registered feature, then the churn-specific extras."""
+
+Matrix = npt.NDArray[np.float64]
+Vector = npt.NDArray[np.int64]
+
+
+class ChurnDataError(ValueError):
+    """The record holds too little to train or judge a churn model."""
+
+
+def monthly_cutoffs(first: date, last: date) -> list[date]:
+    """The first day of every month from ``first`` (rounded up) through ``last``."""
+    day = first if first.day == 1 else _next_month(first)
+    days: list[date] = []
+    while day <= last:
+        days.append(day)
+        day = _next_month(day)
+    return days
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def training_cutoffs(
+    first_day: date, data_end: date, outcome_days: int, warmup_days: int
+) -> list[date]:
+    """Monthly cutoffs after ``warmup_days`` of history whose outcome is known by ``data_end``.
+
+    ``outcome_days`` is the horizon plus the definition's settle days.
+    """
+    return monthly_cutoffs(
+        first_day + timedelta(days=warmup_days), data_end - timedelta(days=outcome_days)
+    )
+
+
+def feature_frame(table: pa.Table) -> pd.DataFrame:
+    """The pipeline's Arrow table as a frame of floats keyed by account and cutoff."""
+    frame = table.to_pandas()
+    out = frame[list(KEYS)].copy()
+    out["account_id"] = out["account_id"].astype("int64")
+    for name in FEATURE_NAMES:
+        column = pd.to_numeric(frame[name], errors="raise").astype("float64")
+        fill = EXTRA_FEATURES[name].fill if name in EXTRA_FEATURES else None
+        out[name] = column.fillna(fill) if fill is not None else column
+    return out
+
+
+@dataclass(frozen=True)
+class Examples:
+    """Rows of (account, cutoff, features, label), oldest cutoff first."""
+
+    frame: pd.DataFrame
+
+    @property
+    def x(self) -> Matrix:
+        """The feature matrix (missing values as NaN)."""
+        return np.asarray(self.frame[list(FEATURE_NAMES)].to_numpy(dtype=np.float64))
+
+    @property
+    def y(self) -> Vector:
+        """The labels."""
+        return np.asarray(self.frame["label"].to_numpy(dtype=np.int64))
+
+    @property
+    def cutoffs(self) -> list[date]:
+        """The distinct cutoffs, oldest first."""
+        return sorted(set(self.frame["cutoff"]))
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def at(self, cutoffs: Sequence[date]) -> Examples:
+        """The examples of some cutoffs only."""
+        return Examples(self.frame[self.frame["cutoff"].isin(set(cutoffs))])
+
+
+def build_examples(
+    features: pd.DataFrame,
+    events: Mapping[int, Sequence[ChurnEvent]],
+    cutoffs: Sequence[date],
+    horizon_days: int,
+) -> Examples:
+    """Features at ``cutoffs`` joined with the labels of accounts alive at each of them."""
+    at_cutoffs = features[features["cutoff"].isin(set(cutoffs))]
+    outcome = labels(events, at_cutoffs["account_id"].unique().tolist(), cutoffs, horizon_days)
+    joined = at_cutoffs.merge(outcome, on=list(KEYS), how="inner", validate="one_to_one")
+    return Examples(joined.sort_values(["cutoff", "account_id"]).reset_index(drop=True))
+
+
+def alive_at(
+    features: pd.DataFrame, events: Mapping[int, Sequence[ChurnEvent]], cutoff: date
+) -> pd.DataFrame:
+    """Feature rows at ``cutoff`` of the accounts not inside a churn then."""
+    rows = features[features["cutoff"] == cutoff]
+    gone = {a for a, found in events.items() if any(e.covers(cutoff) for e in found)}
+    return rows[~rows["account_id"].isin(gone)].reset_index(drop=True)

@@ -1,0 +1,287 @@
+"""One plain-language sentence per group of churn features, from the feature values.
+
+Each template reads the values of its group's features (named as in ``FEATURES`` and the
+churn extras) and returns a sentence, or None when the values do not show a problem a
+salesperson would recognise (a driver that pushes risk up without a bad value gives no
+reason rather than a confusing one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+Values = Mapping[str, float | None]
+Template = Callable[[Values], str | None]
+
+
+@dataclass(frozen=True)
+class ReasonGroup:
+    """Features explained together, and the template that explains them."""
+
+    key: str
+    features: tuple[str, ...]
+    template: Template
+
+
+def _n(values: Values, name: str) -> float:
+    value = values.get(name)
+    return 0.0 if value is None else float(value)
+
+
+def _has(values: Values, name: str) -> bool:
+    return values.get(name) is not None
+
+
+def _plural(count: float, word: str, plural: str | None = None) -> str:
+    number = round(count)
+    return f"{number} {word if number == 1 else (plural or word + 's')}"
+
+
+def _months(days: float) -> str:
+    months = round(days / 30.4)
+    if months < 1:
+        return _plural(days, "day")
+    return _plural(months, "month")
+
+
+def complaints(v: Values) -> str | None:
+    """Complaints in 90 days and how many repeat one on the same product line."""
+    recent, year, repeats = (
+        _n(v, "complaints_90d"),
+        _n(v, "complaints_365d"),
+        _n(v, "repeat_complaints_90d"),
+    )
+    if recent >= 1:
+        text = f"{_plural(recent, 'complaint')} in the last 90 days"
+        if repeats >= 1:
+            text += f", {round(repeats)} repeating an earlier one on the same product line"
+        return text
+    if year >= 2:
+        return f"{round(year)} complaints in the last 12 months"
+    return None
+
+
+def tickets(v: Values) -> str | None:
+    """Open tickets that wait long, or many tickets, or severe ones."""
+    open_, oldest = _n(v, "open_tickets"), _n(v, "oldest_open_ticket_days")
+    if open_ >= 1 and oldest >= 14:
+        return f"{_plural(open_, 'ticket')} still open, the oldest for {round(oldest)} days"
+    if _n(v, "tickets_90d") >= 3:
+        return f"{round(_n(v, 'tickets_90d'))} tickets in the last 90 days"
+    if _n(v, "mean_ticket_severity_365d") >= 2.5 and _n(v, "tickets_365d") >= 2:
+        return "most tickets in the last 12 months were of high or critical severity"
+    return None
+
+
+def order_gap(v: Values) -> str | None:
+    """How long since the last order, against the customer's own rhythm."""
+    days, ratio, usual = (
+        _n(v, "days_since_last_order"),
+        _n(v, "gap_ratio"),
+        _n(v, "mean_order_gap_days"),
+    )
+    if _has(v, "gap_ratio") and ratio >= 1.3 and usual > 0:
+        return (
+            f"no order for {ratio:.1f}× its usual interval "
+            f"({round(days)} days; usually every {round(usual)})"
+        )
+    if days >= 90:
+        return f"no order for {round(days)} days"
+    return None
+
+
+_YEAR = "the previous 12 months"
+_QUARTER = "the same quarter last year"
+
+
+def order_trend(v: Values) -> str | None:
+    """The steepest fall in orders or order value against the year before."""
+    falls = [
+        (v.get("revenue_365d_vs_prior_year"), "order value", _YEAR),
+        (v.get("orders_365d_vs_prior_year"), "orders", _YEAR),
+        (v.get("revenue_90d_vs_last_year"), "order value", _QUARTER),
+        (v.get("orders_90d_vs_last_year"), "orders", _QUARTER),
+    ]
+    measured = [(ratio, what, when) for ratio, what, when in falls if ratio is not None]
+    if not measured:
+        return None
+    ratio, what, when = min(measured, key=lambda item: item[0])
+    if ratio > 0.8:
+        return None
+    if ratio == 0:
+        window = "12 months" if when == _YEAR else "90 days"
+        return f"no order in the last {window}, though it ordered in {when}"
+    return f"{what} down {round((1 - ratio) * 100)}% on {when}"
+
+
+def quotes(v: Values) -> str | None:
+    """Lost quotes."""
+    rate = v.get("quote_win_rate_365d")
+    if rate is None or rate > 0.5:
+        return None
+    if rate == 0:
+        return "every quote decided in the last 12 months was lost"
+    return f"only {round(rate * 100)}% of the last 12 months' decided quotes were won"
+
+
+def payments(v: Values) -> str | None:
+    """Overdue invoices, or invoices paid late."""
+    overdue, amount = _n(v, "overdue_invoices"), _n(v, "overdue_amount")
+    if overdue >= 1:
+        return f"{_plural(overdue, 'invoice')} overdue ({amount:,.0f} outstanding)"
+    share, late = v.get("late_invoice_share_365d"), _n(v, "mean_days_late_365d")
+    if share is not None and share >= 0.25 and late >= 5:
+        return (
+            f"{round(share * 100)}% of the last 12 months' invoices paid late, "
+            f"{late:.0f} days on average"
+        )
+    return None
+
+
+def _score_fell(v: Values, kind: str, low: float, scale: str) -> str | None:
+    last, change = v.get(f"last_{kind}"), v.get(f"{kind}_change")
+    label = kind.upper()
+    if last is None:
+        return None
+    if change is not None and change <= -2:
+        return f"{label} fell from {last - change:.0f} to {last:.0f}"
+    if last <= low:
+        return f"last {label} answer {last:.0f}{scale}"
+    return None
+
+
+def nps(v: Values) -> str | None:
+    """A falling or detractor NPS."""
+    return _score_fell(v, "nps", 6, " (a detractor)")
+
+
+def csat(v: Values) -> str | None:
+    """A falling or low CSAT."""
+    return _score_fell(v, "csat", 2, " out of 5")
+
+
+def interactions(v: Values) -> str | None:
+    """Silence between the company and the customer."""
+    days = v.get("days_since_last_interaction")
+    if days is not None and days >= 60:
+        return f"no call, visit or e-mail for {round(days)} days"
+    if _n(v, "interactions_90d") == 0:
+        return "no call, visit or e-mail in the last 90 days"
+    return None
+
+
+def contacts(v: Values) -> str | None:
+    """Contacts who left the customer, or too few engaged ones."""
+    left, engaged = _n(v, "contacts_left_180d"), _n(v, "engaged_contacts_180d")
+    if left >= 1:
+        return f"{_plural(left, 'contact')} left the customer in the last 6 months"
+    if engaged <= 1:
+        return f"only {round(engaged)} contact engaged in the last 6 months"
+    return None
+
+
+def team(v: Values) -> str | None:
+    """Departures from the account team, or a relationship hanging on one person."""
+    since = v.get("days_since_team_departure")
+    if since is not None:
+        text = f"an account-team member left the company {_months(since)} ago"
+        if _n(v, "team_joins_since_departure") == 0:
+            text += " and nobody replaced them"
+        return text
+    if _n(v, "team_departures_180d") >= 1:
+        return f"{_plural(_n(v, 'team_departures_180d'), 'account-team member')} left recently"
+    if _n(v, "single_threaded") >= 1:
+        return "the relationship hangs on one person"
+    return None
+
+
+def equipment(v: Values) -> str | None:
+    """Falling usage of the customer's machines, or many alarms."""
+    trend = v.get("usage_trend")
+    if trend is not None and trend <= 0.8:
+        return f"usage down {round((1 - trend) * 100)}% vs the previous 60 days"
+    alarms = _n(v, "alarms_90d")
+    if alarms >= 3:
+        return f"{round(alarms)} machine alarms in the last 90 days"
+    return None
+
+
+def deliveries(v: Values) -> str | None:
+    """Late deliveries."""
+    late, due = _n(v, "late_deliveries_180d"), _n(v, "deliveries_due_180d")
+    if late < 1:
+        return None
+    deliveries = _plural(due, "delivery", "deliveries")
+    return f"{round(late)} of {deliveries} in the last 6 months came a week or more late"
+
+
+def tenure(v: Values) -> str | None:
+    """A young account."""
+    days = v.get("tenure_days")
+    if days is None or days >= 365:
+        return None
+    return f"a new customer: {_months(days)} with us"
+
+
+GROUPS: tuple[ReasonGroup, ...] = (
+    ReasonGroup(
+        "complaints", ("complaints_90d", "complaints_365d", "repeat_complaints_90d"), complaints
+    ),
+    ReasonGroup(
+        "tickets",
+        (
+            "tickets_90d",
+            "tickets_365d",
+            "mean_ticket_severity_365d",
+            "open_tickets",
+            "oldest_open_ticket_days",
+            "open_ticket_mean_age_days",
+        ),
+        tickets,
+    ),
+    ReasonGroup(
+        "order_gap", ("days_since_last_order", "gap_ratio", "mean_order_gap_days"), order_gap
+    ),
+    ReasonGroup(
+        "order_trend",
+        (
+            "orders_90d",
+            "orders_365d",
+            "revenue_90d",
+            "revenue_365d",
+            "orders_90d_vs_last_year",
+            "revenue_90d_vs_last_year",
+            "orders_365d_vs_prior_year",
+            "revenue_365d_vs_prior_year",
+        ),
+        order_trend,
+    ),
+    ReasonGroup("quotes", ("quotes_365d", "quote_win_rate_365d"), quotes),
+    ReasonGroup(
+        "payments",
+        ("late_invoice_share_365d", "mean_days_late_365d", "overdue_invoices", "overdue_amount"),
+        payments,
+    ),
+    ReasonGroup("nps", ("last_nps", "nps_change"), nps),
+    ReasonGroup("csat", ("last_csat", "csat_change"), csat),
+    ReasonGroup("interactions", ("days_since_last_interaction", "interactions_90d"), interactions),
+    ReasonGroup(
+        "contacts", ("active_contacts", "contacts_left_180d", "engaged_contacts_180d"), contacts
+    ),
+    ReasonGroup(
+        "team",
+        (
+            "team_size",
+            "team_departures_180d",
+            "single_threaded",
+            "days_since_team_departure",
+            "team_joins_since_departure",
+        ),
+        team,
+    ),
+    ReasonGroup("equipment", ("usage_30d", "usage_trend", "alarms_90d"), equipment),
+    ReasonGroup("deliveries", ("deliveries_due_180d", "late_deliveries_180d"), deliveries),
+    ReasonGroup("tenure", ("tenure_days",), tenure),
+)
+"""Every group; together they cover every feature the time-based model uses."""

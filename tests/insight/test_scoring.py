@@ -1,0 +1,52 @@
+"""Scoring runs on the demo company: stored, versioned, explained, and compared over time."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.scoring import growth_signals, latest_run, latest_scores, run_scoring
+from keepwell.intake.demo import build_demo
+
+
+def test_growth_signals() -> None:
+    assert growth_signals({"revenue_365d_vs_prior_year": 1.5, "usage_trend": 0.9}) == [
+        "ordering is up 50% on the year before"
+    ]
+    assert growth_signals({"orders_90d_vs_last_year": None}) == []
+
+
+@pytest.mark.slow
+def test_demo_scoring_runs_are_stored_and_explained(sqlite_engine: Engine, tmp_path: Path) -> None:
+    build_demo(sqlite_engine, tmp_path, seed=7, accounts=300, as_of=date(2025, 6, 30))
+    first = run_scoring(sqlite_engine)
+    second = run_scoring(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        assert session.scalar(select(func.count()).select_from(ScoreRun)) == 2
+        run = latest_run(session)
+        assert run is not None and run.id == second.run_id and run.as_of == date(2025, 7, 1)
+        assert run.metrics["roc_auc"] > 0.6 and run.method == "time-backtest"
+        scores = latest_scores(session)
+        assert len(scores) == run.n_accounts > 200
+        stored = session.scalar(
+            select(func.count())
+            .select_from(AccountScore)
+            .where(AccountScore.run_id == first.run_id)
+        )
+        assert stored == first.churn.summary()["scored"]
+    for score in scores.values():
+        assert 0.0 <= (score.churn_probability or 0.0) <= 1.0
+        assert score.health_band in {"healthy", "watch", "at_risk", "no_data"}
+        assert len(score.health_breakdown) == 8
+        if score.annual_revenue is not None and score.churn_probability is not None:
+            assert score.revenue_at_risk == pytest.approx(
+                score.annual_revenue * score.churn_probability
+            )
+    riskiest = max(scores.values(), key=lambda s: s.churn_probability or 0.0)
+    assert riskiest.reasons and all(r["sentence"] for r in riskiest.reasons)
+    assert second.movers == [], "the same data and model move nobody's risk"
