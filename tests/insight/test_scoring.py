@@ -10,7 +10,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.insight.models import AccountScore, ScoreRun
-from keepwell.insight.scoring import growth_signals, latest_run, latest_scores, run_scoring
+from keepwell.insight.scoring import growth_signals, run_scoring
+from keepwell.insight.snapshots import account_risk, latest_run, latest_scores
 from keepwell.intake.demo import build_demo
 
 
@@ -49,4 +50,8 @@ def test_demo_scoring_runs_are_stored_and_explained(sqlite_engine: Engine, tmp_p
             )
     riskiest = max(scores.values(), key=lambda s: s.churn_probability or 0.0)
     assert riskiest.reasons and all(r["sentence"] for r in riskiest.reasons)
+    with Session(sqlite_engine) as session:
+        risk = account_risk(session, riskiest.account_id)
+    assert risk is not None and risk["reasons"] == [r["sentence"] for r in riskiest.reasons]
+    assert risk["accuracy"]["roc_auc"] == run.metrics["roc_auc"]
     assert second.movers == [], "the same data and model move nobody's risk"

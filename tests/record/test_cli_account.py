@@ -77,7 +77,8 @@ def test_account_list_json_and_table(url: str) -> None:
 
 def test_account_show_json_and_panels(url: str) -> None:
     shown = as_json(keepwell(url, "show", "erp:1001", "--json", "--as-of", "2024-06-30"))
-    assert list(shown) == list(Account360.model_fields)
+    assert list(shown) == [*Account360.model_fields, "risk"]
+    assert shown["risk"] is None  # not scored yet
     assert shown["as_of"] == "2024-06-30"
     assert shown["account"]["attributes"] == {"fleet_size": "12"}
     assert [q["quarter"] for q in shown["orders"]["quarters"]][-2:] == ["2024-Q1", "2024-Q2"]
@@ -91,7 +92,13 @@ def test_account_show_json_and_panels(url: str) -> None:
     assert len(short["timeline"]) == 1
     text = keepwell(url, "show", "acme pumps", "--as-of", "2024-06-30")
     assert text.exit_code == 0, text.output
-    for heading in ("Acme Pumps (id", "Orders per quarter", "Open tickets", "Recent timeline"):
+    for heading in (
+        "Acme Pumps (id",
+        "Orders per quarter",
+        "Open tickets",
+        "Recent timeline",
+        "not scored yet",
+    ):
         assert heading in text.stdout
     assert "Contacts: none" in text.stdout
     assert "2,000.00" in text.stdout

@@ -16,7 +16,9 @@ from rich.text import Text
 from sqlalchemy.orm import Session
 
 from keepwell.cli.app import app, console, fail, print_json, state
+from keepwell.cli.risk_view import render_risk
 from keepwell.db.engine import session_factory
+from keepwell.insight.snapshots import account_risk
 from keepwell.record.schemas import Account360, AccountSummary, OrdersTrend, TimelineEvent
 from keepwell.record.service import (
     AccountLookupError,
@@ -89,10 +91,12 @@ def show_command(
         except AccountLookupError as exc:
             raise fail(str(exc)) from None
         view = account_360(session, account.id, _day(as_of), timeline=timeline)
+        risk = account_risk(session, account.id)
     if as_json:
-        print_json(view.model_dump(mode="json"))
+        print_json({**view.model_dump(mode="json"), "risk": risk})
     else:
         console.print(render_360(view))
+        console.print(render_risk(risk))
 
 
 def _accounts_table(accounts: list[AccountSummary], total: int) -> Table:

@@ -34,7 +34,8 @@ def score_command(
     """Churn risk with reasons, health, probability alive and value for every account."""
     from keepwell.insight.churn import ChurnDataError
     from keepwell.insight.features import FeatureEngineError
-    from keepwell.insight.scoring import latest_scores, run_scoring
+    from keepwell.insight.scoring import run_scoring
+    from keepwell.insight.snapshots import latest_scores
 
     db = state(ctx).engine()
     try:

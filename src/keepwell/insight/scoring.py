@@ -31,6 +31,7 @@ from keepwell.insight.health import (
     load_health_config,
 )
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.snapshots import latest_scores
 from keepwell.record.models import Account
 from keepwell.settings import get_settings
 
@@ -91,7 +92,7 @@ def run_scoring(
     config = health_config or company_health_config()
     value = _repeat_value(engine, churn.as_of - timedelta(days=1))
     with Session(engine, expire_on_commit=False) as session:
-        previous = _latest_scores(session)
+        previous = _previous_scores(session)
         run = _store(session, churn, config, value, engine_name)
         session.commit()
     return ScoringResult(run.id, churn, what_changed(previous, churn.scores))
@@ -104,11 +105,8 @@ def _repeat_value(engine: Engine, day: date) -> pd.DataFrame:
         return pd.DataFrame(columns=["p_alive", "expected_orders", "expected_value"])
 
 
-def _latest_scores(session: Session) -> list[ChurnScore]:
-    latest = session.scalar(select(ScoreRun.id).order_by(ScoreRun.id.desc()).limit(1))
-    if latest is None:
-        return []
-    rows = session.scalars(select(AccountScore).where(AccountScore.run_id == latest))
+def _previous_scores(session: Session) -> list[ChurnScore]:
+    rows = latest_scores(session).values()
     return [
         ChurnScore(
             r.account_id, r.churn_probability or 0.0, [], dict(r.features), dict(r.contributions)
@@ -192,21 +190,3 @@ def _cell(row: pd.Series | None, name: str) -> float | None:
     if row is None:
         return None
     return _finite(row[name])
-
-
-def latest_scores(
-    session: Session, account_ids: list[int] | None = None
-) -> dict[int, AccountScore]:
-    """The newest run's scores, by account (only ``account_ids`` if given)."""
-    latest = session.scalar(select(ScoreRun.id).order_by(ScoreRun.id.desc()).limit(1))
-    if latest is None:
-        return {}
-    query = select(AccountScore).where(AccountScore.run_id == latest)
-    if account_ids is not None:
-        query = query.where(AccountScore.account_id.in_(account_ids))
-    return {score.account_id: score for score in session.scalars(query)}
-
-
-def latest_run(session: Session) -> ScoreRun | None:
-    """The newest scoring run, with its backtest metrics."""
-    return session.scalar(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1))

@@ -176,8 +176,10 @@ def contacts(v: Values) -> str | None:
     left, engaged = _n(v, "contacts_left_180d"), _n(v, "engaged_contacts_180d")
     if left >= 1:
         return f"{_plural(left, 'contact')} left the customer in the last 6 months"
-    if engaged <= 1:
-        return f"only {round(engaged)} contact engaged in the last 6 months"
+    if engaged < 1:
+        return "no contact at the customer engaged in the last 6 months"
+    if engaged == 1:
+        return "only one contact engaged in the last 6 months"
     return None
 
 
