@@ -394,6 +394,11 @@ def _account_ids(engine: Engine) -> dict[str, int]:
         }
 
 
+SHORT_RUN_CONF = {
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1",
+    "spark.sql.shuffle.partitions": "1",
+}
+"""Spark settings for tiny test data: the JVM's quick compiler tier, one shuffle partition."""
 OFFSET = 1_000_000
 ID_COLUMNS = {"id", "account_id", "asset_id", "contact_id", "employee_id", "role_id"}
 
@@ -450,7 +455,7 @@ def crafted(crafted_file: Path, tmp_path: Path) -> Iterator[Engine]:
 def spark() -> Iterator[Any]:
     """One local Spark session for every Spark test of the run."""
     pytest.importorskip("pyspark", reason="pyspark is not installed (keepwell[spark])")
-    session = spark_session()
+    session = spark_session(SHORT_RUN_CONF)
     yield session
     session.stop()
 

@@ -27,12 +27,15 @@ USAGE = (
     "keepwell features                              # today, DuckDB, summary table",
     "keepwell features --cutoff 2024-01-01 --cutoff 2024-07-01 --out features.parquet",
     "keepwell features --engine spark --json        # needs: pip install 'keepwell[spark]'",
-    "keepwell features --usage-metric OP_HRS_D      # the telemetry metric summed as usage",
+    "keepwell features --usage-metric op_hours      # another telemetry metric as usage",
     "```",
     "",
     "From Python: `write_snapshot(engine, folder)`, then",
     '`compute_features(connect("duckdb", folder), [date(2024, 7, 1)])` returns an Arrow',
     "table with `account_id`, `cutoff` and the features below, in this order.",
+    '`strategy="cross"` (default) pairs events with all cutoffs in one query;',
+    '`strategy="union"` runs one query per cutoff (`benchmarks/bench_features.py` compares',
+    "both on DuckDB and Spark).",
 )
 
 

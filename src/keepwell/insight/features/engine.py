@@ -50,6 +50,7 @@ def spark_session(conf: Mapping[str, str] | None = None) -> Any:
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder.master("local[2]").appName("keepwell-features")
     for key, value in {**SPARK_CONF, **(conf or {})}.items():
         builder = builder.config(key, value)
