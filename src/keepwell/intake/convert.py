@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -54,10 +55,25 @@ def to_float(value: Any) -> float:
     """A finite number."""
     if isinstance(value, bool):
         raise ConversionError("expected a number, got a boolean")
+    if isinstance(value, str):
+        return float_text(value.strip())
     try:
-        number = float(value.strip()) if isinstance(value, str) else float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ConversionError("not a number") from None
+    return _finite(number)
+
+
+def float_text(text: str) -> float:
+    """A finite number from stripped text."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise ConversionError("not a number") from None
+    return _finite(number)
+
+
+def _finite(number: float) -> float:
     if not math.isfinite(number):
         raise ConversionError("not a finite number")
     return number
@@ -67,7 +83,12 @@ def to_bool(value: Any) -> bool:
     """A yes/no value."""
     if isinstance(value, bool):
         return value
-    text = to_text(value).lower()
+    return bool_text(to_text(value))
+
+
+def bool_text(text: str) -> bool:
+    """A yes/no value from stripped text."""
+    text = text.lower()
     if text in TRUE:
         return True
     if text in FALSE:
@@ -87,7 +108,11 @@ def to_datetime(value: Any, fmt: str | None) -> datetime:
         return _naive_utc(value)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    text = to_text(value)
+    return datetime_text(to_text(value), fmt)
+
+
+def datetime_text(text: str, fmt: str | None) -> datetime:
+    """A point in time (naive UTC) from stripped text."""
     try:
         if fmt:
             return _naive_utc(datetime.strptime(text, fmt))
@@ -103,7 +128,11 @@ def to_date(value: Any, fmt: str | None) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    text = to_text(value)
+    return date_text(to_text(value), fmt)
+
+
+def date_text(text: str, fmt: str | None) -> date:
+    """A calendar date from stripped text."""
     try:
         if fmt:
             return datetime.strptime(text, fmt).date()
@@ -113,39 +142,67 @@ def to_date(value: Any, fmt: str | None) -> date:
         raise ConversionError(f"not a date in {expected}") from None
 
 
-def converter(spec: FieldSpec, fmt: str | None, max_length: int | None) -> Callable[[Any], Any]:
-    """The function turning a raw (translated, non-missing) value into ``spec``'s type."""
+@dataclass(frozen=True)
+class Converter:
+    """A field's conversion: ``value`` takes any raw non-missing cell; ``text`` takes the
+    stripped, non-empty text of a string cell (None: the text itself is the value).
+    Both give the same result for the same cell."""
+
+    value: Callable[[Any], Any]
+    text: Callable[[str], Any] | None
+
+
+def converter(spec: FieldSpec, fmt: str | None, max_length: int | None) -> Converter:
+    """The conversion of a raw (translated, non-missing) value into ``spec``'s type."""
+    text = _text_converter(spec, fmt, max_length)
     if spec.type == "date":
-        return lambda v: to_date(v, fmt)
+        return Converter(lambda v: to_date(v, fmt), text)
     if spec.type == "datetime":
-        return lambda v: to_datetime(v, fmt)
+        return Converter(lambda v: to_datetime(v, fmt), text)
+    if spec.type == "int":
+        return Converter(to_int, text)
+    if spec.type == "float":
+        return Converter(to_float, text)
+    if spec.type == "bool":
+        return Converter(to_bool, text)
+    if text is None:
+        return Converter(to_text, None)
+    return Converter(lambda v: text(to_text(v)), text)
+
+
+def _text_converter(
+    spec: FieldSpec, fmt: str | None, max_length: int | None
+) -> Callable[[str], Any] | None:
+    if spec.type == "date":
+        return lambda t: date_text(t, fmt)
+    if spec.type == "datetime":
+        return lambda t: datetime_text(t, fmt)
     if spec.type == "int":
         return to_int
     if spec.type == "float":
-        return to_float
+        return float_text
     if spec.type == "bool":
-        return to_bool
+        return bool_text
     if spec.choices:
         return _choice(spec.choices)
-    return _bounded_text(max_length)
+    return _bounded(max_length) if max_length is not None else None
 
 
-def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
+def _choice(choices: tuple[str, ...]) -> Callable[[str], str]:
     canonical = {c.lower(): c for c in choices}
 
-    def convert(value: Any) -> str:
-        text = to_text(value).lower().replace(" ", "_").replace("-", "_")
-        if text not in canonical:
+    def convert(text: str) -> str:
+        found = canonical.get(text.lower().replace(" ", "_").replace("-", "_"))
+        if found is None:
             raise ConversionError(f"not one of {', '.join(choices)}")
-        return canonical[text]
+        return found
 
     return convert
 
 
-def _bounded_text(max_length: int | None) -> Callable[[Any], str]:
-    def convert(value: Any) -> str:
-        text = to_text(value)
-        if max_length is not None and len(text) > max_length:
+def _bounded(max_length: int) -> Callable[[str], str]:
+    def convert(text: str) -> str:
+        if len(text) > max_length:
             raise ConversionError(f"longer than {max_length} characters ({len(text)})")
         return text
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import String, inspect
 
-from keepwell.intake.convert import ConversionError, converter, is_missing, to_text
+from keepwell.intake.cells import SKIP, CellProblem, CellReader, cell_reader, missing_handler
+from keepwell.intake.convert import Converter, converter, is_missing, to_text
 from keepwell.intake.errors import RowError
 from keepwell.intake.fields import FieldSpec, KindSpec
 from keepwell.intake.mapping import ACCOUNT_NAME, Mapping
 from keepwell.intake.readers import EXTRA_VALUES
 from keepwell.intake.tables import MODELS
+
+Key = str | tuple[Any, ...]
+"""A record's identity within its kind: its external id, or telemetry's natural key."""
 
 
 @dataclass(frozen=True)
@@ -24,15 +27,18 @@ class FieldPlan:
     column: str | None
     constant: Any
     translate: dict[str, Any]
-    convert: Callable[[Any], Any]
+    convert: Converter
     nullable: bool
 
-    def raw(self, row: dict[str, Any]) -> Any:
-        """The untranslated value of this field in ``row``."""
-        return row.get(self.column) if self.column is not None else self.constant
+    def reader(self) -> CellReader:
+        """The precomputed function giving this field's value (or SKIP) from a raw row."""
+        spec = self.spec
+        store_none = self.nullable and not spec.ref
+        missing = missing_handler(spec.name, spec.required, store_none)
+        return cell_reader(self.column, self.constant, self.translate, self.convert, missing)
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """A row after conversion: field values, raw reference ids and account extras."""
 
@@ -42,6 +48,13 @@ class ParsedRow:
     attributes: dict[str, Any] = field(default_factory=dict)
     external_ids: dict[str, str] = field(default_factory=dict)
     account_name: str | None = None
+    key: Key = ""
+    """The record's identity, set once the row is checked (see ``Upserter.check``)."""
+
+
+_Cell = tuple[str, str, bool, CellReader]
+"""A field's column (for errors), where its value goes (``refs`` or ``values`` under that
+name) and its reader; a plain tuple, unpacked for every cell of every row."""
 
 
 @dataclass(frozen=True)
@@ -55,17 +68,43 @@ class RowPlan:
     attribute_columns: tuple[str, ...]
     external_id_columns: dict[str, str]
     account_name_column: str | None
+    cells: tuple[_Cell, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        cells = tuple(
+            (
+                plan.column or plan.spec.name,
+                plan.spec.name if plan.spec.ref else plan.spec.target,
+                plan.spec.ref is not None,
+                plan.reader(),
+            )
+            for plan in self.fields
+        )
+        object.__setattr__(self, "cells", cells)
 
     def parse(self, number: int, row: dict[str, Any]) -> tuple[ParsedRow, list[RowError]]:
         """Convert one raw row; every problem in it is reported, not just the first."""
-        parsed = ParsedRow(number)
+        values: dict[str, Any] = {}
+        refs: dict[str, Any] = {}
         errors: list[RowError] = []
         if EXTRA_VALUES in row:
             errors.append(
                 self._error(number, None, row[EXTRA_VALUES], "more values than header columns")
             )
-        for plan in self.fields:
-            self._parse_field(plan, row, parsed, errors)
+        for column, target, is_ref, read in self.cells:
+            try:
+                value = read(row)
+            except CellProblem as problem:
+                errors.append(self._error(number, column, problem.value, problem.reason))
+                continue
+            if value is not SKIP:
+                (refs if is_ref else values)[target] = value
+        parsed = ParsedRow(number, values, refs)
+        if self.attribute_columns or self.external_id_columns or self.account_name_column:
+            self._extras(row, parsed)
+        return parsed, errors
+
+    def _extras(self, row: dict[str, Any], parsed: ParsedRow) -> None:
         for column in self.attribute_columns:
             if not is_missing(row.get(column)):
                 parsed.attributes[column] = _plain(row[column])
@@ -74,32 +113,6 @@ class RowPlan:
                 parsed.external_ids[source] = to_text(row[column])
         if self.account_name_column and not is_missing(row.get(self.account_name_column)):
             parsed.account_name = to_text(row[self.account_name_column])
-        return parsed, errors
-
-    def _parse_field(
-        self, plan: FieldPlan, row: dict[str, Any], parsed: ParsedRow, errors: list[RowError]
-    ) -> None:
-        raw = plan.raw(row)
-        name = plan.column or plan.spec.name
-        if not is_missing(raw) and plan.translate:
-            raw = plan.translate.get(to_text(raw), raw)
-        if is_missing(raw):
-            if plan.spec.required:
-                errors.append(
-                    self._error(parsed.number, name, raw, f"{plan.spec.name} is required")
-                )
-            elif plan.nullable and not plan.spec.ref:
-                parsed.values[plan.spec.target] = None
-            return
-        try:
-            value = plan.convert(raw)
-        except ConversionError as exc:
-            errors.append(self._error(parsed.number, name, raw, str(exc)))
-            return
-        if plan.spec.ref:
-            parsed.refs[plan.spec.name] = value
-        else:
-            parsed.values[plan.spec.target] = value
 
     def _error(self, row: int | None, column: str | None, value: Any, reason: str) -> RowError:
         return RowError(

@@ -24,6 +24,7 @@ from keepwell.intake.errors import UnreadableFile
 Row = tuple[int, dict[str, Any]]
 EXTRA_VALUES = "\x00extra"
 """Key under which a CSV row's values beyond the header's width are kept (an error)."""
+PARQUET_BATCH = 10_000
 FORMATS = {
     ".csv": "csv",
     ".xlsx": "xlsx",
@@ -165,11 +166,14 @@ def _parquet_header(path: Path) -> tuple[list[str], int | None]:
 
 
 def _parquet_rows(path: Path) -> Iterator[Row]:
-    number = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
-        for record in batch.to_pylist():
-            number += 1
-            yield number, record
+    """Records of each batch, built from whole columns converted at once."""
+    start = 1
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH):
+        names = batch.schema.names
+        columns = [column.to_pylist() for column in batch.columns]
+        for number, record in enumerate(zip(*columns, strict=True), start=start):
+            yield number, dict(zip(names, record, strict=True))
+        start += batch.num_rows
 
 
 def _union_keys(objects: list[dict[str, Any]]) -> list[str]:

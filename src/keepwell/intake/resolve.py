@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from keepwell.intake.fields import KindSpec, RefKind
+from keepwell.intake.fields import FieldSpec, KindSpec, RefKind
 from keepwell.intake.mapping import Mapping
 from keepwell.intake.plan import ParsedRow
 from keepwell.people.models import Employee
@@ -60,24 +60,30 @@ class Resolver:
         for spec_field in self.spec.fields:
             if spec_field.ref is None:
                 continue
-            name, kind = spec_field.name, spec_field.ref
-            wanted = {row.refs[name] for row in rows if name in row.refs}
-            source = self._source(name, kind)
-            found = self._lookup(kind, source, wanted)
-            for row in rows:
-                if name not in row.refs:
-                    continue
-                raw = row.refs[name]
-                target = found.get(raw)
-                if target is None and kind == "account" and self.create_missing_accounts:
-                    target = self._create_account(raw, row.account_name)
-                    found[raw] = target
-                if target is None:
-                    problems.append(
-                        Unresolved(row.number, name, raw, _reason(kind, source, raw, found))
-                    )
-                else:
-                    row.values[spec_field.target] = target
+            name = spec_field.name
+            pending = [(row, row.refs[name]) for row in rows if name in row.refs]
+            if pending:
+                problems += self._resolve_field(spec_field, spec_field.ref, pending)
+        return problems
+
+    def _resolve_field(
+        self, spec_field: FieldSpec, kind: RefKind, pending: list[tuple[ParsedRow, str]]
+    ) -> list[Unresolved]:
+        name, target_name = spec_field.name, spec_field.target
+        source = self._source(name, kind)
+        found = self._lookup(kind, source, {raw for _, raw in pending})
+        problems: list[Unresolved] = []
+        for row, raw in pending:
+            target = found.get(raw)
+            if target is None and kind == "account" and self.create_missing_accounts:
+                target = self._create_account(raw, row.account_name)
+                found[raw] = target
+            if target is None:
+                problems.append(
+                    Unresolved(row.number, name, raw, _reason(kind, source, raw, found))
+                )
+            else:
+                row.values[target_name] = target
         return problems
 
     def _source(self, name: str, kind: RefKind) -> str | None:

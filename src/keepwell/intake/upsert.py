@@ -11,15 +11,15 @@ from sqlalchemy import Table, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
+from keepwell.intake.existing import existing_rows, has_rows
+from keepwell.intake.fastwrite import BulkInserter
 from keepwell.intake.fields import KindSpec
 from keepwell.intake.mapping import Mapping
-from keepwell.intake.plan import ParsedRow
+from keepwell.intake.plan import Key, ParsedRow
 from keepwell.intake.resolve import Unresolved
 from keepwell.intake.tables import MODELS
 from keepwell.people.models import Department
 from keepwell.record.models import Account, AccountExternalId, Asset
-
-Key = str | tuple[Any, ...]
 
 
 @dataclass
@@ -48,6 +48,9 @@ class Upserter:
     sample_size: int = 50
     _seen: dict[Key, int] = field(default_factory=dict)
     _departments: dict[str, int] = field(default_factory=dict)
+    _lookup: bool | None = None
+    """Whether rows may already exist: decided at the first write, before it inserts."""
+    _inserter: BulkInserter | None = None
 
     @property
     def table(self) -> Table:
@@ -68,9 +71,10 @@ class Upserter:
     def check(self, rows: list[ParsedRow]) -> list[Unresolved]:
         """Row problems only visible with the whole file or the database: duplicates, clashes."""
         problems: list[Unresolved] = []
+        seen = self._seen
         for row in rows:
-            key = self.key(row)
-            first = self._seen.setdefault(key, row.number)
+            key = row.key = self.key(row)
+            first = seen.setdefault(key, row.number)
             if first != row.number:
                 problems.append(
                     Unresolved(
@@ -89,22 +93,22 @@ class Upserter:
         return problems
 
     def write(self, rows: list[ParsedRow]) -> None:
-        """Insert, update or skip every row of a validated chunk."""
+        """Insert, update or skip every row of a checked chunk (``check`` set their keys)."""
         if self.spec.name == "employees":
             self._resolve_departments(rows)
-        existing = self._existing([self.key(row) for row in rows])
-        inserts: list[tuple[ParsedRow, dict[str, Any]]] = []
+        existing = self._existing([row.key for row in rows])
+        inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         for row in rows:
             values = self._values(row)
-            current = existing.get(self.key(row))
+            current = existing.get(row.key)
             if current is None:
-                inserts.append((row, values))
-                self._count(Change("created", self.key(row), row.number))
+                inserts.append(values)
+                self._count("created", row)
                 continue
             diff = self._diff(current, values, row)
             if not diff:
-                self._count(Change("unchanged", self.key(row), row.number))
+                self._count("unchanged", row)
                 continue
             updates.append(
                 {
@@ -113,7 +117,7 @@ class Upserter:
                     "import_batch_id": self.batch_id,
                 }
             )
-            self._count(Change("updated", self.key(row), row.number, diff))
+            self._count("updated", row, diff)
             record(
                 self.session,
                 actor=self.actor,
@@ -133,9 +137,7 @@ class Upserter:
         if self.spec.name == "telemetry":
             values["metric"] = values.get("metric") or ""
             values["alarm_code"] = values.get("alarm_code") or ""
-            values["source"] = self.mapping.source
-        else:
-            values["source"] = self.mapping.source
+        values["source"] = self.mapping.source
         if self.spec.name == "accounts" and row.attributes:
             values["attributes"] = dict(row.attributes)
         return values
@@ -155,40 +157,27 @@ class Upserter:
                 values[column] = new
         return diff
 
-    def _count(self, change: Change) -> None:
-        self.counts[change.action] += 1
-        if change.action != "unchanged" and len(self.sample) < self.sample_size:
-            self.sample.append(change)
+    def _count(self, action: str, row: ParsedRow, diff: dict[str, list[Any]] | None = None) -> None:
+        self.counts[action] += 1
+        if action != "unchanged" and len(self.sample) < self.sample_size:
+            self.sample.append(Change(action, row.key, row.number, diff or {}))
 
     def _existing(self, keys: list[Key]) -> dict[Key, dict[str, Any]]:
-        table = self.table
-        found: dict[Key, dict[str, Any]] = {}
-        for start in range(0, len(keys), 1000):
-            part = keys[start : start + 1000]
-            if self.spec.name == "telemetry":
-                cols = (table.c.asset_id, table.c.ts, table.c.metric, table.c.alarm_code)
-                query = select(table).where(tuple_(*cols).in_(part))
-            else:
-                query = select(table).where(
-                    table.c.source == self.mapping.source, table.c.external_id.in_(part)
-                )
-            for mapping in self.session.execute(query).mappings():
-                data = dict(mapping)
-                key: Key = (
-                    (data["asset_id"], data["ts"], data["metric"], data["alarm_code"])
-                    if self.spec.name == "telemetry"
-                    else data["external_id"]
-                )
-                found[key] = data
-        return found
+        """Stored rows with these keys; none are looked for when the table had none at first."""
+        source = None if self.spec.name == "telemetry" else self.mapping.source
+        if self._lookup is None:
+            self._lookup = has_rows(self.session, self.table, source)
+        return existing_rows(self.session, self.table, source, keys) if self._lookup else {}
 
-    def _insert(self, inserts: list[tuple[ParsedRow, dict[str, Any]]]) -> None:
-        groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
-        for _, values in inserts:
+    def _insert(self, inserts: list[dict[str, Any]]) -> None:
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+        for values in inserts:
             values["import_batch_id"] = self.batch_id
-            groups[frozenset(values)].append(values)
+            groups[tuple(values)].append(values)
+        if self._inserter is None:
+            self._inserter = BulkInserter(self.session, self.table)
         for group in groups.values():
-            self.session.execute(insert(self.table), group)
+            self._inserter.insert(group)
 
     def _update(self, updates: list[dict[str, Any]]) -> None:
         groups: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
