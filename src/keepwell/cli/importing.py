@@ -20,7 +20,7 @@ from keepwell.cli.app import app, console, fail, print_json, state
 from keepwell.intake.docs import template_header
 from keepwell.intake.errors import IntakeError
 from keepwell.intake.fields import KINDS, kind_spec
-from keepwell.intake.mapping import load_mapping
+from keepwell.intake.mapping import Mapping, load_mapping
 from keepwell.intake.service import ImportResult, import_file
 
 SHOWN_ERRORS = 50
@@ -92,14 +92,11 @@ def _run_with_progress(
     ctx: typer.Context,
     kind: str,
     file: Path,
-    mapping: object,
+    mapping: Mapping | None,
     dry_run: bool,
     create_missing_accounts: bool,
     quiet: bool,
 ) -> ImportResult:
-    from keepwell.intake.mapping import Mapping
-
-    assert mapping is None or isinstance(mapping, Mapping)
     engine = state(ctx).engine()
     columns = (
         SpinnerColumn(),

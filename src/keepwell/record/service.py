@@ -185,7 +185,7 @@ def _summary_query(day: date) -> Select[Any]:
             func.count(AccountTeamMember.employee_id.distinct()).label("n"),
         )
         .join(Employee, Employee.id == AccountTeamMember.employee_id)
-        .where(_assigned(day))
+        .where(current_assignment(day))
         .group_by(AccountTeamMember.account_id)
         .subquery()
     )
@@ -241,7 +241,7 @@ def _ticket_open(end: datetime) -> ColumnElement[bool]:
     return and_(Ticket.opened_at < end, or_(Ticket.closed_at >= end, still_open))
 
 
-def _assigned(day: date) -> ColumnElement[bool]:
+def current_assignment(day: date) -> ColumnElement[bool]:
     """The assignment runs on ``day`` and its employee is still employed."""
     since, until = AccountTeamMember.since, AccountTeamMember.until
     return and_(
@@ -306,7 +306,7 @@ def _team(session: Session, account_id: int, day: date) -> list[TeamMember]:
             RetentionRole.name.label("role"),
             AccountTeamMember.since,
             AccountTeamMember.until,
-            _assigned(day).label("current"),
+            current_assignment(day).label("current"),
         )
         .join(Employee, Employee.id == AccountTeamMember.employee_id)
         .join(RetentionRole, RetentionRole.id == AccountTeamMember.role_id)

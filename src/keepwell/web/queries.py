@@ -12,14 +12,14 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.record.models import Account
 from keepwell.record.schemas import AccountSummary
-from keepwell.record.service import count_accounts, list_accounts
+from keepwell.record.service import count_accounts, current_assignment, list_accounts
 from keepwell.web.params import MAX_ID
 
 OWNER_ROLE = "account_owner"
@@ -133,18 +133,6 @@ def year_before(day: date) -> date:
     if day.month == 2 and day.day == 29:
         return date(day.year - 1, 2, 28)
     return day.replace(year=day.year - 1)
-
-
-def current_assignment(day: date) -> ColumnElement[bool]:
-    """The team assignment runs on ``day`` and its employee is still employed."""
-    employed = or_(
-        Employee.left_at > day, and_(Employee.left_at.is_(None), Employee.active.is_(True))
-    )
-    return and_(
-        or_(AccountTeamMember.since.is_(None), AccountTeamMember.since <= day),
-        or_(AccountTeamMember.until.is_(None), AccountTeamMember.until > day),
-        employed,
-    )
 
 
 def team_account_ids(
