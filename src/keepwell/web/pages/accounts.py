@@ -19,6 +19,7 @@ from keepwell.record.timeline import TIMELINE_FAMILIES, account_timeline
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.interactions import InteractionError, create_interaction
+from keepwell.web.panels import account_panels
 from keepwell.web.params import IdPath
 from keepwell.web.redaction import visible_events
 from keepwell.web.schemas import InteractionCreate
@@ -64,7 +65,7 @@ def account_page(
         return render(request, "_timeline.html", {"timeline": timeline})
     view = _view(db, account_id)
     timeline = _timeline(db, account_id, kinds, page, who)
-    return render(request, "account.html", _context(view, timeline, who))
+    return render(request, "account.html", _context(db, view, timeline, who))
 
 
 @router.post("/accounts/{account_id}/notes")
@@ -94,7 +95,7 @@ def add_note(
             return RedirectResponse(f"/accounts/{account_id}#activity", status_code=303)
     timeline = _timeline(db, account_id, [], 1, who)
     note = {"error": error, "text": text, "subject": subject, "kind": kind} if error else {}
-    context = {**_context(view, timeline, who), "note": note}
+    context = {**_context(db, view, timeline, who), "note": note}
     if is_htmx(request):
         return render(request, "_activity.html", context)
     return render(request, "account.html", context, status=422 if error else 200)
@@ -125,8 +126,11 @@ def _note_error(text: str, kind: str) -> str | None:
     return None
 
 
-def _context(view: Account360, timeline: TimelinePage, who: Principal) -> dict[str, Any]:
+def _context(
+    db: SessionDep, view: Account360, timeline: TimelinePage, who: Principal
+) -> dict[str, Any]:
     return {
+        "panels": account_panels.panels(db, who, view),
         "view": view,
         "account": view.account,
         "chart": _orders_chart(view, who.sees_money),

@@ -14,6 +14,7 @@ from keepwell.record.schemas import TimelineEvent
 from keepwell.record.timeline import account_timeline
 from keepwell.web.deps import CurrentUser, SessionDep
 from keepwell.web.paging import pager
+from keepwell.web.panels import work_panels
 from keepwell.web.queries import Assignment, assignments
 from keepwell.web.redaction import visible_events
 from keepwell.web.templating import render
@@ -56,5 +57,6 @@ def my_work(
         "week_limit": WEEK_EVENTS,
         "week_start": week_start,
         "pager": pager(request, page, total, PER_PAGE),
+        "panels": work_panels.panels(db, who, employee),
     }
     return render(request, "my_work.html", context)
