@@ -34,19 +34,33 @@ class SurvivalCurve:
         return None
 
 
-def kaplan_meier(durations: npt.ArrayLike, observed: npt.ArrayLike) -> SurvivalCurve:
-    """Kaplan-Meier survival from durations and churn indicators (0 = still a customer)."""
+def kaplan_meier(
+    durations: npt.ArrayLike, observed: npt.ArrayLike, entry: npt.ArrayLike | None = None
+) -> SurvivalCurve:
+    """Kaplan-Meier survival from durations and churn indicators (0 = still a customer).
+
+    ``entry`` is the tenure at which each customer came under observation (delayed
+    entry, for customers older than the record): a customer counts as at risk only
+    between its entry and its duration, so customers lost before the record began do
+    not make the survivors look immortal.
+    """
     t = np.asarray(durations, dtype=np.float64)
     e = np.asarray(observed, dtype=bool)
-    if t.shape != e.shape or t.ndim != 1:
-        raise ValueError("durations and observed must be 1-d arrays of the same length")
+    start = np.zeros_like(t) if entry is None else np.asarray(entry, dtype=np.float64)
+    if t.shape != e.shape or t.shape != start.shape or t.ndim != 1:
+        raise ValueError("durations, observed and entry must be 1-d arrays of the same length")
     if len(t) == 0:
         raise ValueError("no customers to estimate survival from")
     if np.isnan(t).any() or (t < 0).any():
         raise ValueError("durations must be non-negative numbers")
+    if np.isnan(start).any() or (start < 0).any() or (start > t).any():
+        raise ValueError("entry times must be non-negative and not after the duration")
     times = np.unique(t[e])
-    at_risk = np.array([(t >= time).sum() for time in times], dtype=np.int64)
+    entered = (start < times[:, None]) | (start == 0)
+    at_risk = (entered & (t >= times[:, None])).sum(axis=1).astype(np.int64)
     events = np.array([((t == time) & e).sum() for time in times], dtype=np.int64)
+    keep = at_risk > 0
+    times, at_risk, events = times[keep], at_risk[keep], events[keep]
     survival = np.cumprod(1.0 - events / at_risk)
     return SurvivalCurve(
         tuple(times.tolist()),
@@ -58,12 +72,17 @@ def kaplan_meier(durations: npt.ArrayLike, observed: npt.ArrayLike) -> SurvivalC
 
 
 def survival_by_group(
-    durations: Sequence[float], observed: Sequence[bool], groups: Sequence[str]
+    durations: Sequence[float],
+    observed: Sequence[bool],
+    groups: Sequence[str],
+    entry: Sequence[float] | None = None,
 ) -> dict[str, SurvivalCurve]:
-    """One curve per group (start cohort, segment, ...)."""
-    frame = pd.DataFrame({"t": durations, "e": observed, "g": groups})
+    """One curve per group (start cohort, segment, ...), with optional delayed entry."""
+    frame = pd.DataFrame(
+        {"t": durations, "e": observed, "g": groups, "s": entry or [0.0] * len(durations)}
+    )
     return {
-        str(name): kaplan_meier(part["t"].to_numpy(), part["e"].to_numpy())
+        str(name): kaplan_meier(part["t"].to_numpy(), part["e"].to_numpy(), part["s"].to_numpy())
         for name, part in frame.groupby("g", sort=True)
     }
 
