@@ -97,8 +97,10 @@ RECORD: dict[str, list[dict[str, Any]]] = {
         ("K7", "A2", "Lou", "true", ""),
     ),
     "assets": _rows(
-        "external_id account serial product_line",
-        ("S1", "A1", "SN-1", "Pumps"),
+        "external_id account serial product_line installed_at",
+        ("S1", "A1", "SN-1", "Pumps", "2023-07-02"),  # 365 ago
+        ("S2", "A1", "SN-2", "Valves", "2020-01-01"),
+        ("S3", "A2", "SN-3", "Pumps", ""),  # no install date: not counted
     ),
     "quotes": _rows(
         "external_id account received_at outcome decided_at",
@@ -109,15 +111,33 @@ RECORD: dict[str, list[dict[str, Any]]] = {
         ("Q5", "A1", "2024-06-01", "no_bid", "2024-06-05"),
     ),
     "orders": _rows(
-        "external_id account ordered_at amount status due_at paid_at",
-        ("O1", "A1", "2022-09-01", 1000, "paid", "2022-10-01", "2022-09-25"),  # 669 ago
-        ("O2", "A1", "2023-05-01", 2000, "paid", "2023-05-31", "2023-06-10"),  # 427 ago
-        ("O3", "A1", "2023-10-01", 3000, "paid", "2023-10-31", "2023-10-25"),  # 274 ago
-        ("O4", "A1", "2024-03-01", 100, "paid", "2024-03-31", "2024-07-05"),  # 122 ago
-        ("O5", "A1", "2024-05-02", 4000, "invoiced", "2024-06-01", ""),  # 60 ago
-        ("O6", "A1", "2024-06-21", 500, "cancelled", "", ""),
-        ("O7", "A1", "2024-07-01", 9999, "open", "", ""),  # on the cutoff day
-        ("O8", "A2", "2024-01-03", 50, "open", "", ""),  # 180 ago
+        "external_id account ordered_at amount status due_at paid_at kind",
+        (
+            "O1",
+            "A1",
+            "2022-09-01",
+            1000,
+            "paid",
+            "2022-10-01",
+            "2022-09-25",
+            "spare_parts",
+        ),  # 669 ago
+        ("O2", "A1", "2023-05-01", 2000, "paid", "2023-05-31", "2023-06-10", "product"),  # 427 ago
+        (
+            "O3",
+            "A1",
+            "2023-10-01",
+            3000,
+            "paid",
+            "2023-10-31",
+            "2023-10-25",
+            "spare_parts",
+        ),  # 274 ago
+        ("O4", "A1", "2024-03-01", 100, "paid", "2024-03-31", "2024-07-05", "product"),  # 122 ago
+        ("O5", "A1", "2024-05-02", 4000, "invoiced", "2024-06-01", "", "product"),  # 60 ago
+        ("O6", "A1", "2024-06-21", 500, "cancelled", "", "", "spare_parts"),
+        ("O7", "A1", "2024-07-01", 9999, "open", "", "", "spare_parts"),  # on the cutoff day
+        ("O8", "A2", "2024-01-03", 50, "open", "", "", "product"),  # 180 ago
     ),
     "tickets": _rows(
         "external_id account subject opened_at kind severity status product_line closed_at asset",
@@ -241,6 +261,10 @@ IMPORT_ORDER = (
 )  # fmt: skip
 
 LATER: dict[str, list[dict[str, Any]]] = {
+    "assets": _rows(
+        "external_id account serial product_line installed_at",
+        ("L-S1", "A1", "SN-9", "Pumps", "2024-07-10"),
+    ),
     "orders": _rows(
         "external_id account ordered_at amount status due_at paid_at",
         ("L-O1", "A1", "2024-07-02", 777, "open", "2024-08-01", ""),
@@ -282,6 +306,9 @@ ALPHA = {
     "revenue_90d_vs_last_year": 2.0,
     "orders_365d_vs_prior_year": 1.5,  # O1, O2
     "revenue_365d_vs_prior_year": 7100 / 3000,
+    "spare_parts_365d_vs_prior_year": 3000 / 1000,  # O3 against O1
+    "installed_assets": 2,  # S1, S2
+    "assets_installed_365d": 1,  # S1
     "mean_order_gap_days": (669 - 60) / 4,
     "gap_ratio": 60 / ((669 - 60) / 4),
     "quotes_365d": 4,

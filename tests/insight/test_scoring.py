@@ -10,7 +10,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.insight.models import AccountScore, ScoreRun
-from keepwell.insight.scoring import growth_signals, run_scoring
+from keepwell.insight.scoring import run_scoring
+from keepwell.insight.signals import growth_signals, share_loss_signals
 from keepwell.insight.snapshots import account_risk, latest_run, latest_scores
 from keepwell.intake.demo import build_demo
 
@@ -20,6 +21,26 @@ def test_growth_signals() -> None:
         "ordering is up 50% on the year before"
     ]
     assert growth_signals({"orders_90d_vs_last_year": None}) == []
+    assert growth_signals({"assets_installed_365d": 2.0}) == [
+        "2 machines installed in the last year"
+    ]
+
+
+def test_share_loss_needs_falling_parts_and_running_equipment_or_steady_orders() -> None:
+    running = {"spare_parts_365d_vs_prior_year": 0.4, "usage_trend": 1.02}
+    assert share_loss_signals(running) == [
+        "spare-parts orders down 60% on the year before while its equipment runs at 102% of "
+        "its earlier usage: parts are likely bought elsewhere"
+    ]
+    assert share_loss_signals({**running, "usage_trend": 0.5}) == []  # the machines stopped
+    steady = {"spare_parts_365d_vs_prior_year": 0.5, "revenue_365d_vs_prior_year": 0.95}
+    assert share_loss_signals(steady) == [
+        "spare-parts orders down 50% on the year before while its other ordering holds up: "
+        "parts are likely bought elsewhere"
+    ]
+    assert share_loss_signals({**steady, "revenue_365d_vs_prior_year": 0.3}) == []
+    assert share_loss_signals({"spare_parts_365d_vs_prior_year": 0.9, "usage_trend": 1.0}) == []
+    assert share_loss_signals({"spare_parts_365d_vs_prior_year": None}) == []
 
 
 @pytest.mark.slow

@@ -72,7 +72,21 @@ def demo_command(
     else:
         _print_summary(summary, seconds)
     if not no_serve:
+        _score_demo(ctx)
         _serve_demo(ctx, host, port)
+
+
+def _score_demo(ctx: typer.Context) -> None:
+    """Score the demo company so the app opens with risk, health and their reasons."""
+    from keepwell.insight.scoring import run_scoring
+
+    with console.status("Scoring the demo company (churn model, health, value) …"):
+        result = run_scoring(state(ctx).engine())
+    summary = result.summary()
+    console.print(
+        f"Scored {summary['scored']} accounts: {summary['model']} ({summary['method']}), "
+        f"backtest ROC AUC {summary['roc_auc']:.2f}."
+    )
 
 
 def _serve_demo(ctx: typer.Context, host: str, port: int) -> None:

@@ -34,8 +34,9 @@ def render_risk(risk: dict[str, Any] | None) -> RenderableType:
     )
     reasons = Text("\n".join(f"• {r}" for r in risk["reasons"]) or "no risk drivers")
     growth = Text("\n".join(f"↑ {g}" for g in risk["growth"]), style="green")
+    share = Text("\n".join(f"↘ {s}" for s in risk.get("share_loss", [])), style="yellow")
     return Panel(
-        Group(header, backtest, reasons, growth, _breakdown(risk["health_breakdown"])),
+        Group(header, backtest, reasons, growth, share, _breakdown(risk["health_breakdown"])),
         title="Risk and health",
     )
 

@@ -31,15 +31,10 @@ from keepwell.insight.health import (
     load_health_config,
 )
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.signals import growth_signals
 from keepwell.insight.snapshots import latest_scores
 from keepwell.record.models import Account
 from keepwell.settings import get_settings
-
-GROWTH_RULES: tuple[tuple[str, float, str], ...] = (
-    ("revenue_365d_vs_prior_year", 1.2, "ordering is up {pct}% on the year before"),
-    ("orders_90d_vs_last_year", 1.3, "{pct}% more orders this quarter than a year ago"),
-    ("usage_trend", 1.15, "equipment usage up {pct}% on the previous two months"),
-)
 
 
 @dataclass(frozen=True)
@@ -167,16 +162,6 @@ def _account_score(
         features=values,
         contributions={k: float(v) for k, v in score.contributions.items()},
     )
-
-
-def growth_signals(values: dict[str, float | None]) -> list[str]:
-    """Sentences for the ways an account is expanding."""
-    found = []
-    for feature, threshold, template in GROWTH_RULES:
-        ratio = values.get(feature)
-        if ratio is not None and ratio >= threshold:
-            found.append(template.format(pct=round(100 * (ratio - 1))))
-    return found
 
 
 def _finite(value: float | None) -> float | None:

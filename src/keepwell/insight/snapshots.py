@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.signals import share_loss_signals
 
 ACCURACY_KEYS = ("roc_auc", "pr_auc", "brier", "top_decile_lift")
 
@@ -55,4 +56,5 @@ def account_risk(session: Session, account_id: int) -> dict[str, Any] | None:
         "annual_revenue": score.annual_revenue,
         "revenue_at_risk": score.revenue_at_risk,
         "growth": score.growth,
+        "share_loss": share_loss_signals(score.features),
     }

@@ -11,6 +11,10 @@ import ibis.expr.types as ir
 
 from keepwell.insight.features.frame import Frame, keyed, ratio
 
+SPARE_PARTS = "spare_parts"
+"""The order kind of spare parts: their cadence shows whether the customer still buys them
+from us while its machines run."""
+
 
 def live_orders(frame: Frame) -> ir.Table:
     """Orders that were not cancelled."""
@@ -19,7 +23,8 @@ def live_orders(frame: Frame) -> ir.Table:
 
 
 def order_features(frame: Frame) -> ir.Table:
-    """Recency, 90/365-day frequency and value, year-over-year trends, order gaps."""
+    """Recency, 90/365-day frequency and value, year-over-year trends (also of spare parts),
+    order gaps."""
     h = frame.history(live_orders(frame), "ordered_at")
     ago, amount = h.ago, h.amount
     windows = {
@@ -30,6 +35,9 @@ def order_features(frame: Frame) -> ir.Table:
     }
     counts = {f"orders_{k}": ago.count(where=w) for k, w in windows.items()}
     values = {f"revenue_{k}": amount.sum(where=w).fill_null(0.0) for k, w in windows.items()}
+    parts = h.kind.fill_null("") == SPARE_PARTS
+    for k in ("365d", "365d_py"):
+        values[f"spare_parts_{k}"] = amount.sum(where=windows[k] & parts).fill_null(0.0)
     agg = keyed(
         h,
         days_since_last_order=ago.min(),
@@ -44,6 +52,7 @@ def order_features(frame: Frame) -> ir.Table:
         revenue_90d_vs_last_year=ratio(agg.revenue_90d, agg.revenue_90d_ly),
         orders_365d_vs_prior_year=ratio(agg.orders_365d, agg.orders_365d_py),
         revenue_365d_vs_prior_year=ratio(agg.revenue_365d, agg.revenue_365d_py),
+        spare_parts_365d_vs_prior_year=ratio(agg.spare_parts_365d, agg.spare_parts_365d_py),
         mean_order_gap_days=gap,
         gap_ratio=ratio(agg.days_since_last_order, gap),
     )

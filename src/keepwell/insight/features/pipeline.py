@@ -36,7 +36,7 @@ from keepwell.insight.features.people import (
 from keepwell.insight.features.quotes import quote_features
 from keepwell.insight.features.registry import FEATURES
 from keepwell.insight.features.snapshot import SCHEMAS
-from keepwell.insight.features.telemetry import telemetry_features
+from keepwell.insight.features.telemetry import fleet_features, telemetry_features
 from keepwell.insight.features.tickets import ticket_features
 
 Block = Callable[[Frame], ir.Table]
@@ -53,6 +53,7 @@ BLOCKS: tuple[Block, ...] = (
     contact_features,
     engaged_contact_features,
     team_features,
+    fleet_features,
     telemetry_features,
 )
 DERIVED = ("single_threaded",)

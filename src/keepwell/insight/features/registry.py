@@ -84,6 +84,14 @@ _ALL: tuple[Feature, ...] = (
     ),
     _feature(
         "orders",
+        "spare_parts_365d_vs_prior_year",
+        "ratio",
+        "float64",
+        "Spare-parts order value in the last 365 days divided by the 365 days before; "
+        "a fall while the equipment keeps running suggests parts are bought elsewhere.",
+    ),
+    _feature(
+        "orders",
         "mean_order_gap_days",
         "days",
         "float64",
@@ -281,6 +289,22 @@ _ALL: tuple[Feature, ...] = (
         "boolean",
         "At most one team member, or at most one engaged contact: the relationship "
         "hangs on one person.",
+    ),
+    _feature(
+        "telemetry",
+        "installed_assets",
+        "assets",
+        "int64",
+        "Assets (installed equipment) with an install date before the cutoff.",
+        0,
+    ),
+    _feature(
+        "telemetry",
+        "assets_installed_365d",
+        "assets",
+        "int64",
+        "Assets installed in the last 365 days: a growing fleet.",
+        0,
     ),
     _feature(
         "telemetry",

@@ -21,6 +21,15 @@ def _events_by_account(frame: Frame) -> ir.Table:
     return events.join(owners, events.asset_id == owners.asset_key).drop("asset_key")
 
 
+def fleet_features(frame: Frame) -> ir.Table:
+    """Installed equipment: assets installed before the cutoff, and in its last 365 days."""
+    assets = frame.table("assets")
+    h = frame.history(assets.filter(assets.installed_at.notnull()), "installed_at")
+    return keyed(
+        h, installed_assets=h.ago.count(), assets_installed_365d=h.ago.count(where=h.ago <= 365)
+    )
+
+
 def telemetry_features(frame: Frame) -> ir.Table:
     """Usage in the last 30 days, its trend against the 60 days before, alarms in 90 days."""
     h = frame.history(_events_by_account(frame), "ts", horizon=RECENT_DAYS + PRIOR_DAYS)
