@@ -1,6 +1,17 @@
 """The ``keepwell`` command line."""
 
-from keepwell.cli import account, churn, clv, demo, features, importing, retention, score, web
+from keepwell.cli import (
+    account,
+    churn,
+    clv,
+    demo,
+    features,
+    importing,
+    report,
+    retention,
+    score,
+    web,
+)
 from keepwell.cli.app import app
 
 __all__ = [
@@ -11,6 +22,7 @@ __all__ = [
     "demo",
     "features",
     "importing",
+    "report",
     "retention",
     "score",
     "web",

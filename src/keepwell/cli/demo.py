@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import (
@@ -24,6 +24,8 @@ from keepwell.intake.demo import DemoLoadError, DemoSummary, build_demo
 from keepwell.intake.errors import IntakeError
 from keepwell.settings import get_settings
 
+DEMO_SCORING_WEEKS = (4, 2, 0)
+"""The demo is scored this many weeks before its last day, oldest first."""
 MIXED_HINT = (
     "The database may hold other data, such as a demo built with another seed: "
     "build the demo into a fresh database (--database-url)."
@@ -72,20 +74,26 @@ def demo_command(
     else:
         _print_summary(summary, seconds)
     if not no_serve:
-        _score_demo(ctx)
+        _score_demo(ctx, day)
         _serve_demo(ctx, host, port)
 
 
-def _score_demo(ctx: typer.Context) -> None:
-    """Score the demo company so the app opens with risk, health and their reasons."""
+def _score_demo(ctx: typer.Context, last_day: date) -> None:
+    """Score the demo company so the app opens with risk, health and their reasons.
+
+    Runs also four and two weeks back, so trends, movers and "what changed" have history.
+    """
     from keepwell.insight.scoring import run_scoring
 
-    with console.status("Scoring the demo company (churn model, health, value) …"):
-        result = run_scoring(state(ctx).engine())
-    summary = result.summary()
+    summary: dict[str, Any] = {}
+    for weeks_back in DEMO_SCORING_WEEKS:
+        day = last_day - timedelta(weeks=weeks_back) if weeks_back else None
+        label = f"as of {day}" if day else "now"
+        with console.status(f"Scoring the demo company {label} (churn model, health, value) …"):
+            summary = run_scoring(state(ctx).engine(), as_of=day).summary()
     console.print(
         f"Scored {summary['scored']} accounts: {summary['model']} ({summary['method']}), "
-        f"backtest ROC AUC {summary['roc_auc']:.2f}."
+        f"backtest ROC AUC {summary['roc_auc']:.2f}; {len(DEMO_SCORING_WEEKS)} runs kept."
     )
 
 

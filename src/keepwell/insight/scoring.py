@@ -30,6 +30,7 @@ from keepwell.insight.health import (
     health_score,
     load_health_config,
 )
+from keepwell.insight.history import as_churn_score
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.signals import growth_signals
 from keepwell.insight.snapshots import latest_scores
@@ -101,13 +102,7 @@ def _repeat_value(engine: Engine, day: date) -> pd.DataFrame:
 
 
 def _previous_scores(session: Session) -> list[ChurnScore]:
-    rows = latest_scores(session).values()
-    return [
-        ChurnScore(
-            r.account_id, r.churn_probability or 0.0, [], dict(r.features), dict(r.contributions)
-        )
-        for r in rows
-    ]
+    return [as_churn_score(r) for r in latest_scores(session).values()]
 
 
 def _store(

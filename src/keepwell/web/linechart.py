@@ -11,8 +11,12 @@ from keepwell.web.charts import short_number
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 14, 34
-PALETTE = 6
-"""Series take the CSS classes ``chart-line-0`` … ``chart-line-5`` in turn."""
+COLORS = ("#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2")
+"""Series take the CSS classes ``chart-line-0`` … ``chart-line-5`` and these colours in
+turn. The colours are also written as SVG presentation attributes, so the chart looks the
+same where the stylesheet does not reach into SVG (PDF rendering)."""
+PALETTE = len(COLORS)
+GRID, AXIS, TICK = "#e5e7eb", "#c9cfd9", "#667085"
 
 
 @dataclass(frozen=True)
@@ -61,26 +65,28 @@ def line_chart(
     ]
     for share in (1.0, 0.5, 0.0):
         y = py(top * share)
-        css = "chart-axis" if share == 0 else "chart-grid"
+        css, color = ("chart-axis", AXIS) if share == 0 else ("chart-grid", GRID)
         parts.append(
-            f'<line class="{css}" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text class="chart-tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{escape(tick(top * share))}</text>"
+            f'<line class="{css}" stroke="{color}" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+            f'y1="{y:.1f}" y2="{y:.1f}"/>'
+            f'<text class="chart-tick" fill="{TICK}" font-size="11" x="{LEFT - 6}" '
+            f'y="{y + 4:.1f}" text-anchor="end">{escape(tick(top * share))}</text>'
         )
     for x in (x_low, x_low + x_span / 2, x_high):
         parts.append(
-            f'<text class="chart-tick" x="{px(x):.1f}" y="{HEIGHT - BOTTOM + 16}" '
-            f'text-anchor="middle">{escape(short_number(x))}</text>'
+            f'<text class="chart-tick" fill="{TICK}" font-size="11" x="{px(x):.1f}" '
+            f'y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">{escape(short_number(x))}</text>'
         )
     parts.append(
-        f'<text class="chart-label" x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 4}" '
-        f'text-anchor="middle">{escape(x_label)}</text>'
+        f'<text class="chart-label" fill="{TICK}" font-size="11" x="{LEFT + plot_w / 2:.1f}" '
+        f'y="{HEIGHT - 4}" text-anchor="middle">{escape(x_label)}</text>'
     )
     for index, s in enumerate(drawn):
         path = _path([(px(x), py(y)) for x, y in s.points], step=step)
         parts.append(
             f'<g class="chart-line-{index % PALETTE}"><title>{escape(s.label)}</title>'
-            f'<path class="chart-line" d="{path}"/></g>'
+            f'<path class="chart-line" fill="none" stroke="{COLORS[index % PALETTE]}" '
+            f'stroke-width="2" d="{path}"/></g>'
         )
     parts.append("</svg>")
     legend = "".join(

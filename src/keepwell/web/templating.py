@@ -35,6 +35,7 @@ class NavItem:
 NAVIGATION = (
     NavItem("Customers", "My work", "/my-work", Permission.READ),
     NavItem("Customers", "Portfolio", "/portfolio", Permission.READ),
+    NavItem("Insight", "Weekly review", "/reports/weekly", Permission.READ),
     NavItem("Insight", "Retention", "/retention", Permission.READ),
     NavItem("Insight", "Problems", "/problems", coming=True),
     NavItem("Insight", "Voice", "/voice", coming=True),

@@ -9,13 +9,14 @@ from keepwell.web.pages import (
     auth,
     imports,
     portfolio,
+    reports,
     retention,
     tokens,
     work,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, work, portfolio, accounts, retention, imports, admin, tokens, audit):
+for module in (auth, work, portfolio, accounts, retention, reports, imports, admin, tokens, audit):
     router.include_router(module.router)
 
 __all__ = ["router"]

@@ -1,0 +1,181 @@
+"""The weekly retention review, assembled from sections.
+
+Each section is a loader ``(session, today, money) -> dict | None`` registered with
+:data:`report_sections`; features add their own (recurring problems, playbooks and
+tasks, ...) without touching this module. A loader returning ``None`` leaves its section
+out (nothing to report). ``money=False`` loaders must leave amounts out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from keepwell.insight.history import RunPoint, latest_movers, outcomes, run_history
+from keepwell.insight.snapshots import ACCURACY_KEYS, latest_run
+from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
+from keepwell.record.models import Account
+from keepwell.record.service import current_assignment
+from keepwell.web.linechart import Series, line_chart
+
+Loader = Callable[[Session, date, bool], dict[str, Any] | None]
+WEEK = timedelta(days=7)
+DEPARTURE_WINDOW = timedelta(days=30)
+OWNER_ROLE = "account_owner"
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of the review: its template (under ``report/``) and its data."""
+
+    key: str
+    title: str
+    template: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WeeklyReview:
+    """The review of the week ending ``today``."""
+
+    today: date
+    money: bool
+    sections: list[ReportSection]
+
+    @property
+    def week_start(self) -> date:
+        """The first day of the week under review."""
+        return self.today - WEEK + timedelta(days=1)
+
+    def section(self, key: str) -> ReportSection | None:
+        """The section ``key``, if it had something to report."""
+        return next((s for s in self.sections if s.key == key), None)
+
+
+@dataclass
+class SectionRegistry:
+    """The review's sections in ``order``."""
+
+    _entries: dict[str, tuple[int, str, str, Loader]] = field(default_factory=dict)
+
+    def register(
+        self, key: str, title: str, template: str, *, order: int = 100
+    ) -> Callable[[Loader], Loader]:
+        """Decorator: add the decorated loader as section ``key``."""
+
+        def add(load: Loader) -> Loader:
+            if key in self._entries:
+                raise ValueError(f"the weekly review already has a section {key!r}")
+            self._entries[key] = (order, title, template, load)
+            return load
+
+        return add
+
+    def build(self, session: Session, today: date, money: bool) -> list[ReportSection]:
+        """Every section with something to report."""
+        found = []
+        for key, (_, title, template, load) in sorted(
+            self._entries.items(), key=lambda item: (item[1][0], item[0])
+        ):
+            data = load(session, today, money)
+            if data is not None:
+                found.append(ReportSection(key, title, template, data))
+        return found
+
+
+report_sections = SectionRegistry()
+
+
+def weekly_review(session: Session, today: date | None = None, *, money: bool) -> WeeklyReview:
+    """The review for the week ending ``today`` (default: today)."""
+    day = today or date.today()
+    return WeeklyReview(day, money, report_sections.build(session, day, money))
+
+
+@report_sections.register(
+    "portfolio", "Portfolio health and revenue at risk", "portfolio.html", order=10
+)
+def _portfolio(session: Session, today: date, money: bool) -> dict[str, Any] | None:
+    history = run_history(session)
+    if not history:
+        return {"history": [], "latest": None, "previous": None}
+    return {
+        "history": history,
+        "latest": history[-1],
+        "previous": history[-2] if len(history) > 1 else None,
+        "chart": _trend_chart(history, money),
+    }
+
+
+def _trend_chart(history: list[RunPoint], money: bool) -> Markup | None:
+    if len(history) < 2:
+        return None
+    start = history[0].as_of
+    days = [(p.as_of - start).days for p in history]
+    if money:
+        values = [p.revenue_at_risk for p in history]
+        label, title = "revenue at risk", "Revenue at risk per scoring run"
+    else:
+        values = [float(p.at_risk) for p in history]
+        label, title = "accounts at risk", "Accounts in the at-risk band per scoring run"
+    series = [Series(label, list(zip(days, values, strict=True)))]
+    return line_chart(series, title=title, x_label=f"days since {start.isoformat()}")
+
+
+@report_sections.register("movers", "Biggest movers and why", "movers.html", order=20)
+def _movers(session: Session, today: date, money: bool) -> dict[str, Any] | None:
+    return {"movers": latest_movers(session)}
+
+
+@report_sections.register("coverage", "Coverage gaps and departures", "coverage.html", order=60)
+def _coverage(session: Session, today: date, money: bool) -> dict[str, Any] | None:
+    since = today - DEPARTURE_WINDOW
+    left = session.scalars(
+        select(Employee)
+        .where(Employee.left_at.is_not(None), Employee.left_at > since, Employee.left_at <= today)
+        .order_by(Employee.left_at.desc())
+    ).all()
+    held = {
+        e.id: session.execute(
+            select(Account.id, Account.name)
+            .join(AccountTeamMember, AccountTeamMember.account_id == Account.id)
+            .where(
+                AccountTeamMember.employee_id == e.id,
+                Account.status == "active",
+                (AccountTeamMember.until.is_(None)) | (AccountTeamMember.until >= e.left_at),
+            )
+            .order_by(Account.name)
+        ).all()
+        for e in left
+    }
+    owned = (
+        select(AccountTeamMember.account_id)
+        .join(Employee, Employee.id == AccountTeamMember.employee_id)
+        .join(RetentionRole, RetentionRole.id == AccountTeamMember.role_id)
+        .where(RetentionRole.key == OWNER_ROLE, current_assignment(today))
+    )
+    ownerless = session.execute(
+        select(Account.id, Account.name)
+        .where(Account.status == "active", Account.id.not_in(owned))
+        .order_by(Account.name)
+    ).all()
+    return {
+        "since": since,
+        "departures": [(e, held[e.id]) for e in left],
+        "ownerless": ownerless,
+    }
+
+
+@report_sections.register("accuracy", "Model accuracy versus outcomes", "accuracy.html", order=90)
+def _accuracy(session: Session, today: date, money: bool) -> dict[str, Any] | None:
+    run = latest_run(session)
+    if run is None:
+        return None
+    backtest = {key: run.metrics.get(key) for key in ACCURACY_KEYS}
+    return {"run": run, "backtest": backtest, "outcomes": outcomes(session, today)}

@@ -1,0 +1,42 @@
+"""The weekly review on the demo company, scored twice a month apart."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from keepwell.insight.scoring import run_scoring
+from keepwell.intake.demo import build_demo
+from keepwell.report import weekly_review
+from keepwell.report.render import render_document
+
+pytestmark = pytest.mark.slow
+AS_OF = date(2025, 6, 30)
+
+
+def test_demo_review_has_trend_movers_coverage_and_accuracy(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    build_demo(sqlite_engine, tmp_path, seed=7, accounts=300, as_of=AS_OF)
+    run_scoring(sqlite_engine, as_of=AS_OF - timedelta(days=28))
+    run_scoring(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        review = weekly_review(session, AS_OF, money=True)
+    assert [s.key for s in review.sections] == ["portfolio", "movers", "coverage", "accuracy"]
+    portfolio = review.section("portfolio")
+    assert portfolio is not None and len(portfolio.data["history"]) == 2
+    assert portfolio.data["latest"].accounts > 200 and portfolio.data["chart"] is not None
+    movers = review.section("movers")
+    assert movers is not None
+    for mover in movers.data["movers"]:
+        assert abs(mover.change.delta) > 0.1 and mover.change.changes
+    accuracy = review.section("accuracy")
+    assert accuracy is not None and accuracy.data["backtest"]["roc_auc"] > 0.6
+    first = accuracy.data["outcomes"][0]
+    assert first.accounts > 200 and first.days_since == 28
+    html = render_document(review)
+    assert "Weekly retention review" in html and "Model accuracy versus outcomes" in html
