@@ -11,6 +11,18 @@ from keepwell.report.weekly import WeeklyReview
 from keepwell.web.templating import templates
 
 STYLESHEET = Path(__file__).resolve().parents[1] / "web" / "static" / "css" / "keepwell.css"
+PRINT_CSS = """
+@page { size: A4; margin: 14mm 12mm;
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9px; } }
+body { background: #fff; }
+.review-section { break-inside: avoid-page; }
+"""
+DOCUMENT = Markup(
+    '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    "<title>Weekly retention review {day}</title>\n<style>\n{css}\n</style>\n</head>\n"
+    '<body>\n<main class="content review-document">\n{body}\n</main>\n</body>\n</html>\n'
+)
+"""The standalone file: a document of its own (not a page of the app), styles inlined."""
 
 
 @dataclass(frozen=True)
@@ -28,12 +40,8 @@ def render_body(review: WeeklyReview) -> Markup:
 
 def render_document(review: WeeklyReview) -> str:
     """A standalone HTML file: the review with its stylesheet inlined, no links out."""
-    template = templates.env.get_template("report/document.html")
-    return template.render(
-        review=review,
-        body=render_body(review),
-        stylesheet=Markup(STYLESHEET.read_text(encoding="utf-8")),
-    )
+    css = Markup(STYLESHEET.read_text(encoding="utf-8") + PRINT_CSS)
+    return str(DOCUMENT.format(day=review.today.isoformat(), css=css, body=render_body(review)))
 
 
 def render_pdf(review: WeeklyReview) -> bytes:
