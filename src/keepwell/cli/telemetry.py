@@ -7,7 +7,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -19,7 +19,10 @@ from keepwell.cli.app import app, console, err_console, fail, print_json, state
 from keepwell.db.engine import session_factory
 from keepwell.settings import get_settings
 from keepwell.telemetry.deadletters import REASONS, list_dead_letters, replay_dead_letters
+from keepwell.telemetry.health import account_usage_trends
 from keepwell.telemetry.mqtt import Subscriber, SubscriberConfig, parse_broker
+from keepwell.telemetry.rawstore import export_raw, prune_raw
+from keepwell.telemetry.rollups import rebuild_rollups
 from keepwell.telemetry.service import list_assets, telemetry_stats
 
 asset_app = typer.Typer(help="Installed equipment.", no_args_is_help=True)
@@ -198,3 +201,63 @@ def replay_command(
         f"{result.replayed} replayed ({result.readings} readings, {result.alarms} alarms, "
         f"{result.duplicates} duplicates); {result.still_pending} still pending"
     )
+
+
+@telemetry_app.command("rollup")
+def rollup_command(ctx: typer.Context) -> None:
+    """Rebuild the daily rollups from the stored readings (after bulk file imports)."""
+    with _session(ctx) as session:
+        rows = rebuild_rollups(session)
+    console.print(f"{rows:,} daily rollups")
+
+
+@telemetry_app.command("export")
+def export_command(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Write complete days, new or changed, to the raw Parquet store."""
+    folder = get_settings().resolved_telemetry_dir()
+    with _session(ctx) as session:
+        result = export_raw(session, folder, before=date.today())
+    if as_json:
+        print_json(vars(result) | {"directory": str(folder)})
+        return
+    console.print(f"{result.days} days, {result.rows:,} rows written to {folder}")
+
+
+@telemetry_app.command("prune")
+def prune_command(ctx: typer.Context) -> None:
+    """Remove exported raw data older than the retention (KEEPWELL_TELEMETRY_RETENTION_DAYS)."""
+    settings = get_settings()
+    with _session(ctx) as session:
+        removed = prune_raw(
+            session,
+            settings.resolved_telemetry_dir(),
+            retention_days=settings.telemetry_retention_days,
+            today=date.today(),
+        )
+    console.print(f"{removed} days of raw data removed; daily rollups kept")
+
+
+@telemetry_app.command("trends")
+def trends_command(
+    ctx: typer.Context,
+    as_json: AsJson = False,
+    as_of: Annotated[
+        datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Default: today.")
+    ] = None,
+) -> None:
+    """Each account's equipment usage against its baseline, and its alarm rate."""
+    day = as_of.date() if as_of else date.today()
+    with _session(ctx) as session:
+        trends = account_usage_trends(session, day)
+    if as_json:
+        print_json({"as_of": day, "accounts": [t.as_dict() for t in trends]})
+        return
+    table = _simple_table(
+        f"Equipment usage on {day}", ["account", "assets", "usage 30 d", "change", "alarms/asset"]
+    )
+    for t in sorted(trends, key=lambda t: t.usage_change if t.usage_change is not None else 0):
+        change = "—" if t.usage_change is None else f"{t.usage_change:+.0%}"
+        table.add_row(
+            t.account, str(t.assets), f"{t.usage_30d:,.0f}", change, f"{t.alarm_rate:.1f}"
+        )
+    console.print(table)
