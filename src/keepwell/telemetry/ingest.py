@@ -6,7 +6,9 @@ dead letter with its reason, in one transaction: nothing is silently dropped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -56,7 +58,8 @@ def ingest(
     if key is not None and (seen := _seen(session, key)) is not None:
         return seen
     try:
-        result = _store(session, items, channel=channel, key=key, actor=actor)
+        with settled_heap():
+            result = _store(session, items, channel=channel, key=key, actor=actor)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -65,6 +68,16 @@ def ingest(
             raise
         return seen
     return result
+
+
+@contextmanager
+def settled_heap() -> Iterator[None]:
+    """Keep the long-lived objects out of the collections a large batch sets off."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _store(

@@ -67,9 +67,10 @@ def decode_payload(body: bytes, max_item_bytes: int) -> list[Item | Rejection]:
             values = json.loads(text)
         except ValueError as exc:
             return [Rejection("malformed", f"not valid JSON: {exc}", text[:max_item_bytes])]
+        sized = len(text) > max_item_bytes
         if not isinstance(values, list):
-            return [_checked(values, max_item_bytes)]
-        return [_checked(value, max_item_bytes) for value in values]
+            return [_checked(values, max_item_bytes, sized)]
+        return [_checked(value, max_item_bytes, sized) for value in values]
     if text[0] == "{" and "\n" not in text:
         return [_line(text, max_item_bytes)]
     return [_line(line, max_item_bytes) for line in text.splitlines() if line.strip()]
@@ -88,20 +89,30 @@ def _line(line: str, max_item_bytes: int) -> Item | Rejection:
         value = json.loads(line)
     except ValueError as exc:
         return Rejection("malformed", f"not valid JSON: {exc}", line)
-    return _checked(value, max_item_bytes)
+    return _checked(value, max_item_bytes, False)
 
 
-def _checked(value: Any, max_item_bytes: int) -> Item | Rejection:
-    serial = value.get("asset") if isinstance(value, dict) else None
-    payload = json.dumps(value, default=str)
-    if len(payload) > max_item_bytes:
-        return oversize(payload.encode(), max_item_bytes)
+def _checked(value: Any, max_item_bytes: int, sized: bool) -> Item | Rejection:
+    """``sized``: the item may be larger than the limit and must be measured."""
+    if sized and _rough_size(value) > max_item_bytes:
+        return oversize(json.dumps(value, default=str).encode(), max_item_bytes)
     try:
         return parse_item(value)
     except BadItem as exc:
+        serial = value.get("asset") if isinstance(value, dict) else None
+        payload = json.dumps(value, default=str)
         return Rejection(
             exc.reason, exc.detail, payload, serial if isinstance(serial, str) else None
         )
+
+
+def _rough_size(value: Any) -> int:
+    """About the size of ``value`` as JSON (exact enough to spot an oversize item)."""
+    if isinstance(value, dict):
+        return sum(len(str(k)) + _rough_size(v) + 4 for k, v in value.items())
+    if isinstance(value, list):
+        return sum(_rough_size(v) + 1 for v in value)
+    return len(str(value))
 
 
 def parse_item(value: Any) -> Item:

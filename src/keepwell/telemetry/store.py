@@ -11,8 +11,8 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import Insert, Table, case, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -66,26 +66,69 @@ def split_known(
 
 
 def store_items(session: Session, known: Sequence[tuple[int, Item]], source: str) -> Stored:
-    """Insert the items not stored before; update the rollups with exactly those."""
+    """Insert the items not stored before; update the rollups with exactly those.
+
+    Keys already stored are looked up first (one range query per chunk), so the usual
+    fresh batch inserts without conflicts. On SQLite the transaction already holds the
+    write lock (the batch row was written), so that look-up is exact and a plain insert
+    follows; on PostgreSQL ``ON CONFLICT DO NOTHING RETURNING`` settles races with
+    concurrent writers.
+    """
     unique = {(a, i.ts, i.metric, i.alarm_code): (a, i) for a, i in known}
     result = Stored(duplicates=len(known) - len(unique))
-    new_rows: list[Any] = []
-    values = [_row(asset_id, item, source) for asset_id, item in unique.values()]
-    stmt = _insert_ignoring(session, EVENTS).returning(
-        EVENTS.c.asset_id,
-        EVENTS.c.ts,
-        EVENTS.c.metric,
-        EVENTS.c.value,
-        EVENTS.c.alarm_code,
-        EVENTS.c.severity,
-    )
-    for start in range(0, len(values), CHUNK):
-        new_rows.extend(session.execute(stmt, values[start : start + CHUNK]).all())
+    for key in _existing(session, list(unique)):
+        del unique[key]
+    rows = [
+        NewRow(a, i.ts, i.metric, i.value, i.alarm_code, i.severity) for a, i in unique.values()
+    ]
+    new_rows = _insert(session, rows, source)
     result.alarms = sum(1 for row in new_rows if row.alarm_code)
     result.readings = len(new_rows) - result.alarms
-    result.duplicates += len(unique) - len(new_rows)
+    result.duplicates += len(known) - result.duplicates - len(new_rows)
     add_to_rollups(session, new_rows)
     return result
+
+
+class NewRow(NamedTuple):
+    """A row of ``telemetry_events`` as the rollups need it."""
+
+    asset_id: int
+    ts: datetime
+    metric: str
+    value: float | None
+    alarm_code: str
+    severity: str | None
+
+
+def _existing(session: Session, keys: list[tuple[int, datetime, str, str]]) -> list[Any]:
+    found: list[Any] = []
+    e = EVENTS.c
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        wanted = set(chunk)
+        query = select(e.asset_id, e.ts, e.metric, e.alarm_code).where(
+            e.asset_id.in_({k[0] for k in chunk}),
+            e.ts.between(min(k[1] for k in chunk), max(k[1] for k in chunk)),
+        )
+        found.extend(k for k in map(tuple, session.execute(query)) if k in wanted)
+    return found
+
+
+def _insert(session: Session, rows: list[NewRow], source: str) -> list[NewRow]:
+    if not rows:
+        return []
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql(SQLITE_INSERT, [_sqlite_row(r, source) for r in rows])
+        return rows
+    values = [r._asdict() | {"source": source} for r in rows]
+    e = EVENTS.c
+    stmt = _insert_ignoring(session, EVENTS).returning(
+        e.asset_id, e.ts, e.metric, e.value, e.alarm_code, e.severity
+    )
+    inserted: list[NewRow] = []
+    for start in range(0, len(values), CHUNK):
+        inserted.extend(NewRow(*r) for r in session.execute(stmt, values[start : start + CHUNK]))
+    return inserted
 
 
 def add_to_rollups(session: Session, rows: Sequence[Any]) -> None:
@@ -158,16 +201,16 @@ def _dialect_insert(session: Session, table: Table) -> Insert:
     raise RuntimeError(f"telemetry ingest supports SQLite and PostgreSQL, not {name}")
 
 
-def _row(asset_id: int, item: Item, source: str) -> dict[str, Any]:
-    return {
-        "asset_id": asset_id,
-        "ts": item.ts,
-        "metric": item.metric,
-        "value": item.value,
-        "alarm_code": item.alarm_code,
-        "severity": item.severity,
-        "source": source,
-    }
+SQLITE_INSERT = (
+    "INSERT INTO telemetry_events (asset_id, ts, metric, value, alarm_code, severity, source)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _sqlite_row(row: NewRow, source: str) -> tuple[Any, ...]:
+    """The row as SQLAlchemy's SQLite types store it (times as ISO text with microseconds)."""
+    ts = row.ts.isoformat(sep=" ", timespec="microseconds")
+    return (row.asset_id, ts, row.metric, row.value, row.alarm_code, row.severity, source)
 
 
 def _unknown(item: Item) -> Rejection:
