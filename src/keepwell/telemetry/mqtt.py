@@ -8,6 +8,7 @@ the re-delivered readings from being counted twice.
 
 from __future__ import annotations
 
+import gc
 import logging
 import queue
 import threading
@@ -86,6 +87,7 @@ class Subscriber:
 
     def run(self, stop: threading.Event) -> None:
         """Connect and store what arrives until ``stop`` is set; then flush and disconnect."""
+        gc.freeze()  # the long-lived heap (code, settings) stays out of collections
         self.client.connect_async(self.config.host, self.config.port, self.config.keepalive)
         self.client.loop_start()
         try:

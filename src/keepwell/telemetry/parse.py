@@ -73,7 +73,16 @@ def decode_payload(body: bytes, max_item_bytes: int) -> list[Item | Rejection]:
         return [_checked(value, max_item_bytes, sized) for value in values]
     if text[0] == "{" and "\n" not in text:
         return [_line(text, max_item_bytes)]
-    return [_line(line, max_item_bytes) for line in text.splitlines() if line.strip()]
+    lines = [line for line in text.splitlines() if line.strip()]
+    if max(map(len, lines)) <= max_item_bytes:
+        try:
+            values = json.loads("[" + ",".join(lines) + "]")
+        except ValueError:
+            pass  # some line is not JSON: decode line by line to say which
+        else:
+            if len(values) == len(lines):
+                return [_checked(value, max_item_bytes, False) for value in values]
+    return [_line(line, max_item_bytes) for line in lines]
 
 
 def oversize(payload: bytes, limit: int) -> Rejection:

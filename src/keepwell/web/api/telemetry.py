@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from keepwell.telemetry.deadletters import REASONS, list_dead_letters, replay_dead_letters
-from keepwell.telemetry.ingest import MAX_KEY, BadKey, IngestResult, ingest
+from keepwell.telemetry.ingest import MAX_KEY, BadKey, IngestResult, ingest, settled_heap
 from keepwell.telemetry.parse import decode_payload
 from keepwell.telemetry.service import list_assets, telemetry_stats
 from keepwell.web.deps import ApiImporter, ApiReader, SessionDep, StateDep
@@ -55,16 +56,28 @@ async def ingest_endpoint(
     """
     settings = state.settings
     body = await _read_limited(request, settings.telemetry_max_batch_bytes)
-    items = decode_payload(body, settings.telemetry_max_item_bytes)
     try:
         result: IngestResult = await run_in_threadpool(
-            ingest, db, items, channel="http", key=idempotency_key, actor=who.actor
+            _decode_and_ingest,
+            db,
+            body,
+            settings.telemetry_max_item_bytes,
+            idempotency_key,
+            who.actor,
         )
     except BadKey as exc:
         raise ApiProblem(400, str(exc), "bad-idempotency-key") from None
     if result.repeated:
         response.status_code = 200
     return IngestResultPublic.model_validate(result.as_dict())
+
+
+def _decode_and_ingest(
+    db: Session, body: bytes, max_item_bytes: int, key: str | None, actor: str
+) -> IngestResult:
+    with settled_heap():
+        items = decode_payload(body, max_item_bytes)
+    return ingest(db, items, channel="http", key=key, actor=actor)
 
 
 async def _read_limited(request: Request, limit: int) -> bytes:
