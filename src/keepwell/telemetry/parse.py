@@ -66,7 +66,7 @@ def decode_payload(body: bytes, max_item_bytes: int) -> list[Item | Rejection]:
         try:
             values = json.loads(text)
         except ValueError as exc:
-            return [Rejection("malformed", f"not valid JSON: {exc}", text[:max_item_bytes])]
+            return [Rejection("malformed", f"not valid JSON: {exc}", text)]
         sized = len(text) > max_item_bytes
         if not isinstance(values, list):
             return [_checked(values, max_item_bytes, sized)]
@@ -82,6 +82,8 @@ def decode_payload(body: bytes, max_item_bytes: int) -> list[Item | Rejection]:
         else:
             if len(values) == len(lines):
                 return [_checked(value, max_item_bytes, False) for value in values]
+    if len(text) <= max_item_bytes and (whole := _json_object(text)) is not None:
+        return [_checked(whole, max_item_bytes, False)]
     return [_line(line, max_item_bytes) for line in lines]
 
 
@@ -89,6 +91,15 @@ def oversize(payload: bytes, limit: int) -> Rejection:
     """The rejection of a payload larger than ``limit`` bytes (its start is kept)."""
     text = payload[:limit].decode("utf-8", errors="replace")
     return Rejection("oversize", f"payload of {len(payload)} bytes exceeds {limit}", text)
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    """``text`` as one JSON object (pretty-printed over several lines), or ``None``."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _line(line: str, max_item_bytes: int) -> Item | Rejection:
