@@ -100,11 +100,15 @@ class Publisher:
         self.client.loop_start()
 
     def publish_all(self, topic: str, payloads: list[str]) -> None:
-        """Publish every payload and wait for every PUBACK."""
-        infos = [self.client.publish(topic, p, qos=1) for p in payloads]
-        for info in infos:
-            info.wait_for_publish(timeout=30)
-            assert info.is_published()
+        """Publish every payload and wait for every PUBACK.
+
+        In chunks: message ids are 16 bits, so no more than 65,535 may be in flight.
+        """
+        for start in range(0, len(payloads), 10_000):
+            infos = [self.client.publish(topic, p, qos=1) for p in payloads[start : start + 10_000]]
+            for info in infos:
+                info.wait_for_publish(timeout=60)
+                assert info.is_published()
 
     def close(self) -> None:
         self.client.disconnect()

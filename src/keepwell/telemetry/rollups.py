@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Date, case, cast, delete, exists, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from keepwell.record.models import TelemetryEvent
@@ -50,4 +51,7 @@ def ensure_rollups(session: Session) -> None:
     if session.scalar(select(exists().select_from(TelemetryDaily))):
         return
     if session.scalar(select(exists().select_from(TelemetryEvent))):
-        rebuild_rollups(session)
+        try:
+            rebuild_rollups(session)
+        except IntegrityError:
+            session.rollback()  # built at the same moment by another request
