@@ -12,7 +12,6 @@ import gc
 import logging
 import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +71,7 @@ class Subscriber:
         self.sessions = session_factory(engine)
         self.inbox: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self.stored = 0
+        self.stop = threading.Event()
         self.client = mqtt.Client(
             CallbackAPIVersion.VERSION2,
             client_id=config.client_id,
@@ -88,6 +88,7 @@ class Subscriber:
     def run(self, stop: threading.Event) -> None:
         """Connect and store what arrives until ``stop`` is set; then flush and disconnect."""
         gc.freeze()  # the long-lived heap (code, settings) stays out of collections
+        self.stop = stop
         self.client.connect_async(self.config.host, self.config.port, self.config.keepalive)
         self.client.loop_start()
         try:
@@ -120,11 +121,14 @@ class Subscriber:
         for message in batch:
             items.extend(self._decode(message.payload))
         result = self._ingest(items)
+        if result is None:
+            return  # stopped while the database was unavailable: the broker re-delivers
         for message in batch:
             self.client.ack(message.mid, message.qos)
         self.stored += result.readings + result.alarms
 
-    def _ingest(self, items: list[Item | Rejection]) -> IngestResult:
+    def _ingest(self, items: list[Item | Rejection]) -> IngestResult | None:
+        """Store ``items``, retrying while the database fails; ``None`` if stopped meanwhile."""
         while True:
             try:
                 with self.sessions() as session:
@@ -132,7 +136,8 @@ class Subscriber:
             except SQLAlchemyError as exc:
                 log.warning("storing telemetry failed, retrying: %s", exc)
                 self.report(f"storing failed, retrying: {exc}")
-                time.sleep(RETRY_SECONDS)
+                if self.stop.wait(RETRY_SECONDS):
+                    return None
 
     def _decode(self, payload: bytes) -> list[Item | Rejection]:
         if len(payload) > self.config.max_item_bytes:
