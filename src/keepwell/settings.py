@@ -33,6 +33,18 @@ class Settings(BaseSettings):
     """Failed sign-ins per email and address, within ``login_window_minutes``, before lockout."""
     login_window_minutes: int = Field(default=15, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    telemetry_dir: Path | None = None
+    """Where the raw telemetry Parquet store lives (default: ``<data_dir>/telemetry``)."""
+    telemetry_retention_days: int = Field(default=730, ge=1)
+    """Raw readings older than this are removed from the raw store; rollups stay."""
+    telemetry_max_item_bytes: int = Field(default=65536, ge=256)
+    """Largest single telemetry item or MQTT message; larger ones become dead letters."""
+    telemetry_max_batch_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    """Largest HTTP telemetry batch; larger requests are refused with 413."""
+
+    def resolved_telemetry_dir(self) -> Path:
+        """The raw telemetry store's directory."""
+        return self.telemetry_dir or self.data_dir / "telemetry"
 
     def resolved_database_url(self) -> str:
         """The configured database URL, or an SQLite file inside the data directory."""

@@ -10,6 +10,7 @@ from keepwell.cli import (
     report,
     retention,
     score,
+    telemetry,
     web,
 )
 from keepwell.cli.app import app
@@ -25,5 +26,6 @@ __all__ = [
     "report",
     "retention",
     "score",
+    "telemetry",
     "web",
 ]

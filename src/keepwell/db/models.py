@@ -18,6 +18,7 @@ from keepwell.record.models import (
     TelemetryEvent,
     Ticket,
 )
+from keepwell.telemetry.models import DeadLetter, TelemetryBatch, TelemetryDaily
 
 __all__ = [
     "Account",
@@ -29,6 +30,7 @@ __all__ = [
     "AuditLog",
     "Base",
     "Contact",
+    "DeadLetter",
     "Department",
     "Employee",
     "ImportBatch",
@@ -39,6 +41,8 @@ __all__ = [
     "RetentionRole",
     "ScoreRun",
     "SurveyResponse",
+    "TelemetryBatch",
+    "TelemetryDaily",
     "TelemetryEvent",
     "Ticket",
     "User",

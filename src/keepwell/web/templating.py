@@ -35,6 +35,7 @@ class NavItem:
 NAVIGATION = (
     NavItem("Customers", "My work", "/my-work", Permission.READ),
     NavItem("Customers", "Portfolio", "/portfolio", Permission.READ),
+    NavItem("Customers", "Fleet", "/fleet", Permission.READ),
     NavItem("Insight", "Weekly review", "/reports/weekly", Permission.READ),
     NavItem("Insight", "Retention", "/retention", Permission.READ),
     NavItem("Insight", "Problems", "/problems", coming=True),
@@ -42,6 +43,7 @@ NAVIGATION = (
     NavItem("Insight", "Playbooks", "/playbooks", coming=True),
     NavItem("Insight", "Knowledge", "/knowledge", coming=True),
     NavItem("Data", "Imports", "/imports", Permission.IMPORT),
+    NavItem("Data", "Telemetry", "/telemetry", Permission.IMPORT),
     NavItem("Data", "API reference", "/api/docs", Permission.READ),
     NavItem("System", "Audit log", "/audit", Permission.AUDIT),
     NavItem("System", "Admin", "/admin", Permission.ADMIN),

@@ -7,6 +7,7 @@ from keepwell.web.pages import (
     admin,
     audit,
     auth,
+    fleet,
     imports,
     portfolio,
     reports,
@@ -16,7 +17,19 @@ from keepwell.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, work, portfolio, accounts, retention, reports, imports, admin, tokens, audit):
+for module in (
+    auth,
+    work,
+    portfolio,
+    accounts,
+    retention,
+    reports,
+    imports,
+    admin,
+    tokens,
+    audit,
+    fleet,
+):
     router.include_router(module.router)
 
 __all__ = ["router"]

@@ -1,0 +1,1 @@
+"""Connected equipment: telemetry ingest (HTTP, MQTT), dead letters, rollups, asset health."""
