@@ -1,6 +1,6 @@
 """The ``keepwell`` command line."""
 
-from keepwell.cli import account, churn, clv, demo, features, importing, score, web
+from keepwell.cli import account, churn, clv, coverage, demo, features, importing, score, web
 from keepwell.cli.app import app
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "app",
     "churn",
     "clv",
+    "coverage",
     "demo",
     "features",
     "importing",

@@ -18,6 +18,7 @@ from keepwell.record.models import (
     TelemetryEvent,
     Ticket,
 )
+from keepwell.teams.models import Comment, HumanRead, Mention, PromiseCheck, QuoteReview
 
 __all__ = [
     "Account",
@@ -28,14 +29,19 @@ __all__ = [
     "Asset",
     "AuditLog",
     "Base",
+    "Comment",
     "Contact",
     "Department",
     "Employee",
+    "HumanRead",
     "ImportBatch",
     "Interaction",
     "LoginAttempt",
+    "Mention",
     "Order",
+    "PromiseCheck",
     "Quote",
+    "QuoteReview",
     "RetentionRole",
     "ScoreRun",
     "SurveyResponse",
