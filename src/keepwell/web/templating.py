@@ -37,6 +37,7 @@ NAVIGATION = (
     NavItem("Customers", "Portfolio", "/portfolio", Permission.READ),
     NavItem("Team", "Roles", "/roles", Permission.READ),
     NavItem("Team", "Coverage", "/coverage", Permission.READ),
+    NavItem("Team", "Human vs model", "/reads", Permission.READ),
     NavItem("Insight", "Problems", "/problems", coming=True),
     NavItem("Insight", "Voice", "/voice", coming=True),
     NavItem("Insight", "Playbooks", "/playbooks", coming=True),

@@ -2,10 +2,21 @@
 
 from fastapi import APIRouter
 
-from keepwell.web.pages import accounts, admin, audit, auth, imports, portfolio, teams, tokens, work
+from keepwell.web.pages import (
+    accounts,
+    admin,
+    audit,
+    auth,
+    imports,
+    portfolio,
+    reads,
+    teams,
+    tokens,
+    work,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit, teams):
+for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit, teams, reads):
     router.include_router(module.router)
 
 __all__ = ["router"]
