@@ -10,13 +10,14 @@ from keepwell.web.pages import (
     imports,
     portfolio,
     reads,
+    rfqs,
     teams,
     tokens,
     work,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit, teams, reads):
+for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit, teams, reads, rfqs):
     router.include_router(module.router)
 
 __all__ = ["router"]
