@@ -7,6 +7,7 @@ from keepwell.web.pages import (
     admin,
     audit,
     auth,
+    comments,
     imports,
     portfolio,
     reads,
@@ -17,7 +18,20 @@ from keepwell.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit, teams, reads, rfqs):
+for module in (
+    auth,
+    work,
+    portfolio,
+    accounts,
+    imports,
+    admin,
+    tokens,
+    audit,
+    teams,
+    reads,
+    rfqs,
+    comments,
+):
     router.include_router(module.router)
 
 __all__ = ["router"]

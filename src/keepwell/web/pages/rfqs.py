@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
+from keepwell.teams.comments import thread
 from keepwell.teams.errors import TeamsError
 from keepwell.teams.rfq import (
     DECISIONS,
@@ -156,5 +157,6 @@ def _context(db: SessionDep, quote_id: int, who: Principal) -> dict[str, Any]:
         "kinds": REVIEWS,
         "decisions": DECISIONS,
         "promise": promises[0] if promises else None,
+        "comments": {"kind": "rfq", "id": quote_id, "entries": thread(db, "rfq", quote_id)},
         "error": None,
     }
