@@ -39,6 +39,7 @@ NAVIGATION = (
     NavItem("Team", "Coverage", "/coverage", Permission.READ),
     NavItem("Team", "Human vs model", "/reads", Permission.READ),
     NavItem("Team", "RFQs", "/rfqs", Permission.READ),
+    NavItem("Team", "Workforce", "/workforce", Permission.MONEY),
     NavItem("Insight", "Problems", "/problems", coming=True),
     NavItem("Insight", "Voice", "/voice", coming=True),
     NavItem("Insight", "Playbooks", "/playbooks", coming=True),

@@ -15,23 +15,13 @@ from keepwell.web.pages import (
     teams,
     tokens,
     work,
+    workforce,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (
-    auth,
-    work,
-    portfolio,
-    accounts,
-    imports,
-    admin,
-    tokens,
-    audit,
-    teams,
-    reads,
-    rfqs,
-    comments,
-):
+for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit):
+    router.include_router(module.router)
+for module in (teams, reads, rfqs, comments, workforce):
     router.include_router(module.router)
 
 __all__ = ["router"]
