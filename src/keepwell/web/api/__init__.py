@@ -2,12 +2,13 @@
 
 from fastapi import APIRouter
 
-from keepwell.web.api import accounts, ingest, meta, records, writes
+from keepwell.web.api import accounts, ingest, meta, records, teams, writes
 
 router = APIRouter()
 _v1 = APIRouter(prefix="/api/v1")
 for module in (accounts, records, writes, ingest):
     _v1.include_router(module.router)
+_v1.include_router(teams.router)
 router.include_router(_v1)
 router.include_router(meta.router)
 router.include_router(meta.docs_router)
