@@ -13,6 +13,7 @@ from keepwell.db import session_scope
 from keepwell.record.models import Order, Quote
 from keepwell.teams.errors import Conflict, TeamsError
 from keepwell.teams.rfq import (
+    broken_promises,
     check_specification,
     missing_reviews,
     promise_results,
@@ -143,6 +144,7 @@ def test_promises_are_checked_against_delivery(engine: Engine) -> None:
         check_specification(session, kept.id, spec_met=False, note="wrong flange", actor="t")
     with Session(engine) as session:
         results = {r.account: r for r in promise_results(session)}
+        assert [r.account for r in broken_promises(session, ids["beta"])] == ["Beta"]
         metrics = rfq_metrics(session, DAY)
     acme, beta = results["Acme"], results["Beta"]
     assert (acme.lead_time_kept, acme.spec_met, acme.broken) == (True, False, True)

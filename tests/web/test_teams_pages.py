@@ -37,6 +37,9 @@ def test_everyone_sees_roles_and_their_own_leaders_see_gaps(
     assert 'Service lead</a> <span class="badge badge-role">yours · 1 accounts' in member.text
     assert 'Engineering lead</a> <span class="badge badge-role">yours · 1 accounts' in member.text
     assert "Accounts lacking it" not in member.text and 'action="/roles"' not in member.text
+    work = browser("member").get("/my-work").text
+    assert "Your retention roles" in work and "Keeps installed equipment running" in work
+    assert "Your retention roles" not in browser("admin").get("/my-work").text
     leader = browser("leader").get("/roles").text
     assert "Accounts lacking it" in leader and 'href="/roles"' in leader
 

@@ -252,3 +252,8 @@ def _result(quote: Quote, account: str, orders: list[Order], spec: bool | None) 
         kept,
         spec,
     )
+
+
+def broken_promises(session: Session, account_id: int | None = None) -> list[PromiseResult]:
+    """Won quotes whose delivery broke the promised lead time or specification (a signal)."""
+    return [r for r in promise_results(session, account_id=account_id) if r.broken]

@@ -24,7 +24,7 @@ from keepwell.teams.roles import (
 )
 from keepwell.teams.team import active_employees, add_member, end_member, get_account, team_members
 from keepwell.web.deps import CurrentUser, Forbidden, PageWriter, Principal, SessionDep
-from keepwell.web.panels import account_panels
+from keepwell.web.panels import account_panels, work_panels
 from keepwell.web.params import IdPath
 from keepwell.web.templating import render
 
@@ -233,3 +233,15 @@ def coverage_panel(db: Any, who: Principal, view: Any) -> dict[str, Any] | None:
     """Who holds the relationship with this account, over how many departments."""
     report = coverage_report(db, view.as_of, account_ids=[view.account.id])
     return {"item": report.accounts[0], "names": report.employee_names}
+
+
+@work_panels.register("roles", "Your retention roles", "teams/_roles_panel.html", order=10)
+def roles_panel(db: Any, who: Principal, employee: Any) -> dict[str, Any] | None:
+    """The roles the person holds, with each charter and the number of accounts."""
+    if employee is None:
+        return None
+    mine = roles_of(db, employee.id)
+    if not mine:
+        return None
+    roles = [r for r in list_roles(db) if r.id in mine]
+    return {"roles": roles, "counts": mine}
