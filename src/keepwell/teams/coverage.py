@@ -160,6 +160,8 @@ def _add_pairs(
             present(Contact.left_at, Contact.active, day),
         )
     )
+    if len(accounts) <= 1000:
+        query = query.where(Interaction.account_id.in_(accounts))
     for row in session.execute(query):
         item = accounts.get(row.account_id)
         if item is None:

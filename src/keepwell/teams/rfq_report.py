@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from keepwell.record.models import Account, Quote
-from keepwell.teams.rfq import RESPONSE_SLA_DAYS, missing_reviews, promise_results, sla_state
+from keepwell.teams.models import QuoteReview
+from keepwell.teams.rfq import RESPONSE_SLA_DAYS, REVIEWS, promise_results, sla_state
 
 
 def rfq_metrics(
@@ -74,10 +75,18 @@ def rfq_list(
     if state == "open":
         query = query.where(Quote.responded_at.is_(None), Quote.outcome == "open")
     query = query.order_by(Quote.received_at.desc(), Quote.id.desc()).limit(limit)
+    found = session.execute(query).all()
+    approved: dict[int, set[str]] = {}
+    reviews = select(QuoteReview.quote_id, QuoteReview.kind).where(
+        QuoteReview.quote_id.in_([q.id for q, _ in found]), QuoteReview.decision == "approved"
+    )
+    for quote_id, kind in session.execute(reviews).all():
+        approved.setdefault(quote_id, set()).add(kind)
     rows = []
-    for quote, name in session.execute(query).all():
+    for quote, name in found:
         sla, n = sla_state(quote, day)
-        missing = missing_reviews(session, quote.id) if quote.responded_at is None else []
+        done = approved.get(quote.id, set())
+        missing = [k for k in REVIEWS if k not in done] if quote.responded_at is None else []
         rows.append(
             RfqRow(
                 quote.id,
