@@ -37,3 +37,22 @@ def test_coverage_rejects_a_bad_window(engine: Engine, database_url: str) -> Non
     result = runner.invoke(app, ["--database-url", database_url, "coverage", "--window", "0"])
     assert result.exit_code == 2
     assert "--window" in result.output
+
+
+def test_coverage_for_one_employee(engine: Engine, database_url: str) -> None:
+    build(engine)
+    args = ["--database-url", database_url, "coverage", "--as-of", DAY.isoformat()]
+    result = runner.invoke(app, [*args, "--employee", "ann", "--json"])
+    assert result.exit_code == 0, result.output
+    impact = json.loads(result.stdout)
+    assert (impact["name"], impact["sole_accounts"], impact["revenue_12m"]) == (
+        "Ann Seller",
+        1,
+        750.0,
+    )
+    text = runner.invoke(app, [*args, "--employee", "Sven Service"])
+    assert text.exit_code == 0 and "If Sven Service left, 0 accounts" in text.stdout
+    missing = runner.invoke(app, [*args, "--employee", "zed"])
+    assert missing.exit_code == 2 and "no employee matches 'zed'" in missing.stderr
+    several = runner.invoke(app, [*args, "--employee", "e"])
+    assert several.exit_code == 2 and "matches several employees" in several.stderr

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from keepwell.cli.app import app, console, print_json, state
+from keepwell.cli.app import app, console, fail, print_json, state
 
 TOP = 10
 
@@ -25,14 +25,31 @@ def coverage_command(
         int,
         typer.Option("--window", min=1, max=3650, help="Days an interaction keeps a pair active."),
     ] = 180,
+    employee: Annotated[
+        str | None,
+        typer.Option("--employee", help="Only the departure impact of this employee (name or id)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Who holds each relationship, where it hangs on one thread, who would take it along."""
     from keepwell.teams.coverage import coverage_report
-    from keepwell.teams.departure import departed_holdings, departure_ranking
+    from keepwell.teams.departure import (
+        departed_holdings,
+        departure_impact,
+        departure_ranking,
+        find_employee,
+    )
+    from keepwell.teams.errors import TeamsError
 
     with Session(state(ctx).engine()) as session:
         report = coverage_report(session, as_of.date() if as_of else None, window_days=window)
+        if employee is not None:
+            try:
+                person = find_employee(session, employee)
+            except TeamsError as exc:
+                raise fail(str(exc), 2) from None
+            _print_impact(departure_impact(report, person.id).as_dict(), as_json)
+            return
         ranking = departure_ranking(report)
         holdings = departed_holdings(session, report.as_of, window_days=window)
     if as_json:
@@ -74,3 +91,16 @@ def coverage_command(
     console.print(impact)
     if holdings:
         console.print(f"{len(holdings)} accounts held by employees who left need a hand-over.")
+
+
+def _print_impact(impact: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print_json(impact)
+        return
+    console.print(
+        f"If {impact['name']} left, {impact['sole_accounts']} accounts worth "
+        f"{impact['revenue_12m']:,.0f} (last 12 months) would lose their only relationship; "
+        f"{impact['shared_accounts']} more share it with colleagues."
+    )
+    for account in impact["accounts"]:
+        console.print(f"  {account['name']}: {account['revenue_12m']:,.0f}")

@@ -12,13 +12,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from keepwell.auth.models import User
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
 from keepwell.record.models import Account, Interaction
 from keepwell.teams.coverage import CoverageReport, day_end
+from keepwell.teams.errors import NotFound, TeamsError
 
 
 @dataclass
@@ -187,3 +188,25 @@ def _last_interactions(
             key = (row.employee_id, row.account_id)
             last[key] = max(when, last.get(key, when))
     return last
+
+
+def find_employee(session: Session, name_or_id: str) -> Employee:
+    """The employee with this id, or the one whose name contains the text (case-insensitive)."""
+    text = name_or_id.strip()
+    if text.isdigit():
+        found = session.get(Employee, int(text))
+        if found is not None:
+            return found
+    pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    matches = list(
+        session.scalars(
+            select(Employee).where(func.lower(Employee.name).like(pattern, escape="\\")).limit(6)
+        )
+    )
+    exact = [e for e in matches if e.name.lower() == text.lower()]
+    if len(exact) == 1 or len(matches) == 1:
+        return (exact or matches)[0]
+    if not matches:
+        raise NotFound(f"no employee matches {name_or_id!r}")
+    names = ", ".join(e.name for e in matches[:5])
+    raise TeamsError(f"{name_or_id!r} matches several employees: {names}")
