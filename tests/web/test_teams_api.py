@@ -42,6 +42,7 @@ def test_teams_api_end_to_end(
         rfq = Quote(account_id=acme, received_at=date.today(), source="crm", external_id="Q-7")
         session.add(rfq)
         session.flush()
+        leo_id = leo.id
         rfq_id, sam = (
             rfq.id,
             session.scalars(select(Employee.id).where(Employee.name == "Sam Seller")).one(),
@@ -53,6 +54,13 @@ def test_teams_api_end_to_end(
         api.get("/api/v1/coverage", headers=leader).json()["departure_impact"][0]["revenue_12m"]
         == 12345.67
     )
+    impact = api.get(f"/api/v1/employees/{leo_id}/departure-impact", headers=leader).json()
+    assert (impact["sole_accounts"], impact["revenue_12m"]) == (1, 12345.67)
+    hidden = api.get(f"/api/v1/employees/{leo_id}/departure-impact", headers=member).json()
+    assert "revenue_12m" not in hidden and hidden["accounts"] == [
+        {"account_id": acme, "name": "Acme Pumps"}
+    ]
+    assert api.get("/api/v1/employees/999999/departure-impact", headers=member).status_code == 404
     roles = api.get("/api/v1/roles", headers=member).json()
     owner = next(r for r in roles if r["key"] == "account_owner")
     change = {"name": "Account owner", "charter": "Owns the plan.", "signals": ["churn_risk"]}

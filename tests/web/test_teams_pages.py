@@ -137,6 +137,10 @@ def test_coverage_page_and_panel_hide_money_from_members(
     assert "12,345.67" in leader
     member = browser("member").get("/coverage").text
     assert "Acme Pumps" in member and "12,345.67" not in member and "hidden" in member
+    leo = employee_id(engine, "Leo Leader")
+    what_if = browser("leader").get(f"/coverage?employee={leo}").text.split('id="impact"')[1]
+    assert "<strong>Leo Leader</strong> left, 1 accounts worth 12,345.67" in what_if
+    assert browser("member").get("/coverage?employee=0").status_code == 400
     account = browser("member").get(f"/accounts/{acme}").text
     assert "Relationship coverage" in account and "Leo Leader" in account
     assert 'href="/roles"' in account and 'href="/coverage"' in account

@@ -13,10 +13,15 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Query
 
 from keepwell.auth.service import employee_for
+from keepwell.people.models import Employee
 from keepwell.teams.access import require_leader
 from keepwell.teams.comments import add_comment, check_subject, thread
 from keepwell.teams.coverage import coverage_report
-from keepwell.teams.departure import departed_holdings, departure_ranking
+from keepwell.teams.departure import (
+    departed_holdings,
+    departure_impact,
+    departure_ranking,
+)
 from keepwell.teams.errors import TeamsError
 from keepwell.teams.reads import disagreements, read_accuracy, record_read
 from keepwell.teams.rfq import (
@@ -80,6 +85,20 @@ def coverage_endpoint(
         "departure_impact": [i.as_dict(money=money) for i in departure_ranking(report)],
         "departed_holdings": [h.as_dict() for h in departed_holdings(db, report.as_of)],
     }
+
+
+@router.get("/employees/{employee_id}/departure-impact", summary="If this employee left")
+def departure_endpoint(
+    employee_id: IdPath,
+    db: SessionDep,
+    who: ApiReader,
+    window: Annotated[int, Query(ge=1, le=3650)] = 180,
+) -> Json:
+    """The accounts whose only active relationship this employee holds, and their worth."""
+    if db.get(Employee, employee_id) is None:
+        raise ApiProblem(404, f"no employee with id {employee_id}", "not-found")
+    report = coverage_report(db, window_days=window)
+    return departure_impact(report, employee_id).as_dict(money=who.sees_money)
 
 
 @router.get("/roles", summary="Retention roles and charters")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
 from keepwell.teams.access import is_leader, require_leader
 from keepwell.teams.coverage import coverage_report
-from keepwell.teams.departure import departed_holdings, departure_ranking
+from keepwell.teams.departure import departed_holdings, departure_impact, departure_ranking
 from keepwell.teams.errors import NotAllowed, NotFound, TeamsError
 from keepwell.teams.roles import (
     accounts_lacking,
@@ -210,9 +210,15 @@ def _team_context(db: SessionDep, account_id: int, who: Principal) -> dict[str, 
 
 
 @router.get("/coverage")
-def coverage_page(request: Request, who: CurrentUser, db: SessionDep) -> Response:
+def coverage_page(
+    request: Request,
+    who: CurrentUser,
+    db: SessionDep,
+    employee: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
     """Single-threaded and uncovered accounts, departure impact, hand-overs still open."""
     report = coverage_report(db)
+    impact = departure_impact(report, employee) if employee in report.employee_names else None
     single = [a for a in report.accounts if a.single_threaded or a.threading == "uncovered"]
     single.sort(key=lambda a: (a.threading != "uncovered", -a.revenue_12m, a.name))
     context = {
@@ -222,6 +228,9 @@ def coverage_page(request: Request, who: CurrentUser, db: SessionDep) -> Respons
         "names": report.employee_names,
         "ranking": departure_ranking(report, limit=TOP),
         "holdings": departed_holdings(db, report.as_of),
+        "impact": impact,
+        "employees": active_employees(db),
+        "chosen": employee,
     }
     return render(request, "teams/coverage.html", context)
 
