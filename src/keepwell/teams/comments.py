@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
+from keepwell.auth.clock import utcnow
 from keepwell.auth.models import User
 from keepwell.people.models import Employee
 from keepwell.record.models import Account, Quote
@@ -125,7 +126,7 @@ def add_comment(
         author_user_id=user_id,
         author_employee_id=employee_id,
         body=text,
-        created_at=datetime.now(),
+        created_at=utcnow(),
     )
     session.add(comment)
     session.flush()
@@ -189,7 +190,7 @@ def mark_notified(session: Session, mention_ids: list[int], when: datetime | Non
         select(Mention).where(Mention.id.in_(mention_ids), Mention.notified_at.is_(None))
     ).all()
     for row in rows:
-        row.notified_at = when or datetime.now()
+        row.notified_at = when or utcnow()
     session.flush()
     return len(rows)
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
+from keepwell.auth.clock import utcnow
 from keepwell.insight.snapshots import latest_run, latest_scores
 from keepwell.people.models import Employee
 from keepwell.record.models import Account
@@ -59,7 +60,7 @@ def record_read(
         employee_id=employee_id,
         read=read,
         reason=reason.strip(),
-        recorded_at=datetime.combine(day, datetime.now().time()) if day else datetime.now(),
+        recorded_at=datetime.combine(day, utcnow().time()) if day else utcnow(),
         model_read=score.health_band if score else None,
         model_probability=score.churn_probability if score else None,
         run_id=run.id if run and score else None,

@@ -9,13 +9,14 @@ against the orders placed on the quote; the specification is checked by a person
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
+from keepwell.auth.clock import utcnow
 from keepwell.record.models import Account, Order, Quote
 from keepwell.teams.errors import Conflict, NotFound, TeamsError
 from keepwell.teams.models import PromiseCheck, QuoteReview
@@ -75,7 +76,7 @@ def review_quote(
     row = reviews_of(session, quote_id).get(kind) or QuoteReview(quote_id=quote_id, kind=kind)
     row.decision, row.note = decision, note.strip()
     row.reviewer_user_id, row.reviewer_employee_id = user_id, employee_id
-    row.reviewed_at = datetime.now()
+    row.reviewed_at = utcnow()
     session.add(row)
     session.flush()
     record(
@@ -188,7 +189,7 @@ def check_specification(
     row = session.scalar(select(PromiseCheck).where(PromiseCheck.quote_id == quote_id))
     row = row or PromiseCheck(quote_id=quote_id)
     row.spec_met, row.note, row.checked_by = spec_met, note.strip(), actor
-    row.checked_at = datetime.now()
+    row.checked_at = utcnow()
     session.add(row)
     session.flush()
     record(
