@@ -18,6 +18,7 @@ from keepwell.record.models import (
     TelemetryEvent,
     Ticket,
 )
+from keepwell.teams.models import Comment, HumanRead, Mention, PromiseCheck, QuoteReview
 from keepwell.telemetry.models import DeadLetter, TelemetryBatch, TelemetryDaily
 
 __all__ = [
@@ -29,15 +30,20 @@ __all__ = [
     "Asset",
     "AuditLog",
     "Base",
+    "Comment",
     "Contact",
     "DeadLetter",
     "Department",
     "Employee",
+    "HumanRead",
     "ImportBatch",
     "Interaction",
     "LoginAttempt",
+    "Mention",
     "Order",
+    "PromiseCheck",
     "Quote",
+    "QuoteReview",
     "RetentionRole",
     "ScoreRun",
     "SurveyResponse",

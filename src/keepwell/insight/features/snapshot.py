@@ -73,6 +73,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("invoiced_at", _DAY),
         ("due_at", _DAY),
         ("paid_at", _DAY),
+        ("quote_id", _ID),
     ),
     "quotes": _schema(
         ("id", _ID),
@@ -83,6 +84,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("value", _FLOAT),
         ("product_line", _TEXT),
         ("outcome", _TEXT),
+        ("promised_lead_time_days", _ID),
     ),
     "tickets": _schema(
         ("id", _ID),

@@ -7,13 +7,18 @@ from keepwell.web.pages import (
     admin,
     audit,
     auth,
+    comments,
     fleet,
     imports,
     portfolio,
+    reads,
     reports,
     retention,
+    rfqs,
+    teams,
     tokens,
     work,
+    workforce,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -29,6 +34,11 @@ for module in (
     tokens,
     audit,
     fleet,
+    comments,
+    reads,
+    rfqs,
+    teams,
+    workforce,
 ):
     router.include_router(module.router)
 

@@ -1,0 +1,1 @@
+"""Everyone's retention role: coverage, departure impact, human reads, RFQ hand-off, comments."""

@@ -1,0 +1,162 @@
+"""RFQ pages: open RFQs with their SLA, reviews before the quote goes out, promises kept."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from keepwell.auth.service import employee_for
+from keepwell.teams.comments import thread
+from keepwell.teams.errors import TeamsError
+from keepwell.teams.rfq import (
+    DECISIONS,
+    REVIEWS,
+    check_specification,
+    get_quote,
+    missing_reviews,
+    promise_results,
+    review_quote,
+    reviews_of,
+    send_quote,
+    sla_state,
+)
+from keepwell.teams.rfq_report import rfq_list, rfq_metrics
+from keepwell.teams.team import get_account
+from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
+from keepwell.web.pages.teams import raise_for_page
+from keepwell.web.params import IdPath
+from keepwell.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Note = Annotated[str, Form(max_length=5_000)]
+
+
+@router.get("/rfqs")
+def rfqs_page(
+    request: Request,
+    who: CurrentUser,
+    db: SessionDep,
+    state: Annotated[str, Query(pattern="^(open|all)$")] = "open",
+) -> Response:
+    """Open RFQs (or all), their SLA state and missing reviews; the year's RFQ figures."""
+    context = {"rfqs": rfq_list(db, state=state), "state": state, "metrics": rfq_metrics(db)}
+    return render(request, "teams/rfqs.html", context)
+
+
+@router.get("/rfqs/{quote_id}")
+def rfq_page(request: Request, quote_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
+    """One RFQ: its reviews, the send form behind the review gate, its promises."""
+    return render(request, "teams/rfq.html", _context(db, quote_id, who))
+
+
+@router.post("/rfqs/{quote_id}/reviews")
+def review_page(
+    request: Request,
+    quote_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    kind: Annotated[str, Form(max_length=32)],
+    decision: Annotated[str, Form(max_length=16)],
+    note: Note = "",
+) -> Response:
+    """Record one required review."""
+    employee = employee_for(db, who.user)
+    return _act(
+        request,
+        db,
+        quote_id,
+        who,
+        lambda: review_quote(
+            db,
+            quote_id,
+            kind=kind,
+            decision=decision,
+            note=note,
+            user_id=who.user.id,
+            employee_id=employee.id if employee else None,
+            actor=who.actor,
+        ),
+    )
+
+
+@router.post("/rfqs/{quote_id}/send")
+def send_page(
+    request: Request,
+    quote_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    lead_time_days: Annotated[int, Form(ge=0, le=100_000)],
+    specification: Note = "",
+) -> Response:
+    """Send the quote with its promises; refused until every review approved."""
+    return _act(
+        request,
+        db,
+        quote_id,
+        who,
+        lambda: send_quote(
+            db,
+            quote_id,
+            lead_time_days=lead_time_days,
+            specification=specification,
+            actor=who.actor,
+        ),
+    )
+
+
+@router.post("/rfqs/{quote_id}/specification")
+def spec_page(
+    request: Request,
+    quote_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    spec_met: Annotated[bool, Form()],
+    note: Note = "",
+) -> Response:
+    """Record whether the delivery met the promised specification."""
+    return _act(
+        request,
+        db,
+        quote_id,
+        who,
+        lambda: check_specification(db, quote_id, spec_met=spec_met, note=note, actor=who.actor),
+    )
+
+
+def _act(request: Request, db: SessionDep, quote_id: int, who: Principal, action: Any) -> Response:
+    try:
+        action()
+    except TeamsError as exc:
+        raise_for_page(exc)
+        db.rollback()
+        context = {**_context(db, quote_id, who), "error": str(exc)}
+        return render(request, "teams/rfq.html", context, status=exc.status)
+    db.commit()
+    return RedirectResponse(f"/rfqs/{quote_id}", status_code=303)
+
+
+def _context(db: SessionDep, quote_id: int, who: Principal) -> dict[str, Any]:
+    try:
+        quote = get_quote(db, quote_id)
+    except TeamsError as exc:
+        raise_for_page(exc)
+        raise
+    sla, days = sla_state(quote, date.today())
+    promises = promise_results(db, [quote_id])
+    return {
+        "quote": quote,
+        "account": get_account(db, quote.account_id),
+        "sla": sla,
+        "sla_days": days,
+        "reviews": reviews_of(db, quote_id),
+        "missing": missing_reviews(db, quote_id),
+        "kinds": REVIEWS,
+        "decisions": DECISIONS,
+        "promise": promises[0] if promises else None,
+        "comments": {"kind": "rfq", "id": quote_id, "entries": thread(db, "rfq", quote_id)},
+        "error": None,
+    }

@@ -1,0 +1,256 @@
+"""Pages of retention roles and charters, account team editing and relationship coverage."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from keepwell.auth.service import employee_for
+from keepwell.teams.access import is_leader, require_leader
+from keepwell.teams.coverage import coverage_report
+from keepwell.teams.departure import departed_holdings, departure_impact, departure_ranking
+from keepwell.teams.errors import NotAllowed, NotFound, TeamsError
+from keepwell.teams.roles import (
+    accounts_lacking,
+    create_role,
+    get_role,
+    list_roles,
+    roles_of,
+    update_role,
+)
+from keepwell.teams.team import active_employees, add_member, end_member, get_account, team_members
+from keepwell.web.deps import CurrentUser, Forbidden, PageWriter, Principal, SessionDep
+from keepwell.web.panels import account_panels, work_panels
+from keepwell.web.params import IdPath
+from keepwell.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Form(max_length=20_000)]
+Short = Annotated[str, Form(max_length=255)]
+TOP = 25
+
+
+def raise_for_page(exc: TeamsError) -> None:
+    """Turn a refusal or a missing record into the page's 403 or 404."""
+    if isinstance(exc, NotAllowed):
+        raise Forbidden(str(exc), api=False) from None
+    if isinstance(exc, NotFound):
+        raise HTTPException(404, str(exc)) from None
+
+
+def leader(who: Principal) -> bool:
+    """True when the principal may edit roles and teams."""
+    return is_leader(who.user, who.permissions)
+
+
+def lines(text: str) -> list[str]:
+    """One item per non-empty line."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
+@router.get("/roles")
+def roles_page(request: Request, who: CurrentUser, db: SessionDep) -> Response:
+    """Every retention role and its charter; one's own roles first; gaps for leaders."""
+    employee = employee_for(db, who.user)
+    mine = roles_of(db, employee.id) if employee else {}
+    context = {"roles": list_roles(db), "mine": mine, "employee": employee, "leader": leader(who)}
+    db.commit()
+    return render(request, "teams/roles.html", context)
+
+
+@router.post("/roles")
+def create_role_page(
+    request: Request, who: PageWriter, db: SessionDep, key: Short, name: Short, charter: Text
+) -> Response:
+    """Add a company-specific role (leaders and admins)."""
+    try:
+        require_leader(who.user, who.permissions, "add roles")
+        role = create_role(db, key=key, name=name, charter=charter, actor=who.actor)
+    except TeamsError as exc:
+        raise_for_page(exc)
+        context = {
+            "roles": list_roles(db),
+            "mine": {},
+            "employee": None,
+            "leader": True,
+            "error": str(exc),
+            "draft": {"key": key, "name": name, "charter": charter},
+        }
+        return render(request, "teams/roles.html", context, status=exc.status)
+    db.commit()
+    return RedirectResponse(f"/roles/{role.id}", status_code=303)
+
+
+@router.get("/roles/{role_id}")
+def role_page(request: Request, role_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
+    """One role's charter; for leaders the edit form and the accounts lacking the role."""
+    return render(request, "teams/role.html", _role_context(db, role_id, who))
+
+
+@router.post("/roles/{role_id}")
+def edit_role_page(
+    request: Request,
+    role_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    name: Short,
+    charter: Text,
+    signals: Text = "",
+    tasks: Text = "",
+) -> Response:
+    """Save a role's name, charter, signals and tasks (leaders and admins)."""
+    try:
+        require_leader(who.user, who.permissions, "edit roles and charters")
+        role = get_role(db, role_id)
+        update_role(
+            db,
+            role,
+            name=name,
+            charter=charter,
+            signals=lines(signals),
+            tasks=lines(tasks),
+            actor=who.actor,
+        )
+    except TeamsError as exc:
+        raise_for_page(exc)
+        db.rollback()
+        context = _role_context(db, role_id, who)
+        context["error"] = str(exc)
+        return render(request, "teams/role.html", context, status=exc.status)
+    db.commit()
+    return RedirectResponse(f"/roles/{role_id}?saved=1", status_code=303)
+
+
+def _role_context(db: SessionDep, role_id: int, who: Principal) -> dict[str, Any]:
+    try:
+        role = get_role(db, role_id)
+    except TeamsError as exc:
+        raise_for_page(exc)
+        raise
+    lacking = accounts_lacking(db, role) if leader(who) else []
+    return {"role": role, "lacking": lacking, "leader": leader(who), "error": None}
+
+
+@router.get("/accounts/{account_id}/team")
+def team_page(request: Request, account_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
+    """The account's team, past and present; leaders add and end memberships here."""
+    return render(request, "teams/team.html", _team_context(db, account_id, who))
+
+
+@router.post("/accounts/{account_id}/team")
+def add_member_page(
+    request: Request,
+    account_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    employee_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    role: Short,
+    since: Annotated[date | None, Form()] = None,
+) -> Response:
+    """Put an employee on the team in a role (leaders and admins)."""
+    try:
+        require_leader(who.user, who.permissions, "edit account teams")
+        add_member(
+            db, account_id, employee_id=employee_id, role_key=role, since=since, actor=who.actor
+        )
+    except TeamsError as exc:
+        return _team_error(request, db, account_id, who, exc)
+    db.commit()
+    return RedirectResponse(f"/accounts/{account_id}/team", status_code=303)
+
+
+@router.post("/accounts/{account_id}/team/{member_id}/end")
+def end_member_page(
+    request: Request,
+    account_id: IdPath,
+    member_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    until: Annotated[date | None, Form()] = None,
+) -> Response:
+    """End a membership; it stays in the team's history (leaders and admins)."""
+    try:
+        require_leader(who.user, who.permissions, "edit account teams")
+        end_member(db, account_id, member_id, until=until, actor=who.actor)
+    except TeamsError as exc:
+        return _team_error(request, db, account_id, who, exc)
+    db.commit()
+    return RedirectResponse(f"/accounts/{account_id}/team", status_code=303)
+
+
+def _team_error(
+    request: Request, db: SessionDep, account_id: int, who: Principal, exc: TeamsError
+) -> Response:
+    raise_for_page(exc)
+    db.rollback()
+    context = {**_team_context(db, account_id, who), "error": str(exc)}
+    return render(request, "teams/team.html", context, status=exc.status)
+
+
+def _team_context(db: SessionDep, account_id: int, who: Principal) -> dict[str, Any]:
+    try:
+        account = get_account(db, account_id)
+    except TeamsError as exc:
+        raise_for_page(exc)
+        raise
+    editing = leader(who)
+    return {
+        "account": account,
+        "members": team_members(db, account_id),
+        "leader": editing,
+        "employees": active_employees(db) if editing else [],
+        "roles": list_roles(db) if editing else [],
+        "coverage": coverage_report(db, account_ids=[account_id]).accounts[0],
+        "error": None,
+    }
+
+
+@router.get("/coverage")
+def coverage_page(
+    request: Request,
+    who: CurrentUser,
+    db: SessionDep,
+    employee: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    """Single-threaded and uncovered accounts, departure impact, hand-overs still open."""
+    report = coverage_report(db)
+    impact = departure_impact(report, employee) if employee in report.employee_names else None
+    single = [a for a in report.accounts if a.single_threaded or a.threading == "uncovered"]
+    single.sort(key=lambda a: (a.threading != "uncovered", -a.revenue_12m, a.name))
+    context = {
+        "summary": report.summary(),
+        "accounts": single[:TOP],
+        "more": max(0, len(single) - TOP),
+        "names": report.employee_names,
+        "ranking": departure_ranking(report, limit=TOP),
+        "holdings": departed_holdings(db, report.as_of),
+        "impact": impact,
+        "employees": active_employees(db),
+        "chosen": employee,
+    }
+    return render(request, "teams/coverage.html", context)
+
+
+@account_panels.register(
+    "coverage", "Relationship coverage", "teams/_coverage_panel.html", order=20
+)
+def coverage_panel(db: Any, who: Principal, view: Any) -> dict[str, Any] | None:
+    """Who holds the relationship with this account, over how many departments."""
+    report = coverage_report(db, view.as_of, account_ids=[view.account.id])
+    return {"item": report.accounts[0], "names": report.employee_names}
+
+
+@work_panels.register("roles", "Your retention roles", "teams/_roles_panel.html", order=10)
+def roles_panel(db: Any, who: Principal, employee: Any) -> dict[str, Any] | None:
+    """The roles the person holds, with each charter and the number of accounts."""
+    if employee is None:
+        return None
+    mine = roles_of(db, employee.id)
+    if not mine:
+        return None
+    roles = [r for r in list_roles(db) if r.id in mine]
+    return {"roles": roles, "counts": mine}
