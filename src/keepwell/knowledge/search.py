@@ -3,6 +3,9 @@
 Hits come best first with a score (higher is better; scores compare within one
 database only) and a snippet of the body with the matched words in ``<mark>``. The
 snippet is escaped here: article text never reaches the page as HTML.
+
+A query matching very many articles (a word that occurs nearly everywhere) ranks only the
+``RANKED_POOL`` most recently written matches, so latency stays flat as the base grows.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, text
+from sqlalchemy import DateTime, Float, bindparam, text
 from sqlalchemy.orm import Session
 
 from keepwell.knowledge.fts import TEXT_SEARCH_CONFIG
@@ -22,6 +25,8 @@ from keepwell.knowledge.query import SearchQuery, parse
 START, STOP = "\x02", "\x03"
 """Markers the database puts around matched words, turned into ``<mark>`` after escaping."""
 SNIPPET_WORDS = 24
+RANKED_POOL = 4_000
+"""At most this many matches are ranked: the most recently written ones."""
 HEADLINE_OPTIONS = (
     f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, "
     'MaxFragments=2, FragmentDelimiter=" … "'
@@ -58,7 +63,7 @@ def search(
     if parsed.empty or limit <= 0:
         return []
     filters, params = _filters(tags, status, exclude)
-    params["limit"] = limit
+    params.update(limit=limit, pool=RANKED_POOL)
     if session.get_bind().dialect.name == "postgresql":
         params["query"] = parsed.websearch()
         statement = _postgres(filters)
@@ -107,36 +112,45 @@ def _filters(
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def _expanding(statement: str) -> Any:
-    query = text(statement)
-    if ":tags" in statement:
-        query = query.bindparams(bindparam("tags", expanding=True))
-    if ":exclude" in statement:
-        query = query.bindparams(bindparam("exclude", expanding=True))
-    return query
+def _statement(statement: str, **values: Any) -> Any:
+    """The SQL with list parameters expanded and result columns typed (dates on SQLite)."""
+    query = text(statement).bindparams(**values)
+    for name in ("tags", "exclude"):
+        if f":{name}" in statement:
+            query = query.bindparams(bindparam(name, expanding=True))
+    return query.columns(updated_at=DateTime(), score=Float())
 
 
 def _sqlite(filters: str) -> Any:
-    """Rank by bm25 (title and tags weigh more than the body) in FTS5, then snippet."""
-    return _expanding(
-        "SELECT a.id, a.title, a.status, a.updated_at, -articles_fts.rank AS score, "
-        f"snippet(articles_fts, 2, char(2), char(3), '…', {SNIPPET_WORDS}) AS snippet "
+    """bm25 (title and tags weigh more than the body) over the pool, then snippets of the top."""
+    return _statement(
+        "WITH pool AS (SELECT articles_fts.rowid AS id, articles_fts.rank AS rank "
         "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
         f"WHERE articles_fts MATCH :query{filters} "
-        "ORDER BY articles_fts.rank LIMIT :limit"
+        "ORDER BY articles_fts.rowid DESC LIMIT :pool), "
+        "top AS (SELECT id, rank FROM pool ORDER BY rank, id DESC LIMIT :limit) "
+        "SELECT a.id, a.title, a.status, a.updated_at, -top.rank AS score, "
+        f"snippet(articles_fts, 2, char(2), char(3), '…', {SNIPPET_WORDS}) AS snippet "
+        "FROM top JOIN articles a ON a.id = top.id "
+        "JOIN articles_fts ON articles_fts.rowid = top.id "
+        "WHERE articles_fts MATCH :query ORDER BY top.rank, top.id DESC"
     )
 
 
 def _postgres(filters: str) -> Any:
-    """Rank by cover density on the GIN-indexed vector; headline only the hits shown."""
+    """Cover density over the pool found by the GIN index; headlines for the top only."""
     config = f"'{TEXT_SEARCH_CONFIG}'::regconfig"
-    return _expanding(
+    return _statement(
         f"WITH q AS (SELECT websearch_to_tsquery({config}, :query) AS query), "
+        "matched AS MATERIALIZED (SELECT a.id FROM articles a, q "
+        f"WHERE a.search_vector @@ q.query{filters}), "
+        "pool AS (SELECT id FROM matched ORDER BY id DESC LIMIT :pool), "
         "top AS (SELECT a.id, a.title, a.status, a.updated_at, a.body, "
         "ts_rank_cd(a.search_vector, q.query) AS score "
-        f"FROM articles a, q WHERE a.search_vector @@ q.query{filters} "
-        "ORDER BY score DESC, a.id LIMIT :limit) "
+        "FROM articles a JOIN pool ON pool.id = a.id, q "
+        "ORDER BY score DESC, a.id DESC LIMIT :limit) "
         "SELECT top.id, top.title, top.status, top.updated_at, top.score, "
         f"ts_headline({config}, top.body, q.query, :headline) AS snippet "
-        "FROM top, q ORDER BY top.score DESC, top.id"
-    ).bindparams(headline=HEADLINE_OPTIONS)
+        "FROM top, q ORDER BY top.score DESC, top.id DESC",
+        headline=HEADLINE_OPTIONS,
+    )
