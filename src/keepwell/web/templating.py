@@ -38,7 +38,7 @@ NAVIGATION = (
     NavItem("Insight", "Problems", "/problems", coming=True),
     NavItem("Insight", "Voice", "/voice", coming=True),
     NavItem("Insight", "Playbooks", "/playbooks", coming=True),
-    NavItem("Insight", "Knowledge", "/knowledge", coming=True),
+    NavItem("Insight", "Knowledge", "/knowledge", Permission.READ),
     NavItem("Data", "Imports", "/imports", Permission.IMPORT),
     NavItem("Data", "API reference", "/api/docs", Permission.READ),
     NavItem("System", "Audit log", "/audit", Permission.AUDIT),

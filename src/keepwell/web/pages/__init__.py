@@ -2,10 +2,23 @@
 
 from fastapi import APIRouter
 
-from keepwell.web.pages import accounts, admin, audit, auth, imports, portfolio, tokens, work
+from keepwell.web.pages import (
+    accounts,
+    admin,
+    audit,
+    auth,
+    imports,
+    knowledge,
+    knowledge_where_needed,
+    portfolio,
+    tokens,
+    work,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit):
+PAGES = (auth, work, portfolio, accounts, imports, admin, tokens, audit)
+# knowledge_where_needed holds /knowledge/handover, which must come before /knowledge/{id}
+for module in (*PAGES, knowledge_where_needed, knowledge):
     router.include_router(module.router)
 
 __all__ = ["router"]
