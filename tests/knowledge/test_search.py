@@ -144,3 +144,19 @@ def test_limit_and_empty_query(engine: Engine, corpus: dict[str, int]) -> None:
         assert len(search(session, "seal", 1)) == 1
         assert search(session, "   ", 5) == []
         assert search(session, "seal", 0) == []
+
+
+def test_only_the_newest_matches_are_ranked_when_there_are_many(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keepwell.knowledge.search as module
+
+    monkeypatch.setattr(module, "RANKED_POOL", 3)
+    monkeypatch.setattr(module, "FIRST_WINDOW", 2)
+    strong = add_article(engine, "Valve valve valve", "valve valve valve")
+    ids = [add_article(engine, f"Note {n}", "A valve note.") for n in range(6)]
+    add_article(engine, "Other", "Nothing here.")
+    with session_scope(engine) as session:
+        found = [h.article_id for h in search(session, "valve", 10)]
+        assert sorted(found) == sorted(ids[-3:])
+        assert [h.article_id for h in search(session, "valve", 10, exclude=ids)] == [strong]

@@ -25,8 +25,10 @@ from keepwell.knowledge.query import SearchQuery, parse
 START, STOP = "\x02", "\x03"
 """Markers the database puts around matched words, turned into ``<mark>`` after escaping."""
 SNIPPET_WORDS = 24
-RANKED_POOL = 4_000
+RANKED_POOL = 500
 """At most this many matches are ranked: the most recently written ones."""
+FIRST_WINDOW = 2_000
+"""PostgreSQL looks for matches among this many newest ids first, then 4x as many, ..."""
 HEADLINE_OPTIONS = (
     f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, "
     'MaxFragments=2, FragmentDelimiter=" … "'
@@ -66,7 +68,8 @@ def search(
     params.update(limit=limit, pool=RANKED_POOL)
     if session.get_bind().dialect.name == "postgresql":
         params["query"] = parsed.websearch()
-        statement = _postgres(filters)
+        params["ids"] = _postgres_pool(session, filters, params)
+        statement = _postgres()
     else:
         params["query"] = parsed.fts5()
         statement = _sqlite(filters)
@@ -112,13 +115,13 @@ def _filters(
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def _statement(statement: str, **values: Any) -> Any:
+def _statement(statement: str, *, typed: bool = True, **values: Any) -> Any:
     """The SQL with list parameters expanded and result columns typed (dates on SQLite)."""
     query = text(statement).bindparams(**values)
     for name in ("tags", "exclude"):
         if f":{name}" in statement:
             query = query.bindparams(bindparam(name, expanding=True))
-    return query.columns(updated_at=DateTime(), score=Float())
+    return query.columns(updated_at=DateTime(), score=Float()) if typed else query
 
 
 def _sqlite(filters: str) -> Any:
@@ -137,17 +140,46 @@ def _sqlite(filters: str) -> Any:
     )
 
 
-def _postgres(filters: str) -> Any:
-    """Cover density over the pool found by the GIN index; headlines for the top only."""
+def _postgres_pool(session: Session, filters: str, params: dict[str, Any]) -> list[int]:
+    """The most recent matches, found in id windows going backwards from the newest.
+
+    Each window is a bitmap AND of the GIN index and the primary key, so only matching
+    rows inside the window are read from the table. The first window is sized from the
+    planner's estimate of how many articles match: a common word reads a small window,
+    a rare one the whole range at once; a window too small grows fourfold.
+    """
+    newest = session.scalar(text("SELECT max(id) FROM articles")) or 0
+    matches = f"a.search_vector @@ websearch_to_tsquery('{TEXT_SEARCH_CONFIG}'::regconfig, :query)"
+    window_query = _statement(
+        f"SELECT a.id FROM articles a WHERE {matches} AND a.id > :low AND a.id <= :high{filters}",
+        typed=False,
+    )
+    estimate = _estimated_rows(session, f"SELECT a.id FROM articles a WHERE {matches}", params)
+    share = min(max(estimate, 1) / max(newest, 1), 1.0)
+    found: list[int] = []
+    high, width = newest, max(FIRST_WINDOW, int(RANKED_POOL / share * 1.5))
+    while high > 0 and len(found) < RANKED_POOL:
+        low = max(high - width, 0)
+        ids = session.scalars(window_query, {**params, "low": low, "high": high})
+        found.extend(sorted(ids, reverse=True))
+        high, width = low, width * 4
+    return found[:RANKED_POOL]
+
+
+def _estimated_rows(session: Session, query: str, params: dict[str, Any]) -> int:
+    """The planner's estimate of the rows ``query`` returns (statistics only, nothing read)."""
+    plan = session.scalar(text(f"EXPLAIN (FORMAT JSON) {query}"), {"query": params["query"]})
+    return int(plan[0]["Plan"]["Plan Rows"]) if plan else 0
+
+
+def _postgres() -> Any:
+    """Cover density over the pool; headlines for the top only."""
     config = f"'{TEXT_SEARCH_CONFIG}'::regconfig"
     return _statement(
         f"WITH q AS (SELECT websearch_to_tsquery({config}, :query) AS query), "
-        "matched AS MATERIALIZED (SELECT a.id FROM articles a, q "
-        f"WHERE a.search_vector @@ q.query{filters}), "
-        "pool AS (SELECT id FROM matched ORDER BY id DESC LIMIT :pool), "
         "top AS (SELECT a.id, a.title, a.status, a.updated_at, a.body, "
         "ts_rank_cd(a.search_vector, q.query) AS score "
-        "FROM articles a JOIN pool ON pool.id = a.id, q "
+        "FROM articles a, q WHERE a.id = ANY(:ids) "
         "ORDER BY score DESC, a.id DESC LIMIT :limit) "
         "SELECT top.id, top.title, top.status, top.updated_at, top.score, "
         f"ts_headline({config}, top.body, q.query, :headline) AS snippet "
