@@ -48,3 +48,10 @@ def test_import_of_a_bad_folder_names_the_file(database_url: str, tmp_path: Path
     assert result.exit_code == 1
     assert "bad.md: is not UTF-8 text (byte 0)" in result.stderr
     assert "nothing was" in result.stderr
+
+
+def test_import_of_a_missing_folder_is_a_usage_error(database_url: str, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    result = CliRunner().invoke(app, ["--database-url", database_url, "kb", "import", str(missing)])
+    assert result.exit_code == 2
+    assert "is not a folder" in result.stderr

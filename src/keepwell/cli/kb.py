@@ -15,7 +15,7 @@ from rich.text import Text
 from keepwell.cli.app import app, console, err_console, fail, print_json, state
 from keepwell.db import session_scope
 from keepwell.knowledge.errors import KnowledgeError
-from keepwell.knowledge.importer import FolderImport, import_folder
+from keepwell.knowledge.importer import FolderImport, FolderImportError, import_folder
 from keepwell.knowledge.search import search
 
 ACTOR = "cli"
@@ -44,8 +44,10 @@ def import_command(
                 actor=ACTOR,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
-    except KnowledgeError as exc:
+    except FolderImportError as exc:
         raise fail(str(exc)) from None
+    except KnowledgeError as exc:
+        raise fail(str(exc), 2) from None
     if as_json:
         print_json(_summary(result))
         return
