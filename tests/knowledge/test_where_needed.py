@@ -14,6 +14,7 @@ from keepwell.knowledge.render import render_markdown
 from keepwell.knowledge.suggest import (
     account_know_how,
     key_terms,
+    problem_know_how,
     related_articles,
     ticket_know_how,
 )
@@ -119,3 +120,12 @@ def test_handover_lists_accounts_articles_and_notes(
     assert visit.subject == "Site visit" and visit.by_employee
     assert visit.excerpt == "Checked the pumps" and isinstance(visit.occurred_at, datetime)
     assert by_name["Gamma Mills"].account_id == gamma and by_name["Gamma Mills"].notes == []
+
+
+def test_problem_know_how_lists_the_lesson_then_related(engine: Engine) -> None:
+    lesson = add_article(engine, "Lesson: seals", "Use FKM.", links=[("problem", 5)])
+    related = add_article(engine, "Elastomer guide", "Which elastomer for which seal.")
+    with session_scope(engine) as session:
+        found = problem_know_how(session, 5, ["Seal failures", "elastomer swelling"])
+    assert [a.id for a in found.linked] == [lesson]
+    assert [h.article_id for h in found.related] == [related]

@@ -124,6 +124,15 @@ def ticket_know_how(session: Session, ticket_id: int, limit: int = 6) -> KnowHow
     return _know_how(session, targets, words, limit)
 
 
+def problem_know_how(
+    session: Session, problem_id: int, text_or_terms: str | Iterable[str], limit: int = 6
+) -> KnowHow:
+    """Articles for a recurring problem: linked to it (its lesson learned), then related to
+    its description (pass its title, ticket subjects, root cause)."""
+    words = [text_or_terms] if isinstance(text_or_terms, str) else list(text_or_terms)
+    return _know_how(session, [("problem", problem_id)], words, limit)
+
+
 def _know_how(
     session: Session, targets: list[tuple[str, int]], words: list[str], limit: int
 ) -> KnowHow:
