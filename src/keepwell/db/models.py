@@ -5,6 +5,7 @@ from keepwell.auth.models import ApiToken, LoginAttempt, User, UserSession
 from keepwell.db.base import Base
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.intake.models import ImportBatch
+from keepwell.knowledge.models import Article, ArticleLink, ArticleTag, ArticleVersion
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.record.models import (
     Account,
@@ -27,6 +28,10 @@ __all__ = [
     "AccountScore",
     "AccountTeamMember",
     "ApiToken",
+    "Article",
+    "ArticleLink",
+    "ArticleTag",
+    "ArticleVersion",
     "Asset",
     "AuditLog",
     "Base",

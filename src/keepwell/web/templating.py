@@ -41,7 +41,7 @@ NAVIGATION = (
     NavItem("Insight", "Problems", "/problems", coming=True),
     NavItem("Insight", "Voice", "/voice", coming=True),
     NavItem("Insight", "Playbooks", "/playbooks", coming=True),
-    NavItem("Insight", "Knowledge", "/knowledge", coming=True),
+    NavItem("Insight", "Knowledge", "/knowledge", Permission.READ),
     NavItem("Team", "Roles", "/roles", Permission.READ),
     NavItem("Team", "Coverage", "/coverage", Permission.READ),
     NavItem("Team", "Human vs model", "/reads", Permission.READ),

@@ -2,11 +2,20 @@
 
 from fastapi import APIRouter
 
-from keepwell.web.api import accounts, ingest, meta, records, teams, telemetry, writes
+from keepwell.web.api import (
+    accounts,
+    ingest,
+    knowledge,
+    meta,
+    records,
+    teams,
+    telemetry,
+    writes,
+)
 
 router = APIRouter()
 _v1 = APIRouter(prefix="/api/v1")
-for module in (accounts, records, writes, ingest, telemetry, teams):
+for module in (accounts, records, writes, ingest, telemetry, teams, knowledge):
     _v1.include_router(module.router)
 router.include_router(_v1)
 router.include_router(meta.router)

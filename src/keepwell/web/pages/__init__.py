@@ -10,6 +10,8 @@ from keepwell.web.pages import (
     comments,
     fleet,
     imports,
+    knowledge,
+    knowledge_where_needed,
     portfolio,
     reads,
     reports,
@@ -39,6 +41,8 @@ for module in (
     rfqs,
     teams,
     workforce,
+    knowledge_where_needed,
+    knowledge,
 ):
     router.include_router(module.router)
 
