@@ -1,6 +1,6 @@
 """The ``keepwell`` command line."""
 
-from keepwell.cli import account, churn, clv, demo, features, importing, score, web
+from keepwell.cli import account, churn, clv, demo, features, importing, score, tasks, web
 from keepwell.cli.app import app
 
 __all__ = [
@@ -12,5 +12,6 @@ __all__ = [
     "features",
     "importing",
     "score",
+    "tasks",
     "web",
 ]

@@ -18,6 +18,7 @@ from keepwell.record.models import (
     TelemetryEvent,
     Ticket,
 )
+from keepwell.tasks.models import Task, TaskEvent
 
 __all__ = [
     "Account",
@@ -39,6 +40,8 @@ __all__ = [
     "RetentionRole",
     "ScoreRun",
     "SurveyResponse",
+    "Task",
+    "TaskEvent",
     "TelemetryEvent",
     "Ticket",
     "User",

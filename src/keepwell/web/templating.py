@@ -35,6 +35,7 @@ class NavItem:
 NAVIGATION = (
     NavItem("Customers", "My work", "/my-work", Permission.READ),
     NavItem("Customers", "Portfolio", "/portfolio", Permission.READ),
+    NavItem("Customers", "Tasks", "/tasks", Permission.READ),
     NavItem("Insight", "Problems", "/problems", coming=True),
     NavItem("Insight", "Voice", "/voice", coming=True),
     NavItem("Insight", "Playbooks", "/playbooks", coming=True),

@@ -1,0 +1,39 @@
+"""Who should own an account's task: the team member in a role, else the account owner."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
+from keepwell.record.service import current_assignment
+
+ACCOUNT_OWNER = "account_owner"
+
+
+def team_holders(session: Session, account_id: int, day: date) -> dict[str, list[Employee]]:
+    """The current team of an account: employees by retention-role key, longest-serving first."""
+    query = (
+        select(RetentionRole.key, Employee)
+        .join(AccountTeamMember, AccountTeamMember.role_id == RetentionRole.id)
+        .join(Employee, AccountTeamMember.employee_id == Employee.id)
+        .where(AccountTeamMember.account_id == account_id, current_assignment(day))
+        .order_by(AccountTeamMember.since, AccountTeamMember.id)
+    )
+    holders: dict[str, list[Employee]] = {}
+    for key, employee in session.execute(query):
+        holders.setdefault(key, []).append(employee)
+    return holders
+
+
+def owner_for(
+    session: Session, account_id: int, role_key: str | None, day: date
+) -> tuple[Employee | None, str | None]:
+    """The employee holding ``role_key`` on the account, else its owner; and the role used."""
+    holders = team_holders(session, account_id, day)
+    for key in (role_key, ACCOUNT_OWNER):
+        if key and holders.get(key):
+            return holders[key][0], key
+    return None, role_key
