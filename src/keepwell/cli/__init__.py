@@ -1,6 +1,17 @@
 """The ``keepwell`` command line."""
 
-from keepwell.cli import account, churn, clv, demo, features, importing, score, tasks, web
+from keepwell.cli import (
+    account,
+    churn,
+    clv,
+    demo,
+    features,
+    importing,
+    playbooks,
+    score,
+    tasks,
+    web,
+)
 from keepwell.cli.app import app
 
 __all__ = [
@@ -11,6 +22,7 @@ __all__ = [
     "demo",
     "features",
     "importing",
+    "playbooks",
     "score",
     "tasks",
     "web",

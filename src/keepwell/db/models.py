@@ -5,7 +5,9 @@ from keepwell.auth.models import ApiToken, LoginAttempt, User, UserSession
 from keepwell.db.base import Base
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.intake.models import ImportBatch
+from keepwell.notify.models import Notification
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
+from keepwell.playbooks.models import PlaybookFiring, ReviewItem
 from keepwell.record.models import (
     Account,
     AccountExternalId,
@@ -35,9 +37,12 @@ __all__ = [
     "ImportBatch",
     "Interaction",
     "LoginAttempt",
+    "Notification",
     "Order",
+    "PlaybookFiring",
     "Quote",
     "RetentionRole",
+    "ReviewItem",
     "ScoreRun",
     "SurveyResponse",
     "Task",

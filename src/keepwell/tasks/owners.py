@@ -4,22 +4,35 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from keepwell.auth.models import User
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
 from keepwell.record.service import current_assignment
 
 ACCOUNT_OWNER = "account_owner"
 
 
+def deactivated_employees() -> Select[int | None]:
+    """The ids of employees whose user was deactivated (they count as gone)."""
+    return select(User.employee_id).where(User.active.is_(False), User.employee_id.is_not(None))
+
+
 def team_holders(session: Session, account_id: int, day: date) -> dict[str, list[Employee]]:
-    """The current team of an account: employees by retention-role key, longest-serving first."""
+    """The current team of an account: employees by retention-role key, longest-serving first.
+
+    Employees whose user was deactivated count as gone.
+    """
     query = (
         select(RetentionRole.key, Employee)
         .join(AccountTeamMember, AccountTeamMember.role_id == RetentionRole.id)
         .join(Employee, AccountTeamMember.employee_id == Employee.id)
-        .where(AccountTeamMember.account_id == account_id, current_assignment(day))
+        .where(
+            AccountTeamMember.account_id == account_id,
+            current_assignment(day),
+            Employee.id.not_in(deactivated_employees()),
+        )
         .order_by(AccountTeamMember.since, AccountTeamMember.id)
     )
     holders: dict[str, list[Employee]] = {}
