@@ -38,7 +38,7 @@ NAVIGATION = (
     NavItem("Customers", "Tasks", "/tasks", Permission.READ),
     NavItem("Insight", "Problems", "/problems", coming=True),
     NavItem("Insight", "Voice", "/voice", coming=True),
-    NavItem("Insight", "Playbooks", "/playbooks", coming=True),
+    NavItem("Insight", "Playbooks", "/playbooks", Permission.READ),
     NavItem("Insight", "Knowledge", "/knowledge", coming=True),
     NavItem("Data", "Imports", "/imports", Permission.IMPORT),
     NavItem("Data", "API reference", "/api/docs", Permission.READ),

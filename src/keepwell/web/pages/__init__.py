@@ -8,6 +8,7 @@ from keepwell.web.pages import (
     audit,
     auth,
     imports,
+    playbooks,
     portfolio,
     tasks,
     tokens,
@@ -15,7 +16,7 @@ from keepwell.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit, tasks):
+for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit, tasks, playbooks):
     router.include_router(module.router)
 
 __all__ = ["router"]
