@@ -128,3 +128,20 @@ def test_cli_task_list_mine_as_email_and_login(engine: Engine, database_url: str
     assert everyone.exit_code == 0 and "Sven's" in everyone.stdout and "Olga's" in everyone.stdout
     nobody = runner.invoke(app, [*base, "--as", "zed"])
     assert nobody.exit_code == 2 and "nobody with an email starting zed@" in nobody.output
+
+
+def test_owner_falls_back_to_the_fallback_then_anyone_left(engine: Engine) -> None:
+    from keepwell.people.models import Employee
+    from keepwell.tasks.owners import owner_for
+
+    today = date.today()
+    with session_scope(engine) as s:
+        w = small_world(s)
+        acme, beta = w.accounts["acme"], w.accounts["beta"]
+        s.get_one(Employee, w.employees["olga"]).left_at = today - timedelta(days=1)
+        lena = w.employees["lena"]
+        owner, role = owner_for(s, acme, "account_owner", today, fallback_id=lena)
+        assert (owner and owner.id, role) == (lena, "account_owner")
+        owner, role = owner_for(s, acme, "account_owner", today)
+        assert (owner and owner.id, role) == (w.employees["sven"], "service_lead")
+        assert owner_for(s, beta, "account_owner", today) == (None, "account_owner")

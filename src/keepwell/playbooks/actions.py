@@ -35,12 +35,14 @@ class CreateTask(Action[TaskParams]):
 
     def apply(self, ctx: Context, firing: Firing, params: TaskParams) -> None:
         hit = firing.hit
-        owner, role = owner_for(ctx.session, hit.account_id, params.role, ctx.today)
+        owner, role = owner_for(
+            ctx.session, hit.account_id, params.role, ctx.today, hit.fallback_owner_id
+        )
         data = TaskCreate(
             title=fill(params.title, firing)[:255],
             description=fill(params.description, firing),
             account_id=hit.account_id,
-            owner_id=owner.id if owner else hit.fallback_owner_id,
+            owner_id=owner.id if owner else None,
             role_key=role,
             due_on=ctx.today + timedelta(days=params.due_in_days),
             priority=params.priority,

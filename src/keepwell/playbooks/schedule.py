@@ -58,9 +58,10 @@ def _score(engine: Engine) -> dict[str, Any]:
 class Scheduler:
     """Calls ``run_once`` every ``minutes`` in a daemon thread until stopped."""
 
-    def __init__(self, engine: Engine, minutes: float) -> None:
+    def __init__(self, engine: Engine, minutes: float, *, score: bool = True) -> None:
         self.engine = engine
         self.seconds = minutes * 60
+        self.score = score
         self.runs = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="keepwell-run", daemon=True)
@@ -77,7 +78,7 @@ class Scheduler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                summary = run_once(self.engine)
+                summary = run_once(self.engine, score=self.score)
                 log.info("scheduled run: %s tasks created", summary["tasks_created"])
             except Exception:
                 log.exception("scheduled run failed; retrying at the next interval")

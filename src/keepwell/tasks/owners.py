@@ -12,6 +12,7 @@ from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
 from keepwell.record.service import current_assignment
 
 ACCOUNT_OWNER = "account_owner"
+EXECUTIVE_SPONSOR = "executive_sponsor"
 
 
 def deactivated_employees() -> Select[int | None]:
@@ -42,11 +43,26 @@ def team_holders(session: Session, account_id: int, day: date) -> dict[str, list
 
 
 def owner_for(
-    session: Session, account_id: int, role_key: str | None, day: date
+    session: Session,
+    account_id: int,
+    role_key: str | None,
+    day: date,
+    fallback_id: int | None = None,
 ) -> tuple[Employee | None, str | None]:
-    """The employee holding ``role_key`` on the account, else its owner; and the role used."""
+    """Who owns a task for ``role_key`` on the account, and the role they hold.
+
+    The holder of the role, else the account owner, else ``fallback_id`` (a leaver's
+    manager, ...), else the executive sponsor or anyone left on the team.
+    """
     holders = team_holders(session, account_id, day)
     for key in (role_key, ACCOUNT_OWNER):
         if key and holders.get(key):
+            return holders[key][0], key
+    if fallback_id is not None:
+        fallback = session.get(Employee, fallback_id)
+        if fallback is not None:
+            return fallback, role_key
+    for key in (EXECUTIVE_SPONSOR, *holders):
+        if holders.get(key):
             return holders[key][0], key
     return None, role_key
