@@ -181,3 +181,28 @@ def test_notices_become_one_digest_per_person(engine: Engine) -> None:
         ).one()
         assert olga.subject == "Keepwell: 2 new items for you" and len(olga.lines) == 2
         assert "Meet Karl's successor at beta" in olga.body and "Kim" in olga.body
+
+
+def test_webhook_and_address_notices(engine: Engine) -> None:
+    text = RULE.replace(
+        "  - {type: notify, channel: email, to: owner}",
+        "  - {type: notify, channel: webhook, webhook: ops}\n"
+        "  - {type: notify, channel: email, to: lead@maker.test}\n"
+        "  - {type: notify, channel: email, to: 'role:account_owner'}",
+    )
+    rule = parse_rule(text, origin="company", source="successor.yaml")
+    with session_scope(engine) as s:
+        w = small_world(s)
+        left(s, w.accounts["acme"], "Jane", 3)
+        ctx = Context(s, TODAY)
+        evaluate(ctx, rule, now=at(TODAY))
+        sent = [(n.channel, n.recipient) for n in ctx.notices]
+        assert sent == [
+            ("webhook", "ops"),
+            ("email", "lead@maker.test"),
+            ("email", "olga@maker.test"),
+        ]
+        assert (
+            ctx.notices[0].line
+            == f"acme: Meet Jane's successor at acme (due {TODAY + timedelta(days=2)})"
+        )

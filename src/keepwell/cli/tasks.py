@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from keepwell.cli.app import app, console, fail, print_json, state
@@ -72,18 +73,11 @@ def _row(task: Task) -> dict[str, Any]:
 
 def _table(rows: list[dict[str, Any]], total: int) -> Table:
     table = Table(title=f"Tasks ({len(rows)} of {total})", box=box.SIMPLE_HEAD)
-    for column in ("id", "due", "priority", "status", "account", "owner", "task", "rule"):
-        table.add_column(column)
+    for column in ("id", "due", "priority", "status"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("task · account · owner", ratio=1)
     for r in rows:
-        cells = (
-            r["id"],
-            r["due_on"],
-            r["priority"],
-            r["status"],
-            r["account"],
-            r["owner"],
-            r["title"],
-            r["rule"],
-        )
-        table.add_row(*("" if c is None else str(c) for c in cells))
+        about = " · ".join(str(x) for x in (r["account"], r["owner"], r["rule"]) if x)
+        cells = (r["id"], r["due_on"] or "", r["priority"], r["status"].replace("_", " "))
+        table.add_row(*(str(c) for c in cells), f"{escape(r['title'])}\n[dim]{escape(about)}[/]")
     return table
