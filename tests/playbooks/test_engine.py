@@ -18,6 +18,7 @@ from keepwell.notify.service import queue_digests
 from keepwell.people.models import Employee
 from keepwell.playbooks.core import Context
 from keepwell.playbooks.engine import evaluate
+from keepwell.playbooks.history import open_review_items
 from keepwell.playbooks.models import PlaybookFiring, ReviewItem
 from keepwell.playbooks.rules import parse_rule
 from keepwell.playbooks.service import dry_run, run_playbooks
@@ -127,6 +128,26 @@ def test_escalation_timing_goes_to_the_manager_then_the_sponsor(engine: Engine) 
         fields = [e.field for e in task_history(s, by_account[acme].id)]
         assert fields == ["created", "escalated", "priority"]
         assert escalate_overdue(s, due + timedelta(days=10), actor="t") == []  # once only
+
+
+def test_a_run_escalates_and_tells_the_manager(engine: Engine, tmp_path: Path) -> None:
+    rule_dir = tmp_path / "rules"
+    rule_dir.mkdir()
+    (rule_dir / "successor.yaml").write_text(RULE)
+    with session_scope(engine) as s:
+        w = small_world(s)
+        boss = employee(s, "boss")
+        s.get_one(Employee, w.employees["sven"]).manager_id = boss.id
+        left(s, w.accounts["acme"], "Jane", 1)
+        first = run_playbooks(s, today=TODAY, folder=rule_dir)
+        assert first.escalated == 0
+        later = run_playbooks(s, today=TODAY + timedelta(days=5), folder=rule_dir)
+        assert later.escalated == 1
+        assert [(n.recipient, n.line[:10]) for n in later.notices] == [
+            ("boss@maker.test", "Escalated:")
+        ]
+        reviews = open_review_items(s)
+        assert [(item.rule, name) for item, name in reviews] == [("successor", "acme")]
 
 
 def test_departure_creates_hand_over_tasks_for_each_account_held(

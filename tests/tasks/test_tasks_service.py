@@ -82,6 +82,8 @@ def test_one_open_task_per_account_rule_and_reason(engine: Engine) -> None:
             s, TaskCreate(title="Quiet", account_id=acme), actor="p", rule="r", reason_key="k"
         )
         assert again.open_key == f"{acme}:r:k" and first.open_key is None
+        with pytest.raises(TaskError, match=f"task {again.id} is already open for this reason"):
+            update_task(s, first, TaskUpdate(status="open"), actor="p")
     with pytest.raises(IntegrityError), session_scope(engine) as s:
         create_task(
             s, TaskCreate(title="Quiet", account_id=acme), actor="p", rule="r", reason_key="k"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from keepwell.playbooks.models import PlaybookFiring
+from keepwell.playbooks.models import PlaybookFiring, ReviewItem
 from keepwell.record.models import Account
 
 
@@ -34,3 +34,14 @@ def firings_by_rule(session: Session) -> dict[str, int]:
     """How often each rule has fired."""
     query = select(PlaybookFiring.rule, func.count(PlaybookFiring.id)).group_by(PlaybookFiring.rule)
     return {rule: int(n) for rule, n in session.execute(query)}
+
+
+def open_review_items(session: Session) -> list[tuple[ReviewItem, str]]:
+    """The leadership review list: open items (with the account's name), oldest first."""
+    query = (
+        select(ReviewItem, Account.name)
+        .join(Account, ReviewItem.account_id == Account.id)
+        .where(ReviewItem.resolved_at.is_(None))
+        .order_by(ReviewItem.id)
+    )
+    return [(item, name) for item, name in session.execute(query)]

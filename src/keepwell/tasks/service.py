@@ -115,12 +115,13 @@ def update_task(
     if wanted.get("description") is not None:
         wanted["description"] = wanted["description"].strip()
     changes = {k: [getattr(task, k), v] for k, v in wanted.items() if getattr(task, k) != v}
-    for field, (old, new) in changes.items():
+    for field, (_old, new) in changes.items():
         setattr(task, field, new)
+    if "status" in changes:
+        _status_changed(session, task)
+    for field, (old, new) in changes.items():
         if field in TRACKED:
             _event(session, task, actor, field, old, new)
-    if "status" in changes:
-        _status_changed(task)
     if changes:
         shown = {k: [_text(o), _text(n)] for k, (o, n) in changes.items()}
         record(
@@ -134,10 +135,14 @@ def update_task(
     return changes
 
 
-def _status_changed(task: Task) -> None:
+def _status_changed(session: Session, task: Task) -> None:
     if task.status in OPEN_STATUSES:
+        key = open_key(task.account_id, task.rule, task.reason_key)
+        taken = select(Task.id).where(Task.open_key == key, Task.id != task.id)
+        if key is not None and task.open_key != key and session.scalar(taken) is not None:
+            raise TaskError(f"task {session.scalar(taken)} is already open for this reason", 409)
         task.closed_at = None
-        task.open_key = open_key(task.account_id, task.rule, task.reason_key)
+        task.open_key = key
     else:
         task.closed_at = utcnow()
         task.open_key = None
