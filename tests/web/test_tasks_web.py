@@ -110,3 +110,32 @@ def test_tasks_page_my_work_and_mark_done(
     assert member.post("/tasks/9999/status", {"status": "done"}).status_code == 404
     leader = browser("leader")
     assert "Owner call" in leader.get("/tasks").text
+
+
+def test_task_page_and_api_show_the_history(
+    browser: Callable[[str], Browser],
+    anonymous: TestClient,
+    token: Callable[[str, str], str],
+    record: dict[str, int],
+) -> None:
+    member = browser("member")
+    acme = record["C-1"]
+    member.post(f"/accounts/{acme}/tasks", {"title": "Seal report", "description": "Send it"})
+    task_id = int(member.get("/tasks?scope=all").text.split('id="task-')[1].split('"')[0])
+    moved = member.post(
+        f"/tasks/{task_id}/status", {"status": "in_progress", "next": f"/tasks/{task_id}"}
+    )
+    assert moved.status_code == 303 and moved.headers["location"] == f"/tasks/{task_id}"
+    page = member.get(f"/tasks/{task_id}").text
+    assert "Send it" in page and "member@maker.test: created" in page
+    assert "status open → in_progress" in page and "Acme Pumps" in page
+    history = anonymous.get(
+        f"/api/v1/tasks/{task_id}/history", headers=bearer(token("auditor", "read"))
+    )
+    assert [(e["field"], e["new"]) for e in history.json()] == [
+        ("created", "Seal report"),
+        ("status", "in_progress"),
+    ]
+    assert member.get("/tasks/9999").status_code == 404
+    missing = anonymous.get("/api/v1/tasks/9999/history", headers=bearer(token("member", "read")))
+    assert missing.status_code == 404

@@ -67,3 +67,15 @@ class TaskPublic(BaseModel):
     created_by: str
     created_at: datetime
     closed_at: datetime | None
+
+
+class TaskEventPublic(BaseModel):
+    """One change in a task's history."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor: str
+    field: str
+    old: str | None
+    new: str | None

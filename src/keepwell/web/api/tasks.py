@@ -8,8 +8,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from keepwell.tasks.models import Task
-from keepwell.tasks.schemas import Priority, Status, TaskCreate, TaskPublic, TaskUpdate
-from keepwell.tasks.service import TaskError, create_task, get_task, update_task
+from keepwell.tasks.schemas import (
+    Priority,
+    Status,
+    TaskCreate,
+    TaskEventPublic,
+    TaskPublic,
+    TaskUpdate,
+)
+from keepwell.tasks.service import TaskError, create_task, get_task, task_history, update_task
 from keepwell.web.api.listing import ListQuery, Resource, get_one, list_page
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
 from keepwell.web.params import Id, IdPath
@@ -50,6 +57,16 @@ def list_tasks_endpoint(
 def get_task_endpoint(task_id: IdPath, db: SessionDep, who: ApiReader) -> TaskPublic:
     """One task."""
     return get_one(db, TASKS, task_id, who)
+
+
+@router.get("/tasks/{task_id}/history", responses=problem_responses(404))
+def task_history_endpoint(task_id: IdPath, db: SessionDep, who: ApiReader) -> list[TaskEventPublic]:
+    """The task's changes, oldest first: creation, status, owner, due day, escalation."""
+    try:
+        get_task(db, task_id)
+    except TaskError as exc:
+        raise ApiProblem(exc.status, str(exc), "not-found") from None
+    return [TaskEventPublic.model_validate(e) for e in task_history(db, task_id)]
 
 
 @router.post("/tasks", status_code=201, summary="Create a task", responses=problem_responses(404))

@@ -23,6 +23,7 @@ from keepwell.tasks.service import (
     create_task,
     get_task,
     list_tasks,
+    task_history,
     update_task,
 )
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
@@ -68,6 +69,22 @@ def tasks_page(
         "today": date.today(),
     }
     return render(request, "tasks/list.html", context)
+
+
+@router.get("/tasks/{task_id}")
+def task_page(request: Request, task_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
+    """One task: its description, source, escalation and history of changes."""
+    try:
+        task = get_task(db, task_id)
+    except TaskError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    context = {
+        "task": task,
+        "history": task_history(db, task.id),
+        "statuses": STATUSES,
+        "today": date.today(),
+    }
+    return render(request, "tasks/detail.html", context)
 
 
 @router.post("/tasks/{task_id}/status")
