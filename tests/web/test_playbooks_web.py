@@ -7,7 +7,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from sqlalchemy import Engine, select
-from tests.web.conftest import Browser
+from starlette.testclient import TestClient
+from tests.web.conftest import Browser, bearer
 
 from keepwell.audit.models import AuditLog
 from keepwell.db import session_scope
@@ -94,3 +95,18 @@ def test_leader_saves_valid_rules_and_sees_errors_by_line(
     assert (
         admin.post("/playbooks/save", {"text": RULE.replace("Thin", "Narrow")}).status_code == 303
     )
+
+
+def test_api_lists_playbooks_and_dry_runs(
+    anonymous: TestClient, token: Callable[[str, str], str], record: dict[str, int]
+) -> None:
+    auth = bearer(token("member", "read"))
+    listed = anonymous.get("/api/v1/playbooks", headers=auth).json()
+    names = {p["name"]: p for p in listed["playbooks"]}
+    assert names["unheard_detractor"]["actions"] == ["create_task", "escalate", "notify"]
+    assert listed["broken"] == []
+    preview = anonymous.get("/api/v1/playbooks/single_threaded/dry-run", headers=auth)
+    assert preview.status_code == 200 and preview.json()["rule"] == "single_threaded"
+    assert {a["state"] for a in preview.json()["accounts"]} <= {"fires"}
+    missing = anonymous.get("/api/v1/playbooks/nothing/dry-run", headers=auth)
+    assert missing.status_code == 404 and missing.json()["detail"] == "no playbook 'nothing'"

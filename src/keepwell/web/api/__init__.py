@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter
 
-from keepwell.web.api import accounts, ingest, meta, records, tasks, writes
+from keepwell.web.api import accounts, ingest, meta, playbooks, records, tasks, writes
 
 router = APIRouter()
 _v1 = APIRouter(prefix="/api/v1")
-for module in (accounts, records, writes, ingest, tasks):
+for module in (accounts, records, writes, ingest, tasks, playbooks):
     _v1.include_router(module.router)
 router.include_router(_v1)
 router.include_router(meta.router)
