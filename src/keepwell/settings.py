@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,6 +45,32 @@ class Settings(BaseSettings):
     def resolved_telemetry_dir(self) -> Path:
         """The raw telemetry store's directory."""
         return self.telemetry_dir or self.data_dir / "telemetry"
+
+    playbooks_dir: Path | None = None
+    """The company's playbook rules (default: ``<data_dir>/playbooks``)."""
+    run_every_minutes: int = Field(default=0, ge=0)
+    """``keepwell serve`` runs scoring and playbooks this often in-process (0: never)."""
+    public_url: str = "http://127.0.0.1:8000"
+    """Where people open Keepwell; used for links in notifications."""
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "keepwell@localhost"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    webhooks: dict[str, str] = Field(default_factory=dict)
+    """Webhook URLs by name, as JSON: ``{"default": "https://hooks.slack.com/..."}``."""
+    webhook_formats: dict[str, str] = Field(default_factory=dict)
+    """Body format by webhook name: ``slack`` (default) or ``teams``."""
+    webhook_secret: SecretStr | None = None
+    """Key of the ``X-Keepwell-Signature`` HMAC-SHA256 header on webhook requests."""
+    notify_max_attempts: int = Field(default=5, ge=1, le=50)
+    notify_backoff_seconds: float = Field(default=60.0, ge=0)
+    """Wait before the first retry; doubled for each further one."""
+
+    def resolved_playbooks_dir(self) -> Path:
+        """The folder of the company's own playbook rules."""
+        return self.playbooks_dir or self.data_dir / "playbooks"
 
     def resolved_database_url(self) -> str:
         """The configured database URL, or an SQLite file inside the data directory."""

@@ -9,9 +9,11 @@ from keepwell.cli import (
     features,
     importing,
     kb,
+    playbooks,
     report,
     retention,
     score,
+    tasks,
     telemetry,
     web,
 )
@@ -27,9 +29,11 @@ __all__ = [
     "features",
     "importing",
     "kb",
+    "playbooks",
     "report",
     "retention",
     "score",
+    "tasks",
     "telemetry",
     "web",
 ]

@@ -34,10 +34,20 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    schedule: Annotated[
+        float | None,
+        typer.Option(
+            "--schedule",
+            min=1,
+            help="Run scoring and playbooks every this many minutes in-process "
+            "(default: KEEPWELL_RUN_EVERY_MINUTES; 0 or unset: never).",
+        ),
+    ] = None,
 ) -> None:
     """Run the web application and the API (migrating the database first)."""
     import uvicorn
 
+    from keepwell.playbooks.schedule import Scheduler
     from keepwell.web.app import InsecureSettings, create_app
 
     settings = get_settings()
@@ -50,7 +60,15 @@ def serve(
             "Session cookies are HTTPS-only: serve behind TLS, or set "
             "KEEPWELL_COOKIE_SECURE=false for plain HTTP in development."
         )
-    uvicorn.run(web_app, host=host, port=port, proxy_headers=True, log_level="info")
+    minutes = schedule or settings.run_every_minutes
+    scheduler = Scheduler(state(ctx).engine(), minutes) if minutes else None
+    if scheduler is not None:
+        scheduler.start()
+    try:
+        uvicorn.run(web_app, host=host, port=port, proxy_headers=True, log_level="info")
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
 
 
 @user_app.command("create")

@@ -6,7 +6,9 @@ from keepwell.db.base import Base
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.intake.models import ImportBatch
 from keepwell.knowledge.models import Article, ArticleLink, ArticleTag, ArticleVersion
+from keepwell.notify.models import Notification
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
+from keepwell.playbooks.models import PlaybookFiring, ReviewItem
 from keepwell.record.models import (
     Account,
     AccountExternalId,
@@ -19,6 +21,7 @@ from keepwell.record.models import (
     TelemetryEvent,
     Ticket,
 )
+from keepwell.tasks.models import Task, TaskEvent
 from keepwell.teams.models import Comment, HumanRead, Mention, PromiseCheck, QuoteReview
 from keepwell.telemetry.models import DeadLetter, TelemetryBatch, TelemetryDaily
 
@@ -45,13 +48,18 @@ __all__ = [
     "Interaction",
     "LoginAttempt",
     "Mention",
+    "Notification",
     "Order",
+    "PlaybookFiring",
     "PromiseCheck",
     "Quote",
     "QuoteReview",
     "RetentionRole",
+    "ReviewItem",
     "ScoreRun",
     "SurveyResponse",
+    "Task",
+    "TaskEvent",
     "TelemetryBatch",
     "TelemetryDaily",
     "TelemetryEvent",

@@ -7,7 +7,9 @@ from keepwell.web.api import (
     ingest,
     knowledge,
     meta,
+    playbooks,
     records,
+    tasks,
     teams,
     telemetry,
     writes,
@@ -15,7 +17,7 @@ from keepwell.web.api import (
 
 router = APIRouter()
 _v1 = APIRouter(prefix="/api/v1")
-for module in (accounts, records, writes, ingest, telemetry, teams, knowledge):
+for module in (accounts, records, writes, ingest, telemetry, teams, knowledge, tasks, playbooks):
     _v1.include_router(module.router)
 router.include_router(_v1)
 router.include_router(meta.router)

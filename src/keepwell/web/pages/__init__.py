@@ -12,11 +12,13 @@ from keepwell.web.pages import (
     imports,
     knowledge,
     knowledge_where_needed,
+    playbooks,
     portfolio,
     reads,
     reports,
     retention,
     rfqs,
+    tasks,
     teams,
     tokens,
     work,
@@ -43,6 +45,8 @@ for module in (
     workforce,
     knowledge_where_needed,
     knowledge,
+    tasks,
+    playbooks,
 ):
     router.include_router(module.router)
 

@@ -1,0 +1,86 @@
+"""``keepwell run`` as a function: score, evaluate every playbook, send notifications.
+
+Running it again the same day creates no duplicate tasks (one open task per account,
+rule and reason; cooldowns). ``Scheduler`` repeats it in a background thread of
+``keepwell serve``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from keepwell.playbooks.service import run_playbooks
+
+log = logging.getLogger(__name__)
+
+
+def run_once(
+    engine: Engine, *, today: date | None = None, score: bool = True, actor: str = "playbooks"
+) -> dict[str, Any]:
+    """Score (unless ``score`` is false), run the playbooks, queue and send notifications."""
+    from keepwell.notify.service import deliver_pending, queue_digests
+
+    scoring = _score(engine) if score else {"skipped": "not asked"}
+    with Session(engine, expire_on_commit=False) as session:
+        report = run_playbooks(session, today=today, actor=actor)
+        queued = queue_digests(session, report.notices)
+        session.commit()
+    with Session(engine) as session:
+        delivery = deliver_pending(session)
+        session.commit()
+    return {
+        "scoring": scoring,
+        **report.summary(),
+        "messages_queued": queued,
+        "delivery": delivery.summary(),
+    }
+
+
+def _score(engine: Engine) -> dict[str, Any]:
+    from keepwell.insight.churn import ChurnDataError
+    from keepwell.insight.features import FeatureEngineError
+    from keepwell.insight.scoring import run_scoring
+
+    try:
+        result = run_scoring(engine)
+    except (ChurnDataError, FeatureEngineError) as exc:
+        return {"skipped": str(exc)}
+    summary = result.summary()
+    return {"run_id": result.run_id, "scored": summary.get("scored"), "as_of": summary.get("as_of")}
+
+
+class Scheduler:
+    """Calls ``run_once`` every ``minutes`` in a daemon thread until stopped."""
+
+    def __init__(self, engine: Engine, minutes: float, *, score: bool = True) -> None:
+        self.engine = engine
+        self.seconds = minutes * 60
+        self.score = score
+        self.runs = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="keepwell-run", daemon=True)
+
+    def start(self) -> None:
+        """Start the thread; the first run happens right away."""
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the thread to stop and wait for it (a run in progress finishes first)."""
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                summary = run_once(self.engine, score=self.score)
+                log.info("scheduled run: %s tasks created", summary["tasks_created"])
+            except Exception:
+                log.exception("scheduled run failed; retrying at the next interval")
+            self.runs += 1
+            self._stop.wait(self.seconds)

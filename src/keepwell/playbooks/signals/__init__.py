@@ -1,0 +1,1 @@
+"""The built-in signals, grouped by the part of the record they read."""

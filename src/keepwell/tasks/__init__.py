@@ -1,0 +1,1 @@
+"""Tasks: owned follow-ups on accounts, created by people or by playbooks."""

@@ -1,0 +1,81 @@
+"""Task input and output shapes shared by the API, the pages and the command line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+Priority = Literal["low", "normal", "high", "urgent"]
+Status = Literal["open", "in_progress", "done", "cancelled"]
+PRIORITIES: tuple[str, ...] = ("low", "normal", "high", "urgent")
+STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "cancelled")
+OPEN_STATUSES: tuple[str, ...] = ("open", "in_progress")
+
+
+class TaskCreate(BaseModel):
+    """A new task. Without an owner, the account team member holding ``role_key`` owns it
+    (falling back to the account owner)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=255)
+    description: str = Field(default="", max_length=20_000)
+    account_id: Id | None = None
+    owner_id: Id | None = None
+    role_key: str | None = Field(default=None, max_length=64)
+    due_on: date | None = None
+    priority: Priority = "normal"
+    escalate_after_days: int | None = Field(default=None, ge=0, le=365)
+
+
+class TaskUpdate(BaseModel):
+    """The fields of a task to change; fields left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=255)
+    description: str | None = Field(default=None, max_length=20_000)
+    status: Status | None = None
+    owner_id: Id | None = None
+    due_on: date | None = None
+    priority: Priority | None = None
+
+
+class TaskPublic(BaseModel):
+    """A task as the API shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    description: str
+    account_id: int | None
+    owner_id: int | None
+    role_key: str | None
+    due_on: date | None
+    priority: str
+    status: str
+    rule: str | None
+    reason_key: str | None
+    escalate_after_days: int | None
+    escalated_at: datetime | None
+    escalated_to_id: int | None
+    created_by: str
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class TaskEventPublic(BaseModel):
+    """One change in a task's history."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor: str
+    field: str
+    old: str | None
+    new: str | None

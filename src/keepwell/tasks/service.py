@@ -1,0 +1,206 @@
+"""Creating, changing and listing tasks; every change is kept in the task's history.
+
+Pages, the API, the command line and the playbooks all call these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from keepwell.audit.service import record
+from keepwell.auth.clock import utcnow
+from keepwell.people.models import Employee
+from keepwell.record.models import Account
+from keepwell.tasks.models import Task, TaskEvent
+from keepwell.tasks.owners import owner_for
+from keepwell.tasks.schemas import OPEN_STATUSES, TaskCreate, TaskUpdate
+
+TRACKED = ("status", "owner_id", "due_on", "priority", "title")
+
+
+class TaskError(ValueError):
+    """A task cannot be written as asked; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Which tasks to list; ``None`` means any."""
+
+    owner_id: int | None = None
+    account_id: int | None = None
+    status: str | None = None
+    open_only: bool = False
+    rule: str | None = None
+    overdue_on: date | None = None
+    """Only tasks still open whose due day is before this day."""
+
+
+def open_key(account_id: int | None, rule: str | None, reason_key: str | None) -> str | None:
+    """The de-duplication key of a playbook's open task (``None`` for hand-made tasks)."""
+    if rule is None:
+        return None
+    return f"{account_id or 0}:{rule}:{reason_key or ''}"[:512]
+
+
+def create_task(
+    session: Session,
+    data: TaskCreate,
+    *,
+    actor: str,
+    rule: str | None = None,
+    reason_key: str | None = None,
+    today: date | None = None,
+) -> Task:
+    """Add a task; without an owner, the account team member in ``role_key`` owns it."""
+    day = today or date.today()
+    owner_id, role_key = data.owner_id, data.role_key
+    if data.account_id is not None and session.get(Account, data.account_id) is None:
+        raise TaskError(f"no account with id {data.account_id}", 404)
+    if owner_id is not None:
+        _check_employee(session, owner_id)
+    elif data.account_id is not None:
+        owner, role_key = owner_for(session, data.account_id, role_key, day)
+        owner_id = owner.id if owner is not None else None
+    task = Task(
+        title=data.title.strip(),
+        description=data.description.strip(),
+        account_id=data.account_id,
+        owner_id=owner_id,
+        role_key=role_key,
+        due_on=data.due_on,
+        priority=data.priority,
+        status="open",
+        rule=rule,
+        reason_key=reason_key,
+        open_key=open_key(data.account_id, rule, reason_key),
+        escalate_after_days=data.escalate_after_days,
+        created_by=actor,
+    )
+    session.add(task)
+    session.flush()
+    _event(session, task, actor, "created", None, task.title)
+    changes = {"title": task.title, "account_id": task.account_id, "owner_id": owner_id}
+    record(
+        session,
+        actor=actor,
+        action="task.created",
+        entity="tasks",
+        entity_id=task.id,
+        changes={**changes, "rule": rule, "reason_key": reason_key},
+    )
+    return task
+
+
+def update_task(
+    session: Session, task: Task, data: TaskUpdate, *, actor: str
+) -> dict[str, list[Any]]:
+    """Apply the fields set in ``data``; record history and audit; return the changes."""
+    wanted = data.model_dump(exclude_unset=True)
+    if wanted.get("owner_id") is not None:
+        _check_employee(session, wanted["owner_id"])
+    for required in ("status", "priority", "title"):
+        if required in wanted and wanted[required] is None:
+            raise TaskError(f"{required} cannot be null")
+    if wanted.get("title"):
+        wanted["title"] = wanted["title"].strip()
+    if wanted.get("description") is not None:
+        wanted["description"] = wanted["description"].strip()
+    changes = {k: [getattr(task, k), v] for k, v in wanted.items() if getattr(task, k) != v}
+    for field, (_old, new) in changes.items():
+        setattr(task, field, new)
+    if "status" in changes:
+        _status_changed(session, task)
+    for field, (old, new) in changes.items():
+        if field in TRACKED:
+            _event(session, task, actor, field, old, new)
+    if changes:
+        shown = {k: [_text(o), _text(n)] for k, (o, n) in changes.items()}
+        record(
+            session,
+            actor=actor,
+            action="task.updated",
+            entity="tasks",
+            entity_id=task.id,
+            changes=shown,
+        )
+    return changes
+
+
+def _status_changed(session: Session, task: Task) -> None:
+    if task.status in OPEN_STATUSES:
+        key = open_key(task.account_id, task.rule, task.reason_key)
+        taken = select(Task.id).where(Task.open_key == key, Task.id != task.id)
+        if key is not None and task.open_key != key and session.scalar(taken) is not None:
+            raise TaskError(f"task {session.scalar(taken)} is already open for this reason", 409)
+        task.closed_at = None
+        task.open_key = key
+    else:
+        task.closed_at = utcnow()
+        task.open_key = None
+
+
+def get_task(session: Session, task_id: int) -> Task:
+    """The task ``task_id``, or a 404 ``TaskError``."""
+    task = session.get(Task, task_id)
+    if task is None:
+        raise TaskError(f"no task with id {task_id}", 404)
+    return task
+
+
+def list_tasks(
+    session: Session, where: TaskFilter, *, limit: int | None = None, offset: int = 0
+) -> list[Task]:
+    """Tasks matching ``where``: the earliest due first (no due day last), then newest."""
+    query = _query(select(Task), where).order_by(Task.due_on.is_(None), Task.due_on, Task.id.desc())
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def count_tasks(session: Session, where: TaskFilter) -> int:
+    """How many tasks match ``where``."""
+    return session.scalar(_query(select(func.count(Task.id)), where)) or 0
+
+
+def task_history(session: Session, task_id: int) -> list[TaskEvent]:
+    """A task's changes, oldest first."""
+    query = select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)
+    return list(session.scalars(query))
+
+
+def _query(query: Select[Any], where: TaskFilter) -> Select[Any]:
+    if where.owner_id is not None:
+        query = query.where(Task.owner_id == where.owner_id)
+    if where.account_id is not None:
+        query = query.where(Task.account_id == where.account_id)
+    if where.status is not None:
+        query = query.where(Task.status == where.status)
+    if where.open_only or where.overdue_on is not None:
+        query = query.where(Task.status.in_(OPEN_STATUSES))
+    if where.overdue_on is not None:
+        query = query.where(Task.due_on < where.overdue_on)
+    if where.rule is not None:
+        query = query.where(Task.rule == where.rule)
+    return query
+
+
+def _check_employee(session: Session, employee_id: int) -> None:
+    if session.get(Employee, employee_id) is None:
+        raise TaskError(f"no employee with id {employee_id}")
+
+
+def _event(session: Session, task: Task, actor: str, field: str, old: Any, new: Any) -> None:
+    session.add(
+        TaskEvent(task_id=task.id, actor=actor, field=field, old=_text(old), new=_text(new))
+    )
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)[:255]

@@ -1,0 +1,97 @@
+"""Tasks through the API: list with filters, read, create, change status, owner or due day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from keepwell.tasks.models import Task
+from keepwell.tasks.schemas import (
+    Priority,
+    Status,
+    TaskCreate,
+    TaskEventPublic,
+    TaskPublic,
+    TaskUpdate,
+)
+from keepwell.tasks.service import TaskError, create_task, get_task, task_history, update_task
+from keepwell.web.api.listing import ListQuery, Resource, get_one, list_page
+from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
+from keepwell.web.params import Id, IdPath
+from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.schemas import Page
+
+router = APIRouter(tags=["tasks"], responses=problem_responses(400, 401, 403, 422))
+TASKS = Resource("task", Task, TaskPublic)
+
+
+class TasksQuery(ListQuery):
+    """Filters of the task list."""
+
+    sort: Literal["id", "-id", "created_at", "-created_at"] = "-id"
+    status: Status | None = None
+    priority: Priority | None = None
+    owner_id: Id | None = None
+    account_id: Id | None = None
+    rule: str | None = None
+    due_on_since: date | None = None
+    due_on_before: date | None = None
+    created_at_since: datetime | None = None
+
+
+@router.get("/tasks")
+def list_tasks_endpoint(
+    db: SessionDep,
+    who: ApiReader,
+    request: Request,
+    response: Response,
+    query: Annotated[TasksQuery, Query()],
+) -> Page[TaskPublic]:
+    """Tasks, newest first by default."""
+    return list_page(db, TASKS, query, who, request, response)
+
+
+@router.get("/tasks/{task_id}", responses=problem_responses(404))
+def get_task_endpoint(task_id: IdPath, db: SessionDep, who: ApiReader) -> TaskPublic:
+    """One task."""
+    return get_one(db, TASKS, task_id, who)
+
+
+@router.get("/tasks/{task_id}/history", responses=problem_responses(404))
+def task_history_endpoint(task_id: IdPath, db: SessionDep, who: ApiReader) -> list[TaskEventPublic]:
+    """The task's changes, oldest first: creation, status, owner, due day, escalation."""
+    try:
+        get_task(db, task_id)
+    except TaskError as exc:
+        raise ApiProblem(exc.status, str(exc), "not-found") from None
+    return [TaskEventPublic.model_validate(e) for e in task_history(db, task_id)]
+
+
+@router.post("/tasks", status_code=201, summary="Create a task", responses=problem_responses(404))
+def create_task_endpoint(
+    data: TaskCreate, db: SessionDep, who: ApiWriter, response: Response
+) -> TaskPublic:
+    """Add a task; without ``owner_id`` the account team member in ``role_key`` owns it."""
+    try:
+        task = create_task(db, data, actor=who.actor)
+    except TaskError as exc:
+        raise ApiProblem(exc.status, str(exc), "task") from None
+    db.commit()
+    response.headers["Location"] = f"/api/v1/tasks/{task.id}"
+    return TaskPublic.model_validate(task)
+
+
+@router.patch("/tasks/{task_id}", summary="Update a task", responses=problem_responses(404))
+def update_task_endpoint(
+    task_id: IdPath, data: TaskUpdate, db: SessionDep, who: ApiWriter
+) -> TaskPublic:
+    """Change a task's status, owner, due day, priority, title or description."""
+    try:
+        task = get_task(db, task_id)
+        update_task(db, task, data, actor=who.actor)
+    except TaskError as exc:
+        raise ApiProblem(exc.status, str(exc), "task") from None
+    db.commit()
+    return TaskPublic.model_validate(task)

@@ -1,0 +1,202 @@
+"""The Tasks page, the account's "Open tasks" panel with its form, and "My open tasks"."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from keepwell.auth.service import employee_for
+from keepwell.people.models import Employee
+from keepwell.people.roles import BUILTIN_ROLES
+from keepwell.record.schemas import Account360
+from keepwell.tasks.schemas import PRIORITIES, STATUSES, TaskCreate, TaskUpdate
+from keepwell.tasks.service import (
+    TaskError,
+    TaskFilter,
+    count_tasks,
+    create_task,
+    get_task,
+    list_tasks,
+    task_history,
+    update_task,
+)
+from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
+from keepwell.web.paging import pager
+from keepwell.web.panels import account_panels, work_panels
+from keepwell.web.params import IdPath
+from keepwell.web.templating import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 30
+PANEL_LIMIT = 10
+ROLES = tuple((r.key, r.name) for r in BUILTIN_ROLES)
+Text = Annotated[str, Form(max_length=20_000)]
+
+
+@router.get("/tasks")
+def tasks_page(
+    request: Request,
+    who: CurrentUser,
+    db: SessionDep,
+    scope: Annotated[str, Query(pattern="^(mine|all)?$")] = "",
+    status: Annotated[str, Query(pattern="^(open|in_progress|done|cancelled|any)?$")] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """My tasks by default (everyone's with ``scope=all``), open ones unless filtered."""
+    employee = employee_for(db, who.user)
+    scope = scope or ("mine" if employee is not None else "all")
+    where = TaskFilter(
+        owner_id=(employee.id if employee else 0) if scope == "mine" else None,
+        status=status if status in STATUSES else None,
+        open_only=status == "",
+    )
+    total = count_tasks(db, where)
+    paging = pager(request, page, total, PER_PAGE)
+    tasks = list_tasks(db, where, limit=PER_PAGE, offset=paging.offset)
+    context = {
+        "tasks": tasks,
+        "employee": employee,
+        "scope": scope,
+        "status": status,
+        "statuses": STATUSES,
+        "pager": paging,
+        "today": date.today(),
+    }
+    return render(request, "tasks/list.html", context)
+
+
+@router.get("/tasks/{task_id}")
+def task_page(request: Request, task_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
+    """One task: its description, source, escalation and history of changes."""
+    try:
+        task = get_task(db, task_id)
+    except TaskError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    context = {
+        "task": task,
+        "history": task_history(db, task.id),
+        "statuses": STATUSES,
+        "today": date.today(),
+    }
+    return render(request, "tasks/detail.html", context)
+
+
+@router.post("/tasks/{task_id}/status")
+def set_status(
+    request: Request,
+    task_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    status: Annotated[str, Form(max_length=16)],
+    next_url: Annotated[str, Form(alias="next", max_length=512)] = "/tasks",
+) -> Response:
+    """Move a task to another status (mark done); htmx gets the task's line back."""
+    try:
+        task = get_task(db, task_id)
+        update_task(db, task, TaskUpdate.model_validate({"status": status}), actor=who.actor)
+    except TaskError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    except ValidationError:
+        raise HTTPException(422, f"Choose one of: {', '.join(STATUSES)}.") from None
+    db.commit()
+    if is_htmx(request):
+        return render(request, "tasks/_item.html", {"task": task, "today": date.today()})
+    return RedirectResponse(_local(next_url), status_code=303)
+
+
+@router.post("/accounts/{account_id}/tasks")
+def add_account_task(
+    request: Request,
+    account_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    title: Annotated[str, Form(max_length=255)] = "",
+    description: Text = "",
+    due_on: Annotated[str, Form(max_length=10)] = "",
+    priority: Annotated[str, Form(max_length=8)] = "normal",
+    role_key: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Add a task to the account from its page; back to the account, or the panel for htmx."""
+    form = {
+        "title": title,
+        "description": description,
+        "due_on": due_on,
+        "priority": priority,
+        "role_key": role_key,
+    }
+    error = None
+    try:
+        data = TaskCreate.model_validate(
+            {
+                **form,
+                "account_id": account_id,
+                "due_on": due_on or None,
+                "role_key": role_key or None,
+            }
+        )
+        create_task(db, data, actor=who.actor)
+    except ValidationError as exc:
+        error = _form_error(exc)
+    except TaskError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    if error is None:
+        db.commit()
+        form = {}
+        if not is_htmx(request):
+            return RedirectResponse(f"/accounts/{account_id}#panel-tasks", status_code=303)
+    data_ = _account_tasks(db, account_id, error, form)
+    if is_htmx(request):
+        return render(request, "tasks/_account_panel.html", {"data": data_})
+    return render(request, "tasks/add.html", {"data": data_}, status=422)
+
+
+@account_panels.register("tasks", "Open tasks", "tasks/_account_panel.html", order=20)
+def account_tasks_panel(db: Session, who: Principal, view: Account360) -> dict[str, Any]:
+    """The account's open tasks and the form to add one."""
+    return _account_tasks(db, view.account.id, None, {})
+
+
+@work_panels.register("tasks", "My open tasks", "tasks/_work_panel.html", order=10)
+def my_tasks_panel(db: Session, who: Principal, employee: Employee | None) -> dict[str, Any] | None:
+    """The open tasks the user owns, earliest due first."""
+    if employee is None:
+        return None
+    where = TaskFilter(owner_id=employee.id, open_only=True)
+    tasks = list_tasks(db, where, limit=PANEL_LIMIT)
+    return {"tasks": tasks, "total": count_tasks(db, where), "today": date.today()}
+
+
+def _account_tasks(
+    db: Session, account_id: int, error: str | None, form: dict[str, str]
+) -> dict[str, Any]:
+    where = TaskFilter(account_id=account_id, open_only=True)
+    return {
+        "account_id": account_id,
+        "tasks": list_tasks(db, where, limit=PANEL_LIMIT),
+        "total": count_tasks(db, where),
+        "today": date.today(),
+        "roles": ROLES,
+        "priorities": PRIORITIES,
+        "error": error,
+        "form": form,
+    }
+
+
+def _form_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "form"
+    names = {"title": "Title", "due_on": "Due day", "priority": "Priority"}
+    return f"{names.get(field, field)}: {first['msg']}."
+
+
+def _local(url: str) -> str:
+    """``url`` if it is a path on this site, else the task list (no open redirects)."""
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return "/tasks"

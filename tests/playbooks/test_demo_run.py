@@ -1,0 +1,63 @@
+"""On the demo company: one run creates a sensible set of tasks; a second run, none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from keepwell.db import make_engine, upgrade
+from keepwell.insight.scoring import run_scoring
+from keepwell.intake.demo import build_demo
+from keepwell.notify.service import queue_digests
+from keepwell.playbooks.service import run_playbooks
+from keepwell.tasks.models import Task
+from keepwell.tasks.owners import team_holders
+
+pytestmark = pytest.mark.slow
+
+AS_OF = date(2025, 6, 30)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The demo company (seed 7, 300 accounts), scored once."""
+    folder = tmp_path_factory.mktemp("demo")
+    engine = make_engine(f"sqlite:///{folder / 'demo.sqlite3'}")
+    upgrade(engine)
+    build_demo(engine, folder / "files", seed=7, accounts=300, as_of=AS_OF)
+    run_scoring(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_run_creates_tasks_once(demo: Engine, tmp_path: Path) -> None:
+    with Session(demo) as session:
+        first = run_playbooks(session, today=AS_OF, folder=tmp_path)
+        messages = queue_digests(session, first.notices)
+        session.commit()
+        created = {o.rule: o.tasks for o in first.outcomes}
+        print("tasks per playbook:", created, "messages:", messages)
+        second = run_playbooks(session, today=AS_OF, folder=tmp_path)
+        session.commit()
+        owners = session.scalar(select(func.count(func.distinct(Task.owner_id))))
+        unowned = list(session.scalars(select(Task).where(Task.owner_id.is_(None))))
+        orphaned = [
+            t
+            for t in unowned
+            if t.account_id is not None and not team_holders(session, t.account_id, AS_OF)
+        ]
+        total = session.scalar(select(func.count(Task.id)))
+    assert sum(o.tasks for o in second.outcomes) == 0
+    assert [o.duplicates for o in second.outcomes] == [o.tasks for o in first.outcomes]
+    assert total == sum(created.values())
+    assert 40 <= total <= 200, created
+    for scenario in ("going_quiet", "single_threaded", "repeat_problems"):
+        assert created[scenario] >= 1, created
+    assert unowned == orphaned and len(unowned) <= 5  # only accounts nobody is left on
+    assert owners is not None and owners >= 10
+    assert messages == len({n.recipient for n in first.notices}) < len(first.notices)

@@ -1,0 +1,326 @@
+"""Every built-in signal on crafted records: what fires, and what does not."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from tests.tasks.world import account, assign, employee, small_world
+
+from keepwell.auth.models import User
+from keepwell.db import session_scope
+from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.people.models import Employee
+from keepwell.playbooks.core import Context, Hit
+from keepwell.playbooks.plugins import registry
+from keepwell.record.models import (
+    Account,
+    Asset,
+    Contact,
+    Interaction,
+    Order,
+    Quote,
+    SurveyResponse,
+    TelemetryEvent,
+    Ticket,
+)
+
+TODAY = date(2026, 6, 30)
+SEEN = iter(range(1, 1_000_000))
+
+
+def ago(days: int, hour: int = 9) -> datetime:
+    """A moment ``days`` before TODAY."""
+    return datetime.combine(TODAY - timedelta(days=days), time(hour))
+
+
+def day(days: int) -> date:
+    """The day ``days`` before TODAY (negative: after)."""
+    return TODAY - timedelta(days=days)
+
+
+def add(session: Session, model: type, **values: Any) -> Any:
+    """Add a record row with fresh provenance."""
+    row = model(source="test", external_id=f"x{next(SEEN)}", **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def hits(session: Session, signal: str, **params: Any) -> list[Hit]:
+    """The signal's hits as of TODAY."""
+    found = registry().signals[signal]
+    return found.find(Context(session, TODAY), found.params.model_validate(params))
+
+
+def by_account(found: list[Hit]) -> dict[int, list[str]]:
+    """Reason keys by account."""
+    out: dict[int, list[str]] = {}
+    for hit in found:
+        out.setdefault(hit.account_id, []).append(hit.reason_key)
+    return out
+
+
+def scores(session: Session, values: dict[int, tuple[float, float]]) -> None:
+    """A scoring run with (churn probability, health) per account."""
+    run = ScoreRun(as_of=TODAY, engine="duckdb", model="test", model_version="1", method="t")
+    session.add(run)
+    session.flush()
+    for account_id, (risk, health) in values.items():
+        band = "red" if health < 40 else "green"
+        reasons = [{"sentence": "orders fell by half"}]
+        session.add(
+            AccountScore(
+                run_id=run.id,
+                account_id=account_id,
+                churn_probability=risk,
+                health_score=health,
+                health_band=band,
+                reasons=reasons,
+            )
+        )
+    session.flush()
+
+
+def test_churn_risk_health_and_renewal(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        w = small_world(s)
+        acme, beta = w.accounts["acme"], w.accounts["beta"]
+        lost = account(s, "lost", status="lost").id
+        s.get_one(Account, acme).renewal_date = day(-30)
+        s.get_one(Account, beta).renewal_date = day(-200)
+        scores(s, {acme: (0.7, 35.0), beta: (0.2, 80.0), lost: (0.9, 10.0)})
+        assert by_account(hits(s, "churn_risk", min_probability=0.5)) == {acme: ["churn_risk"]}
+        assert by_account(hits(s, "health_low", max_health=40)) == {acme: ["health_low"]}
+        renewal = hits(s, "renewal_due", within_days=90)
+        assert [(h.account_id, h.facts["days_to_renewal"]) for h in renewal] == [(acme, 30)]
+        assert "orders fell by half" in renewal[0].summary
+        assert hits(s, "renewal_due", within_days=10) == []
+
+
+def test_order_gap_overdue_invoice_stalled_rfq_and_broken_promise(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        w = small_world(s)
+        acme, beta = w.accounts["acme"], w.accounts["beta"]
+        for days_back in (130, 160, 190, 220):  # usual gap 30 days, last 130 days ago
+            add(s, Order, account_id=acme, ordered_at=day(days_back), amount=100)
+        for days_back in (10, 40, 70, 100):  # on rhythm
+            add(s, Order, account_id=beta, ordered_at=day(days_back), amount=100)
+        gap = hits(s, "order_gap", min_ratio=2.0)
+        assert [(h.account_id, h.facts["days_since"], h.facts["usual_gap"]) for h in gap] == [
+            (acme, 130, 30)
+        ]
+        add(s, Order, account_id=beta, ordered_at=day(90), amount=50, due_at=day(45))
+        add(
+            s,
+            Order,
+            account_id=acme,
+            ordered_at=day(90),
+            amount=50,
+            due_at=day(45),
+            paid_at=day(44),
+        )
+        overdue = hits(s, "overdue_invoice", grace_days=30)
+        assert [(h.account_id, h.facts["invoices"]) for h in overdue] == [(beta, 1)]
+        assert hits(s, "overdue_invoice", grace_days=60) == []
+        stale = add(s, Quote, account_id=acme, received_at=day(9))
+        add(s, Quote, account_id=beta, received_at=day(9), responded_at=day(8))
+        add(s, Quote, account_id=beta, received_at=day(2))
+        assert by_account(hits(s, "stalled_rfq", max_days=5)) == {acme: [f"rfq:{stale.id}"]}
+        late = add(
+            s,
+            Order,
+            account_id=acme,
+            ordered_at=day(40),
+            amount=1,
+            promised_at=day(20),
+            delivered_at=day(10),
+        )
+        add(
+            s,
+            Order,
+            account_id=beta,
+            ordered_at=day(40),
+            amount=1,
+            promised_at=day(20),
+            delivered_at=day(19),
+        )
+        pending = add(s, Order, account_id=beta, ordered_at=day(40), amount=1, promised_at=day(12))
+        broken = {h.account_id: h for h in hits(s, "broken_promise", min_days_late=3)}
+        assert (
+            broken[acme].reason_key == f"late:{late.id}" and broken[acme].facts["days_late"] == 10
+        )
+        assert broken[beta].facts == {"late_orders": 1, "days_late": 12}
+        assert broken[beta].reason_key == f"late:{pending.id}"
+
+
+def test_complaint_sla_repeat_problem_and_detractor(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        w = small_world(s)
+        acme, beta = w.accounts["acme"], w.accounts["beta"]
+        waiting = add(
+            s,
+            Ticket,
+            account_id=acme,
+            kind="complaint",
+            subject="Leak",
+            severity="high",
+            opened_at=ago(3),
+        )
+        add(
+            s,
+            Ticket,
+            account_id=beta,
+            kind="complaint",
+            subject="Noise",
+            severity="low",
+            opened_at=ago(2),
+        )  # 2-3 days < 120 h
+        add(
+            s,
+            Ticket,
+            account_id=beta,
+            kind="complaint",
+            subject="Rust",
+            severity="high",
+            opened_at=ago(5),
+            first_response_at=ago(5, 11),
+        )
+        add(
+            s,
+            Ticket,
+            account_id=beta,
+            kind="support",
+            subject="How to",
+            severity="high",
+            opened_at=ago(5),
+        )
+        assert by_account(hits(s, "complaint_sla")) == {acme: [f"ticket:{waiting.id}"]}
+        for days_back in (10, 40, 80):
+            add(
+                s,
+                Ticket,
+                account_id=beta,
+                kind="support",
+                subject="Seal",
+                product_line="Seals",
+                opened_at=ago(days_back),
+            )
+        add(
+            s,
+            Ticket,
+            account_id=acme,
+            kind="support",
+            subject="Seal",
+            product_line="Seals",
+            opened_at=ago(100),
+        )
+        repeat = hits(s, "repeat_problem", min_tickets=3, window_days=90)
+        assert [(h.account_id, h.reason_key, h.facts["tickets"]) for h in repeat] == [
+            (beta, "problem:Seals", 3)
+        ]
+        angry = add(s, SurveyResponse, account_id=acme, kind="nps", score=3, responded_at=ago(5))
+        add(s, SurveyResponse, account_id=beta, kind="nps", score=2, responded_at=ago(6))
+        add(s, Interaction, account_id=beta, kind="call", occurred_at=ago(4))  # followed up
+        add(
+            s,
+            SurveyResponse,
+            account_id=beta,
+            kind="csat",
+            score=5,
+            responded_at=ago(3),
+            comment="Fine product, but the delivery was unacceptable",
+        )
+        add(s, SurveyResponse, account_id=acme, kind="nps", score=10, responded_at=ago(3))
+        found = {h.reason_key: h for h in hits(s, "detractor", within_days=30)}
+        assert set(found) == {f"survey:{angry.id}", f"survey:{angry.id + 2}"}
+        assert "negative comment" in found[f"survey:{angry.id + 2}"].summary
+
+
+def test_key_contact_employee_left_and_single_threaded(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        w = small_world(s)
+        acme, beta = w.accounts["acme"], w.accounts["beta"]
+        gone = add(
+            s, Contact, account_id=acme, name="Jane", is_key=True, active=False, left_at=day(10)
+        )
+        add(s, Contact, account_id=acme, name="Old", is_key=True, active=False, left_at=day(300))
+        add(s, Contact, account_id=beta, name="Minor", is_key=False, active=False, left_at=day(5))
+        assert by_account(hits(s, "key_contact_left")) == {acme: [f"contact:{gone.id}"]}
+        boss = employee(s, "boss")
+        sven = s.get_one(Employee, w.employees["sven"])
+        sven.left_at, sven.manager_id = day(3), boss.id
+        leavers = hits(s, "employee_left")
+        assert [(h.account_id, h.reason_key, h.fallback_owner_id) for h in leavers] == [
+            (acme, f"handover:{sven.id}:service_lead", boss.id)
+        ]
+        lena = employee(s, "lena2")
+        assign(s, acme, lena.id, "service_lead", since=day(1))
+        assert hits(s, "employee_left") == []
+        assert len(hits(s, "employee_left", only_vacant=False)) == 1
+        olga_user = User(
+            email="olga@maker.test",
+            name="Olga",
+            password_hash="x",
+            role="member",
+            active=False,
+            employee_id=w.employees["olga"],
+        )
+        s.add(olga_user)
+        s.flush()
+        handovers = by_account(hits(s, "employee_left"))
+        assert handovers == {
+            acme: [f"handover:{w.employees['olga']}:account_owner"],
+            beta: [f"handover:{w.employees['olga']}:account_owner"],
+        }
+        for name in ("acme", "beta"):
+            for n in range(2):
+                add(s, Order, account_id=w.accounts[name], ordered_at=day(30 + n), amount=1)
+        for n in range(3):
+            add(s, Contact, account_id=beta, name=f"Buyer {n}")
+        threaded = hits(s, "single_threaded", max_contacts=1, max_team=1)
+        assert {h.account_id: h.facts for h in threaded} == {
+            acme: {"contacts": 0, "team": 1},  # Olga gone: only the new service lead
+            beta: {"contacts": 3, "team": 0},
+        }
+
+
+def test_usage_decline_and_alarm_spike(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        w = small_world(s)
+        acme, beta = w.accounts["acme"], w.accounts["beta"]
+        falling = add(s, Asset, account_id=acme, serial="P-1")
+        steady = add(s, Asset, account_id=beta, serial="P-2")
+        for days_back in range(0, 120, 5):
+            level = 40.0 if days_back < 30 else 100.0
+            for asset, value in ((falling, level), (steady, 100.0)):
+                s.add(
+                    TelemetryEvent(
+                        asset_id=asset.id,
+                        ts=ago(days_back),
+                        metric="hours",
+                        value=value,
+                        source="test",
+                    )
+                )
+        for days_back in range(0, 12, 2):
+            s.add(
+                TelemetryEvent(
+                    asset_id=steady.id,
+                    ts=ago(days_back, 3),
+                    alarm_code="E7",
+                    severity="high",
+                    source="test",
+                )
+            )
+        s.add(TelemetryEvent(asset_id=falling.id, ts=ago(50, 3), alarm_code="E1", source="test"))
+        s.flush()
+        usage = hits(s, "usage_decline", min_drop=0.3)
+        assert [(h.account_id, h.facts["asset"], h.facts["drop"]) for h in usage] == [
+            (acme, "P-1", 0.6)
+        ]
+        spike = hits(s, "alarm_spike", min_alarms=5, min_ratio=3)
+        assert [(h.account_id, h.facts["alarms"]) for h in spike] == [(beta, 6)]
+        assert hits(s, "alarm_spike", min_alarms=7) == []
