@@ -1,6 +1,6 @@
 """The ``keepwell`` command line."""
 
-from keepwell.cli import account, churn, clv, demo, features, importing, score, web
+from keepwell.cli import account, churn, clv, demo, features, importing, problems, score, web
 from keepwell.cli.app import app
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "demo",
     "features",
     "importing",
+    "problems",
     "score",
     "web",
 ]

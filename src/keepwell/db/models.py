@@ -6,6 +6,7 @@ from keepwell.db.base import Base
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.intake.models import ImportBatch
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
+from keepwell.problems.models import ProblemEvent, ProblemRecord, ProblemTicket
 from keepwell.record.models import (
     Account,
     AccountExternalId,
@@ -35,6 +36,9 @@ __all__ = [
     "Interaction",
     "LoginAttempt",
     "Order",
+    "ProblemEvent",
+    "ProblemRecord",
+    "ProblemTicket",
     "Quote",
     "RetentionRole",
     "ScoreRun",
