@@ -35,7 +35,7 @@ class NavItem:
 NAVIGATION = (
     NavItem("Customers", "My work", "/my-work", Permission.READ),
     NavItem("Customers", "Portfolio", "/portfolio", Permission.READ),
-    NavItem("Insight", "Problems", "/problems", coming=True),
+    NavItem("Insight", "Problems", "/problems", Permission.READ),
     NavItem("Insight", "Voice", "/voice", coming=True),
     NavItem("Insight", "Playbooks", "/playbooks", coming=True),
     NavItem("Insight", "Knowledge", "/knowledge", coming=True),

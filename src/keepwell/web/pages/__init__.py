@@ -2,10 +2,20 @@
 
 from fastapi import APIRouter
 
-from keepwell.web.pages import accounts, admin, audit, auth, imports, portfolio, tokens, work
+from keepwell.web.pages import (
+    accounts,
+    admin,
+    audit,
+    auth,
+    imports,
+    portfolio,
+    problems,
+    tokens,
+    work,
+)
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit):
+for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit, problems):
     router.include_router(module.router)
 
 __all__ = ["router"]
