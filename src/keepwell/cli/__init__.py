@@ -1,6 +1,6 @@
 """The ``keepwell`` command line."""
 
-from keepwell.cli import account, churn, clv, demo, features, importing, problems, score, web
+from keepwell.cli import account, churn, clv, demo, features, importing, problems, score, voice, web
 from keepwell.cli.app import app
 
 __all__ = [
@@ -13,5 +13,6 @@ __all__ = [
     "importing",
     "problems",
     "score",
+    "voice",
     "web",
 ]
