@@ -74,7 +74,7 @@ def test_admin_reaches_every_page(app: FastAPI, browser: Callable[[str], Browser
         assert admin.get(path).status_code == 200, path
     assert admin.get("/admin").headers["location"] == "/admin/users"
     nav = admin.get("/portfolio").text
-    for coming in ("Voice", "Playbooks", "Knowledge"):
+    for coming in ("Playbooks", "Knowledge"):
         assert re.search(rf'is-coming" aria-disabled="true"[^>]*>{coming}<small>coming', nav)
         assert f'href="/{coming.lower()}"' not in nav
 

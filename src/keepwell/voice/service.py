@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from keepwell.record.models import Account, Interaction, SurveyResponse, Ticket
 from keepwell.voice.comments import SOURCES, Comment, load_comments
-from keepwell.voice.nps import detractors, nps_by_segment, nps_trend
+from keepwell.voice.nps import Detractor, detractors, nps_by_segment, nps_trend
 from keepwell.voice.saydo import say_do_gap
 from keepwell.voice.themes import ThemeReport, find_themes
 
@@ -69,7 +69,8 @@ def sentiment_by_source(comments: list[Comment]) -> dict[str, dict[str, Any]]:
     return result
 
 
-def _detractor_dict(d: Any) -> dict[str, Any]:
+def detractor_dict(d: Detractor) -> dict[str, Any]:
+    """A detractor as JSON-ready data; status: followed_up, unheard, or open (still in time)."""
     return {
         "survey_id": d.survey_id,
         "account_id": d.account_id,
@@ -102,7 +103,7 @@ def voice_summary(
     day = as_of or date.today()
     comments = load_comments(session, as_of=day)
     found = detractors(session, day)
-    statuses = Counter(_detractor_dict(d)["status"] for d in found)
+    statuses = Counter(detractor_dict(d)["status"] for d in found)
     gaps = say_do_gap(session, day)
     summary: dict[str, Any] = {
         "as_of": day.isoformat(),
@@ -114,7 +115,7 @@ def voice_summary(
             "followed_up": statuses["followed_up"],
             "unheard": statuses["unheard"],
             "open": statuses["open"],
-            "items": [_detractor_dict(d) for d in found],
+            "items": [detractor_dict(d) for d in found],
         },
         "say_do_gap": [g.as_dict() for g in gaps],
     }

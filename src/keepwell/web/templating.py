@@ -36,7 +36,7 @@ NAVIGATION = (
     NavItem("Customers", "My work", "/my-work", Permission.READ),
     NavItem("Customers", "Portfolio", "/portfolio", Permission.READ),
     NavItem("Insight", "Problems", "/problems", Permission.READ),
-    NavItem("Insight", "Voice", "/voice", coming=True),
+    NavItem("Insight", "Voice", "/voice", Permission.READ),
     NavItem("Insight", "Playbooks", "/playbooks", coming=True),
     NavItem("Insight", "Knowledge", "/knowledge", coming=True),
     NavItem("Data", "Imports", "/imports", Permission.IMPORT),

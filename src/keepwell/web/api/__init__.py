@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter
 
-from keepwell.web.api import accounts, ingest, meta, problems, records, writes
+from keepwell.web.api import accounts, ingest, meta, problems, records, voice, writes
 
 router = APIRouter()
 _v1 = APIRouter(prefix="/api/v1")
-for module in (accounts, records, writes, ingest, problems):
+for module in (accounts, records, writes, ingest, problems, voice):
     _v1.include_router(module.router)
 router.include_router(_v1)
 router.include_router(meta.router)

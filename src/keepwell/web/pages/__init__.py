@@ -11,11 +11,12 @@ from keepwell.web.pages import (
     portfolio,
     problems,
     tokens,
+    voice,
     work,
 )
 
 router = APIRouter(include_in_schema=False)
-for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit, problems):
+for module in (auth, work, portfolio, accounts, imports, admin, tokens, audit, problems, voice):
     router.include_router(module.router)
 
 __all__ = ["router"]
