@@ -21,7 +21,7 @@ POSITIVE_EN: dict[str, float] = {
     "friendly": 2.2, "smooth*": 1.2, "responsive": 1.5, "impressed": 2.2, "well": 1.0,
     "best": 3.2, "nice": 1.8, "superb": 3.1, "fantastic": 2.6, "amazing": 2.8,
     "on-time": 1.2, "punctual": 1.4, "trust*": 1.4, "satisf*": 1.6, "improv*": 1.0,
-    "knowledgeable": 1.7, "know": 0.3, "cooperation": 0.9, "support": 0.4,
+    "knowledgeable": 1.7, "know": 0.3, "cooperation": 0.9, "works": 0.6, "working": 0.5,
 }
 NEGATIVE_EN: dict[str, float] = {
     "bad": -2.5, "poor": -2.1, "terrible": -2.9, "awful": -2.9, "horrible": -2.9,
@@ -36,7 +36,8 @@ NEGATIVE_EN: dict[str, float] = {
     "again": -0.5, "constant": -0.8, "worse": -2.1, "down": -0.4, "less": -0.3,
     "cancel*": -1.3, "switch*": -0.6, "competitor*": -0.5, "unreliable": -2.2,
     "dissatisfied": -2.1, "unhappy": -2.3, "unresolved": -1.9, "ignored": -1.8,
-    "overdue": -1.6, "too": -0.3, "weeks": -0.3,
+    "overdue": -1.6, "too": -0.3, "weeks": -0.3, "missed": -1.4, "standstill": -1.8,
+    "downtime": -1.8, "urgent*": -0.8, "costs": -0.6, "worn": -1.2, "trips": -0.8,
 }
 POSITIVE_DE: dict[str, float] = {
     "gut": 1.9, "gute": 1.9, "guter": 1.9, "gutes": 1.9, "super": 2.6,
@@ -45,6 +46,7 @@ POSITIVE_DE: dict[str, float] = {
     "danke": 1.8, "dank": 1.5, "freundlich*": 2.0, "prima": 2.3, "empfehl*": 1.6,
     "gelöst": 1.4, "behoben": 1.3, "passt": 0.8, "ordnung": 0.6, "klasse": 2.3,
     "professionell*": 1.5, "pünktlich*": 1.4, "hilfreich*": 1.8, "lob*": 1.8,
+    "funktioniert": 0.6, "läuft": 0.5,
 }
 NEGATIVE_DE: dict[str, float] = {
     "schlecht*": -2.3, "mangelhaft*": -2.3, "inakzeptabel": -2.8, "enttäusch*": -2.2,
@@ -56,7 +58,8 @@ NEGATIVE_DE: dict[str, float] = {
     "ständig*": -0.8, "wieder": -0.5, "nachgelassen": -1.6,
     "korrosion": -1.5, "rost*": -1.3, "geräusch*": -0.9, "laut": -0.8, "falsch*": -2.0,
     "fehlend*": -1.4, "lange": -0.6, "verloren": -1.3, "wechsel*": -0.6,
-    "nachlässig*": -1.8, "katastroph*": -3.0, "ärgerlich": -2.0,
+    "nachlässig*": -1.8, "katastroph*": -3.0, "ärgerlich": -2.0, "beschädig*": -1.9,
+    "verstopft": -1.2, "klemmt": -1.0, "stillstand": -1.8,
 }
 NEGATORS: frozenset[str] = frozenset(
     {"not", "no", "nor", "without", "hardly", "isn't", "aren't", "doesn't", "don't",

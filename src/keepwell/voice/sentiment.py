@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from keepwell.problems.text import clean_text
 from keepwell.voice.lexicon import (
     INTENSIFIERS,
     NEGATIVE_DE,
@@ -23,7 +24,15 @@ from keepwell.voice.lexicon import (
     POSITIVE_EN,
 )
 
-__all__ = ["NEGATIVE_BELOW", "POSITIVE_ABOVE", "Sentiment", "sentiment"]
+__all__ = [
+    "NEGATIVE_BELOW",
+    "POSITIVE_ABOVE",
+    "Sentiment",
+    "feedback_body",
+    "label_of",
+    "sentiment",
+    "word_valence",
+]
 
 POSITIVE_ABOVE = 0.05
 NEGATIVE_BELOW = -0.05
@@ -31,6 +40,11 @@ NEGATION_SPAN = 3
 NEGATION_SCALE = -0.75
 ALPHA = 15.0
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten (?:morgen|tag)|"
+    r"sehr geehrte[rs]?|liebe[rs]?)\b.{0,40}$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -84,9 +98,18 @@ def label_of(compound: float) -> str:
     return "neutral"
 
 
+def feedback_body(text: str) -> str:
+    """``text`` without greeting lines, quoted replies and signature blocks (the polite frame).
+
+    A text that is nothing but frame (``Thanks!``) is kept whole.
+    """
+    lines = [line for line in text.splitlines() if not _GREETING.match(line)]
+    return clean_text("\n".join(lines), light=True) or text
+
+
 def sentiment(text: str | None) -> Sentiment:
-    """The sentiment of ``text`` (neutral for empty text)."""
-    words = _WORD.findall((text or "").casefold())
+    """The sentiment of ``text`` (neutral for empty text); the polite frame does not count."""
+    words = _WORD.findall(feedback_body(text or "").casefold())
     total, negated, boost = 0.0, 0, 1.0
     for word in words:
         value = word_valence(word) * boost
