@@ -14,6 +14,7 @@ from tests.problems.records import add_accounts, add_tickets
 from tests.web.conftest import Browser, bearer
 
 from keepwell.db import session_scope
+from keepwell.people.models import Employee
 from keepwell.problems.models import ProblemRecord
 from keepwell.record.models import Order
 
@@ -59,13 +60,24 @@ def test_pages_detect_act_and_show_the_account_panel(
     assert leader.post(f"/problems/{first}/confirm").headers["location"] == f"/problems/{first}"
     leader.post(f"/problems/{first}/rename", {"label": "Pump seal leaks"})
     leader.post(f"/problems/{first}/merge", {"sources": [str(second)]})
+    with session_scope(engine) as session:
+        owner = Employee(name="Olga Owner", source="hr", external_id="E-9")
+        session.add(owner)
+        session.flush()
+        owner_id = owner.id
     saved = leader.post(
         f"/problems/{first}",
-        {"root_cause": "Wrong elastomer", "status": "corrected", "corrected_on": "2025-01-15"},
+        {
+            "root_cause": "Wrong elastomer",
+            "status": "corrected",
+            "corrected_on": "2025-01-15",
+            "owner_id": str(owner_id),
+        },
     )
     assert saved.status_code == 303
     shown = leader.get(f"/problems/{first}").text
     assert "Pump seal leaks" in shown and "Wrong elastomer" in shown and "it came back" in shown
+    assert "<dt>Owner</dt><dd>Olga Owner</dd>" in shown
 
     ticked = re.findall(r'name="tickets" value="([^"]+)"', shown)[:2]
     split = leader.post(f"/problems/{first}/split", {"tickets": ticked, "label": "Split off"})

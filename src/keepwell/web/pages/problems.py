@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from keepwell.people.models import Employee
 from keepwell.problems import service
 from keepwell.problems.models import ProblemRecord
 from keepwell.problems.store import run_detection
@@ -64,8 +65,12 @@ def _detail_context(db: Session, problem_id: int, who: Principal) -> dict[str, A
         .where(ProblemRecord.status != "merged", ProblemRecord.id != problem_id)
         .order_by(ProblemRecord.id)
     ).all()
+    employees = db.execute(
+        select(Employee.id, Employee.name).where(Employee.active).order_by(Employee.name)
+    ).all()
     return {
         "problem": detail,
+        "employees": employees,
         "chart": bar_chart(bars, title="Tickets per month"),
         "others": others,
         "text_fields": service.TEXT_FIELDS,
@@ -187,6 +192,7 @@ def update_action(
     verification: LongText = "",
     status: Annotated[str, Form(max_length=16)] = "",
     corrected_on: Annotated[str, Form(max_length=10)] = "",
+    owner_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """Save the 8D record (text fields, status, the day the fix went in)."""
     texts = (
@@ -202,6 +208,8 @@ def update_action(
         changes["status"] = status
     if corrected_on:
         changes["corrected_on"] = _parse_day(corrected_on)
+    if owner_id.isdigit():
+        changes["owner_id"] = int(owner_id)
     return _act(
         request,
         db,
