@@ -128,6 +128,27 @@ def test_api_lists_details_and_updates_problems(
     assert anonymous.post(f"/api/v1/problems/{pid}/confirm", headers=reader).status_code == 403
     assert anonymous.get("/api/v1/problems/424242", headers=reader).status_code == 404
 
+    second, third = body["problems"][1]["id"], body["problems"][2]["id"]
+    renamed = anonymous.post(
+        f"/api/v1/problems/{pid}/rename", json={"label": "Seal leaks"}, headers=writer
+    )
+    assert renamed.json()["label"] == "Seal leaks" and renamed.json()["status"] == "corrected"
+    merged = anonymous.post(
+        f"/api/v1/problems/{pid}/merge", json={"sources": [second]}, headers=writer
+    ).json()
+    assert {e["kind"] for e in merged["events"]} >= {"merged", "renamed", "corrected"}
+    moved = [t["external_id"] for t in merged["tickets"][:2]]
+    split = anonymous.post(
+        f"/api/v1/problems/{pid}/split", json={"tickets": moved, "label": "Split"}, headers=writer
+    )
+    assert split.status_code == 201 and len(split.json()["tickets"]) == 2
+    dismissed = anonymous.post(f"/api/v1/problems/{third}/dismiss", headers=writer).json()
+    assert dismissed["status"] == "dismissed"
+    again = anonymous.post(f"/api/v1/problems/{second}/confirm", headers=writer)
+    assert again.status_code == 422 and "was merged" in again.json()["detail"]
+    assign = anonymous.post("/api/v1/problems/assign", headers=writer).json()
+    assert set(assign) == {"assigned", "unassigned"}
+
     mine = anonymous.get(f"/api/v1/accounts/{tickets[0]}/problems", headers=reader).json()
     assert mine["problems"] and all(p["tickets"] >= 1 for p in mine["problems"])
     counts = anonymous.get("/api/v1/problems/counts-by-account", headers=reader).json()["counts"]
