@@ -129,20 +129,24 @@ def merge(
 
 
 def _ticket_ids(session: Session, problem_id: int, tickets: Sequence[str | int]) -> list[int]:
-    """Internal ids of ``tickets`` (internal ids or external ids) that belong to the problem."""
-    names = [str(t) for t in tickets]
-    numbers = [int(n) for n in names if n.isdigit()]
+    """Internal ids of ``tickets`` of the problem, named by external id (or else internal id)."""
     rows = session.execute(
-        select(Ticket.id, Ticket.external_id, ProblemTicket.problem_id)
+        select(Ticket.id, Ticket.external_id)
         .join(ProblemTicket, ProblemTicket.ticket_id == Ticket.id)
         .where(ProblemTicket.problem_id == problem_id)
     ).all()
-    found = [r.id for r in rows if r.external_id in names or r.id in numbers]
-    known = {r.external_id for r in rows} | {str(r.id) for r in rows}
-    missing = [n for n in names if n not in known]
+    by_external = {r.external_id: r.id for r in rows}
+    internal = {str(r.id): r.id for r in rows}
+    found, missing = [], []
+    for name in (str(t) for t in tickets):
+        ticket = by_external.get(name, internal.get(name))
+        if ticket is None:
+            missing.append(name)
+        else:
+            found.append(ticket)
     if missing:
         raise ProblemError(f"not tickets of problem {problem_id}: {', '.join(missing[:10])}")
-    return found
+    return sorted(set(found))
 
 
 def split(

@@ -16,8 +16,6 @@ from keepwell.problems.service import DATE_FIELDS, TEXT_FIELDS, get_problem
 from keepwell.problems.store import RunResult
 from keepwell.record.models import Account, Ticket
 
-MONEY_KEYS = ("revenue_12m",)
-
 
 def impact_dict(impact: Impact, *, money: bool) -> dict[str, Any]:
     """An impact as JSON-ready data; revenue only when ``money`` is allowed."""
