@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import Engine, select
@@ -12,6 +13,7 @@ from tests.problems.records import add_accounts, add_tickets, members, problem_o
 from keepwell.db.engine import session_scope
 from keepwell.problems import TfidfSvd
 from keepwell.problems import service as problems
+from keepwell.problems.impact import problem_impacts
 from keepwell.problems.models import ProblemEvent, ProblemRecord, ProblemTicket
 from keepwell.problems.store import assign_new_tickets, run_detection
 from keepwell.record.models import Ticket
@@ -158,3 +160,29 @@ def test_rename_locks_the_label(engine: Engine, planted: dict[str, set[str]]) ->
         record = session.get(ProblemRecord, firmware)
         assert record is not None and record.label == "Firmware 4.2 update fails"
         assert record.status == "confirmed"
+
+
+def test_ticket_after_the_fix_records_a_recurrence(
+    engine: Engine, planted: dict[str, set[str]]
+) -> None:
+    _detect(engine)
+    seal = _problem_for(engine, planted["seal"])
+    with session_scope(engine) as session:
+        changes = {"status": "corrected", "corrected_on": date(2025, 5, 1)}
+        problems.update_problem(session, seal, changes, actor="anna")
+    accounts = add_accounts(engine, 1, "B")
+    add_tickets(
+        engine, [NEW_PARAPHRASES["seal"]], accounts, prefix="NEW", start=datetime(2025, 6, 2)
+    )
+    with session_scope(engine) as session:
+        assign_new_tickets(session, representation=TfidfSvd(seed=0))
+    with session_scope(engine) as session:
+        assert problem_of(session, "NEW0") == seal
+        events = session.scalars(
+            select(ProblemEvent).where(
+                ProblemEvent.problem_id == seal, ProblemEvent.kind == "recurred"
+            )
+        ).all()
+        assert [e.details["tickets"] for e in events] == [["NEW0"]]
+        impact = problem_impacts(session, [seal], as_of=date(2025, 6, 30))[seal]
+        assert impact.recurred and impact.recurred_after_fix == 1

@@ -17,8 +17,10 @@ against every problem that is not merged.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, time
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -29,6 +31,7 @@ from keepwell.problems.detect import default_min_size, detect_vectors
 from keepwell.problems.models import OWNED_STATUSES, ProblemEvent, ProblemRecord, ProblemTicket
 from keepwell.problems.represent import FloatArray, Representation, default_representation
 from keepwell.problems.result import Detection
+from keepwell.record.models import Ticket
 
 MATCH_SHARE = 0.5
 """A new group keeps a candidate's id when they share this much of the smaller of the two."""
@@ -91,7 +94,38 @@ def _place(
     ]
     if placed:
         session.execute(insert(ProblemTicket), placed)
+        _note_recurrences(session, placed)
     return [free[i] for i in result.candidates]
+
+
+def _note_recurrences(session: Session, placed: list[dict[str, Any]]) -> None:
+    """A ``recurred`` event for each corrected problem that tickets opened after its fix joined."""
+    joined: dict[int, list[int]] = defaultdict(list)
+    for row in placed:
+        joined[row["problem_id"]].append(row["ticket_id"])
+    fixed = session.execute(
+        select(ProblemRecord.id, ProblemRecord.corrected_on).where(
+            ProblemRecord.id.in_(sorted(joined)), ProblemRecord.corrected_on.is_not(None)
+        )
+    ).all()
+    for pid, day in fixed:
+        if day is None:
+            continue
+        after = list(
+            session.scalars(
+                select(Ticket.external_id)
+                .where(
+                    Ticket.id.in_(joined[pid]),
+                    Ticket.opened_at > datetime.combine(day, time.max),
+                )
+                .order_by(Ticket.opened_at)
+            )
+        )
+        if after:
+            details = {"tickets": after[:20], "count": len(after), "fixed_on": day.isoformat()}
+            session.add(
+                ProblemEvent(problem_id=pid, kind="recurred", actor="keepwell", details=details)
+            )
 
 
 def _match(detection: Detection, rest: list[int], previous: dict[int, int]) -> dict[int, int]:
