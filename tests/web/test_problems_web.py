@@ -52,6 +52,7 @@ def test_pages_detect_act_and_show_the_account_panel(
     page = leader.get("/problems").text
     ids = _problem_ids(page)
     assert len(ids) >= 5 and "Revenue of accounts" in page
+    assert "tickets fit no problem yet" in page
     assert "Revenue of accounts" not in member.get("/problems").text
 
     first, second = ids[0], ids[1]

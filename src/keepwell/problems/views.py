@@ -186,3 +186,9 @@ def account_problems(session: Session, account_id: int) -> list[dict[str, Any]]:
         .order_by(func.count().desc(), ProblemRecord.id)
     )
     return [row._asdict() for row in session.execute(query).all()]
+
+
+def unassigned_tickets(session: Session) -> int:
+    """How many tickets belong to no problem (candidates for new problems)."""
+    linked = select(ProblemTicket.ticket_id)
+    return int(session.scalar(select(func.count(Ticket.id)).where(Ticket.id.not_in(linked))) or 0)

@@ -16,7 +16,12 @@ from keepwell.people.models import Employee
 from keepwell.problems import service
 from keepwell.problems.models import ProblemRecord
 from keepwell.problems.store import run_detection
-from keepwell.problems.views import account_problems, list_problems, problem_detail
+from keepwell.problems.views import (
+    account_problems,
+    list_problems,
+    problem_detail,
+    unassigned_tickets,
+)
 from keepwell.record.schemas import Account360
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
@@ -42,7 +47,8 @@ def problems_page(request: Request, who: CurrentUser, db: SessionDep) -> Respons
     problems = list_problems(db, money=who.sees_money)
     for problem in problems:
         problem["spark"] = sparkline([m["tickets"] for m in problem["impact"]["monthly"]])
-    return render(request, "problems.html", {"problems": problems})
+    context = {"problems": problems, "unassigned": unassigned_tickets(db)}
+    return render(request, "problems.html", context)
 
 
 @router.post("/problems/detect")
