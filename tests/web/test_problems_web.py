@@ -62,7 +62,9 @@ def test_pages_detect_act_and_show_the_account_panel(
     leader.post(f"/problems/{first}/rename", {"label": "Pump seal leaks"})
     leader.post(f"/problems/{first}/merge", {"sources": [str(second)]})
     with session_scope(engine) as session:
-        owner = Employee(name="Olga Owner", source="hr", external_id="E-9")
+        owner = Employee(
+            name="Olga Owner", email="leader@maker.test", source="hr", external_id="E-9"
+        )
         session.add(owner)
         session.flush()
         owner_id = owner.id
@@ -79,6 +81,8 @@ def test_pages_detect_act_and_show_the_account_panel(
     shown = leader.get(f"/problems/{first}").text
     assert "Pump seal leaks" in shown and "Wrong elastomer" in shown and "it came back" in shown
     assert "<dt>Owner</dt><dd>Olga Owner</dd>" in shown
+    my_work = leader.get("/my-work").text
+    assert "Problems I own" in my_work and "Pump seal leaks" in my_work
 
     ticked = re.findall(r'name="tickets" value="([^"]+)"', shown)[:2]
     split = leader.post(f"/problems/{first}/split", {"tickets": ticked, "label": "Split off"})

@@ -192,3 +192,20 @@ def unassigned_tickets(session: Session) -> int:
     """How many tickets belong to no problem (candidates for new problems)."""
     linked = select(ProblemTicket.ticket_id)
     return int(session.scalar(select(func.count(Ticket.id)).where(Ticket.id.not_in(linked))) or 0)
+
+
+def owned_problems(session: Session, employee_id: int) -> list[dict[str, Any]]:
+    """The live problems this employee owns, with their status and ticket count."""
+    query = (
+        select(
+            ProblemRecord.id,
+            ProblemRecord.label,
+            ProblemRecord.status,
+            func.count(ProblemTicket.ticket_id).label("tickets"),
+        )
+        .outerjoin(ProblemTicket, ProblemTicket.problem_id == ProblemRecord.id)
+        .where(ProblemRecord.owner_id == employee_id, ProblemRecord.status.in_(LIVE_STATUSES))
+        .group_by(ProblemRecord.id, ProblemRecord.label, ProblemRecord.status)
+        .order_by(ProblemRecord.id)
+    )
+    return [row._asdict() for row in session.execute(query).all()]

@@ -19,13 +19,14 @@ from keepwell.problems.store import run_detection
 from keepwell.problems.views import (
     account_problems,
     list_problems,
+    owned_problems,
     problem_detail,
     unassigned_tickets,
 )
 from keepwell.record.schemas import Account360
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
-from keepwell.web.panels import account_panels
+from keepwell.web.panels import account_panels, work_panels
 from keepwell.web.params import IdPath
 from keepwell.web.templating import render
 
@@ -236,4 +237,15 @@ def _parse_day(value: str) -> date | str:
 def account_problems_panel(db: Session, who: Principal, view: Account360) -> dict[str, Any] | None:
     """The problems this customer's tickets belong to (hidden when there are none)."""
     problems = account_problems(db, view.account.id)
+    return {"problems": problems} if problems else None
+
+
+@work_panels.register("problems", "Problems I own", "_work_problems.html", order=40)
+def my_problems_panel(
+    db: Session, who: Principal, employee: Employee | None
+) -> dict[str, Any] | None:
+    """The recurring problems the signed-in employee owns (hidden when none)."""
+    if employee is None:
+        return None
+    problems = owned_problems(db, employee.id)
     return {"problems": problems} if problems else None
