@@ -45,3 +45,8 @@ def test_light_cleaning_keeps_case_numbers_and_punctuation() -> None:
 
 def test_clean_texts_keeps_order_and_empty_results() -> None:
     assert clean_texts(["B", "", "123", "a"]) == ["b", "", "", "a"]
+
+
+def test_german_sign_off_with_sharp_s_starts_the_signature() -> None:
+    text = "Kupplung klemmt.\n\nMit freundlichen Grüßen\nMichael Klein"
+    assert clean_text(text) == "kupplung klemmt"

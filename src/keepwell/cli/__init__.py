@@ -10,11 +10,13 @@ from keepwell.cli import (
     importing,
     kb,
     playbooks,
+    problems,
     report,
     retention,
     score,
     tasks,
     telemetry,
+    voice,
     web,
 )
 from keepwell.cli.app import app
@@ -30,10 +32,12 @@ __all__ = [
     "importing",
     "kb",
     "playbooks",
+    "problems",
     "report",
     "retention",
     "score",
     "tasks",
     "telemetry",
+    "voice",
     "web",
 ]

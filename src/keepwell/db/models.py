@@ -9,6 +9,7 @@ from keepwell.knowledge.models import Article, ArticleLink, ArticleTag, ArticleV
 from keepwell.notify.models import Notification
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.playbooks.models import PlaybookFiring, ReviewItem
+from keepwell.problems.models import ProblemEvent, ProblemRecord, ProblemTicket
 from keepwell.record.models import (
     Account,
     AccountExternalId,
@@ -51,6 +52,9 @@ __all__ = [
     "Notification",
     "Order",
     "PlaybookFiring",
+    "ProblemEvent",
+    "ProblemRecord",
+    "ProblemTicket",
     "PromiseCheck",
     "Quote",
     "QuoteReview",

@@ -9,19 +9,27 @@ known problems (:mod:`~keepwell.problems.assign`).
 
 from keepwell.problems.assign import assign_to_problems, assign_vectors
 from keepwell.problems.cluster import ALGORITHMS, Algorithm
-from keepwell.problems.detect import DetectionSettings, default_min_size, detect_problems
+from keepwell.problems.detect import (
+    DetectionSettings,
+    default_min_size,
+    detect_problems,
+    detect_vectors,
+)
 from keepwell.problems.represent import (
+    REPRESENTATIONS,
     Representation,
     SentenceEmbedding,
     TfidfSvd,
     default_representation,
     embedding_unavailable_reason,
+    representation_named,
 )
 from keepwell.problems.result import UNASSIGNED, Assignment, Detection, Problem
 from keepwell.problems.text import clean_text, clean_texts
 
 __all__ = [
     "ALGORITHMS",
+    "REPRESENTATIONS",
     "UNASSIGNED",
     "Algorithm",
     "Assignment",
@@ -38,5 +46,7 @@ __all__ = [
     "default_min_size",
     "default_representation",
     "detect_problems",
+    "detect_vectors",
     "embedding_unavailable_reason",
+    "representation_named",
 ]

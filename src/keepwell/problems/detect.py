@@ -36,7 +36,13 @@ from keepwell.problems.label import class_terms, label_from_terms, representativ
 from keepwell.problems.represent import FloatArray, Representation, default_representation
 from keepwell.problems.result import UNASSIGNED, Detection, Problem
 
-__all__ = ["DetectionSettings", "default_min_size", "detect_problems", "similarity_floors"]
+__all__ = [
+    "DetectionSettings",
+    "default_min_size",
+    "detect_problems",
+    "detect_vectors",
+    "similarity_floors",
+]
 
 Indices = NDArray[np.intp]
 
@@ -250,6 +256,26 @@ def detect_problems(
     if len(checked) < size:
         labels = np.full(len(checked), UNASSIGNED, dtype=np.int64)
         return _build(checked, np.zeros((len(checked), 0)), labels, chosen, tuning)
-    vectors = chosen.fit_transform(checked)
-    labels = _partition(vectors, size, tuning, seed)
-    return _build(checked, vectors, labels, chosen, tuning)
+    return detect_vectors(
+        checked, chosen.fit_transform(checked), chosen, min_size=size, seed=seed, settings=tuning
+    )
+
+
+def detect_vectors(
+    texts: Sequence[str],
+    vectors: FloatArray,
+    representation: Representation,
+    *,
+    min_size: int,
+    seed: int = 0,
+    settings: DetectionSettings | None = None,
+) -> Detection:
+    """Like :func:`detect_problems` on ``vectors`` already made by the fitted ``representation``."""
+    if len(vectors) != len(texts):
+        raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
+    tuning = settings or DetectionSettings()
+    if len(texts) < min_size:
+        labels = np.full(len(texts), UNASSIGNED, dtype=np.int64)
+    else:
+        labels = _partition(vectors, min_size, tuning, seed)
+    return _build(texts, vectors, labels, representation, tuning)

@@ -30,6 +30,7 @@ from keepwell.problems.text import clean_texts
 
 __all__ = [
     "EMBEDDING_PACKAGES",
+    "REPRESENTATIONS",
     "FloatArray",
     "Representation",
     "SentenceEmbedding",
@@ -37,6 +38,7 @@ __all__ = [
     "default_representation",
     "embedding_unavailable_reason",
     "l2_normalise",
+    "representation_named",
 ]
 
 logger = logging.getLogger(__name__)
@@ -270,3 +272,25 @@ def default_representation(*, seed: int = 0) -> Representation:
         reason,
     )
     return TfidfSvd(seed=seed)
+
+
+REPRESENTATIONS = ("auto", "tfidf", "minilm")
+"""Names accepted by :func:`representation_named`."""
+
+
+def representation_named(
+    name: str, *, model_path: str | Path | None = None, seed: int = 0
+) -> Representation:
+    """``auto`` (the default choice), ``tfidf`` or ``minilm``; a model path implies embeddings."""
+    if name not in REPRESENTATIONS:
+        raise ValueError(f"representation must be one of {', '.join(REPRESENTATIONS)}: {name!r}")
+    if model_path is not None and name != "tfidf":
+        return SentenceEmbedding(model_path)
+    if name == "tfidf":
+        return TfidfSvd(seed=seed)
+    if name == "minilm":
+        reason = embedding_unavailable_reason()
+        if reason is not None:
+            raise ValueError(f"the sentence-embedding model is unavailable: {reason}")
+        return SentenceEmbedding()
+    return default_representation(seed=seed)

@@ -39,9 +39,8 @@ SIGN_OFFS: tuple[str, ...] = (
 """Case-folded sign-offs that start a signature block when alone on a line."""
 
 _SIGNATURE_DELIMITER = re.compile(r"^\s*(--|__+|—)\s*$")
-_SIGN_OFF_LINE = re.compile(
-    r"^\s*(?:(?:" + "|".join(re.escape(s) for s in SIGN_OFFS) + r")[\s,.!]*|sent from my\b.*)$"
-)
+_SIGN_OFFS_FOLDED = "|".join(re.escape(s.casefold()) for s in SIGN_OFFS)
+_SIGN_OFF_LINE = re.compile(r"^\s*(?:(?:" + _SIGN_OFFS_FOLDED + r")[\s,.!]*|sent from my\b.*)$")
 _QUOTED_LINE = re.compile(r"^\s*>")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)\S+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

@@ -8,16 +8,30 @@ from keepwell.web.api import (
     knowledge,
     meta,
     playbooks,
+    problems,
     records,
     tasks,
     teams,
     telemetry,
+    voice,
     writes,
 )
 
 router = APIRouter()
 _v1 = APIRouter(prefix="/api/v1")
-for module in (accounts, records, writes, ingest, telemetry, teams, knowledge, tasks, playbooks):
+for module in (
+    accounts,
+    records,
+    writes,
+    ingest,
+    telemetry,
+    teams,
+    knowledge,
+    tasks,
+    playbooks,
+    problems,
+    voice,
+):
     _v1.include_router(module.router)
 router.include_router(_v1)
 router.include_router(meta.router)

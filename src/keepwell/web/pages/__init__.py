@@ -14,6 +14,7 @@ from keepwell.web.pages import (
     knowledge_where_needed,
     playbooks,
     portfolio,
+    problems,
     reads,
     reports,
     retention,
@@ -21,6 +22,7 @@ from keepwell.web.pages import (
     tasks,
     teams,
     tokens,
+    voice,
     work,
     workforce,
 )
@@ -47,6 +49,8 @@ for module in (
     knowledge,
     tasks,
     playbooks,
+    problems,
+    voice,
 ):
     router.include_router(module.router)
 

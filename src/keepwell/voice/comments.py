@@ -1,0 +1,121 @@
+"""Every text a customer (or the team about a customer) wrote: survey comments, tickets, notes.
+
+All three are read with one statement each and returned as :class:`Comment`
+rows, each with its sentiment from :func:`keepwell.voice.sentiment.sentiment`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from keepwell.problems.corpus import ticket_text
+from keepwell.record.models import Interaction, SurveyResponse, Ticket
+from keepwell.voice.sentiment import sentiment
+
+SOURCES = ("survey", "ticket", "interaction")
+"""Where a comment comes from."""
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One text with where it came from, whose account it is, and its sentiment."""
+
+    source: str
+    id: int
+    account_id: int
+    at: datetime
+    kind: str
+    text: str
+    score: float | None
+    compound: float
+    label: str
+
+
+def _make(
+    source: str, id_: int, account: int, at: datetime, kind: str, text: str, score: float | None
+) -> Comment:
+    feeling = sentiment(text)
+    return Comment(source, id_, account, at, kind, text, score, feeling.compound, feeling.label)
+
+
+def _surveys(session: Session, end: datetime) -> list[Comment]:
+    rows = session.execute(
+        select(
+            SurveyResponse.id,
+            SurveyResponse.account_id,
+            SurveyResponse.responded_at,
+            SurveyResponse.kind,
+            SurveyResponse.comment,
+            SurveyResponse.score,
+        ).where(SurveyResponse.comment.is_not(None), SurveyResponse.responded_at <= end)
+    ).all()
+    return [
+        _make("survey", r.id, r.account_id, r.responded_at, r.kind, r.comment or "", r.score)
+        for r in rows
+        if (r.comment or "").strip()
+    ]
+
+
+def _tickets(session: Session, end: datetime) -> list[Comment]:
+    rows = session.execute(
+        select(
+            Ticket.id, Ticket.account_id, Ticket.opened_at, Ticket.kind, Ticket.subject, Ticket.text
+        ).where(Ticket.opened_at <= end)
+    ).all()
+    return [
+        _make(
+            "ticket", r.id, r.account_id, r.opened_at, r.kind, ticket_text(r.subject, r.text), None
+        )
+        for r in rows
+    ]
+
+
+def _interactions(session: Session, end: datetime) -> list[Comment]:
+    rows = session.execute(
+        select(
+            Interaction.id,
+            Interaction.account_id,
+            Interaction.occurred_at,
+            Interaction.kind,
+            Interaction.subject,
+            Interaction.text,
+        ).where(Interaction.occurred_at <= end)
+    ).all()
+    return [
+        _make(
+            "interaction",
+            r.id,
+            r.account_id,
+            r.occurred_at,
+            r.kind,
+            ticket_text(r.subject, r.text),
+            None,
+        )
+        for r in rows
+        if (r.text or r.subject or "").strip()
+    ]
+
+
+LOADERS = {"survey": _surveys, "ticket": _tickets, "interaction": _interactions}
+
+
+def load_comments(
+    session: Session,
+    *,
+    sources: tuple[str, ...] = SOURCES,
+    as_of: date | None = None,
+) -> list[Comment]:
+    """Every non-empty comment up to the end of ``as_of`` (all when ``None``), oldest first."""
+    unknown = sorted(set(sources) - set(SOURCES))
+    if unknown:
+        raise ValueError(
+            f"unknown comment source(s) {', '.join(unknown)}; use {', '.join(SOURCES)}"
+        )
+    end = datetime.combine(as_of, time.max) if as_of else datetime.max
+    found = [c for source in sources for c in LOADERS[source](session, end)]
+    found.sort(key=lambda c: (c.at, c.source, c.id))
+    return found

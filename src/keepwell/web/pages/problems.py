@@ -1,0 +1,251 @@
+"""Problems pages: the list by impact, one problem's 8D record and actions, the account panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from keepwell.people.models import Employee
+from keepwell.problems import service
+from keepwell.problems.models import ProblemRecord
+from keepwell.problems.store import run_detection
+from keepwell.problems.views import (
+    account_problems,
+    list_problems,
+    owned_problems,
+    problem_detail,
+    unassigned_tickets,
+)
+from keepwell.record.schemas import Account360
+from keepwell.web.charts import Bar, bar_chart
+from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
+from keepwell.web.panels import account_panels, work_panels
+from keepwell.web.params import IdPath
+from keepwell.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+BARS = "▁▂▃▄▅▆▇█"
+LongText = Annotated[str, Form(max_length=20_000)]
+Label = Annotated[str, Form(max_length=255)]
+
+
+def sparkline(counts: list[int]) -> str:
+    """A one-line trend of monthly counts with block characters."""
+    top = max(counts, default=0) or 1
+    return "".join(BARS[min(len(BARS) - 1, round(c / top * (len(BARS) - 1)))] for c in counts)
+
+
+@router.get("/problems")
+def problems_page(request: Request, who: CurrentUser, db: SessionDep) -> Response:
+    """Recurring problems, the widest-reaching first."""
+    problems = list_problems(db, money=who.sees_money)
+    for problem in problems:
+        problem["spark"] = sparkline([m["tickets"] for m in problem["impact"]["monthly"]])
+    context = {"problems": problems, "unassigned": unassigned_tickets(db)}
+    return render(request, "problems.html", context)
+
+
+@router.post("/problems/detect")
+def detect_action(who: PageWriter, db: SessionDep) -> Response:
+    """Run detection over all tickets and come back to the list."""
+    run_detection(db)
+    db.commit()
+    return RedirectResponse("/problems", status_code=303)
+
+
+def _detail_context(db: Session, problem_id: int, who: Principal) -> dict[str, Any]:
+    try:
+        detail = problem_detail(db, problem_id, money=who.sees_money)
+    except service.ProblemNotFound:
+        raise HTTPException(404, f"There is no problem with id {problem_id}.") from None
+    monthly = detail["impact"]["monthly"]
+    bars = [Bar(m["month"][2:], m["tickets"], f"{m['tickets']} tickets") for m in monthly]
+    others = db.execute(
+        select(ProblemRecord.id, ProblemRecord.label)
+        .where(ProblemRecord.status != "merged", ProblemRecord.id != problem_id)
+        .order_by(ProblemRecord.id)
+    ).all()
+    employees = db.execute(
+        select(Employee.id, Employee.name).where(Employee.active).order_by(Employee.name)
+    ).all()
+    return {
+        "problem": detail,
+        "employees": employees,
+        "chart": bar_chart(bars, title="Tickets per month"),
+        "others": others,
+        "text_fields": service.TEXT_FIELDS,
+        "statuses": service.SETTABLE_STATUSES,
+        "error": None,
+    }
+
+
+@router.get("/problems/{problem_id}")
+def problem_page(
+    request: Request, problem_id: IdPath, who: CurrentUser, db: SessionDep
+) -> Response:
+    """One problem: impact, 8D record, tickets, accounts, history and actions."""
+    return render(request, "problem.html", _detail_context(db, problem_id, who))
+
+
+def _act(
+    request: Request,
+    db: Session,
+    who: Principal,
+    problem_id: int,
+    action: Callable[[], ProblemRecord],
+) -> Response:
+    """Do ``action``; on success go to the resulting problem, else show the error."""
+    try:
+        result = action()
+    except service.ProblemNotFound:
+        raise HTTPException(404, f"There is no problem with id {problem_id}.") from None
+    except service.ProblemError as exc:
+        db.rollback()
+        context = {**_detail_context(db, problem_id, who), "error": str(exc)}
+        return render(request, "problem.html", context, status=422)
+    db.commit()
+    return RedirectResponse(f"/problems/{result.id}", status_code=303)
+
+
+@router.post("/problems/{problem_id}/confirm")
+def confirm_action(
+    request: Request, problem_id: IdPath, who: PageWriter, db: SessionDep
+) -> Response:
+    """Confirm the problem."""
+    return _act(
+        request, db, who, problem_id, lambda: service.confirm(db, problem_id, actor=who.actor)
+    )
+
+
+@router.post("/problems/{problem_id}/dismiss")
+def dismiss_action(
+    request: Request, problem_id: IdPath, who: PageWriter, db: SessionDep
+) -> Response:
+    """Dismiss the problem."""
+    return _act(
+        request, db, who, problem_id, lambda: service.dismiss(db, problem_id, actor=who.actor)
+    )
+
+
+@router.post("/problems/{problem_id}/rename")
+def rename_action(
+    request: Request, problem_id: IdPath, who: PageWriter, db: SessionDep, label: Label = ""
+) -> Response:
+    """Rename the problem."""
+    return _act(
+        request,
+        db,
+        who,
+        problem_id,
+        lambda: service.rename(db, problem_id, label, actor=who.actor),
+    )
+
+
+@router.post("/problems/{problem_id}/merge")
+def merge_action(
+    request: Request,
+    problem_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    sources: Annotated[list[int], Form(max_length=100)] = [],  # noqa: B006 - copied per request
+) -> Response:
+    """Merge the chosen problems into this one."""
+    return _act(
+        request,
+        db,
+        who,
+        problem_id,
+        lambda: service.merge(db, problem_id, sources, actor=who.actor),
+    )
+
+
+@router.post("/problems/{problem_id}/split")
+def split_action(
+    request: Request,
+    problem_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    label: Label = "",
+    tickets: Annotated[list[str], Form(max_length=10_000)] = [],  # noqa: B006
+) -> Response:
+    """Move the ticked tickets into a new problem."""
+    return _act(
+        request,
+        db,
+        who,
+        problem_id,
+        lambda: service.split(db, problem_id, tickets, label=label, actor=who.actor),
+    )
+
+
+@router.post("/problems/{problem_id}")
+def update_action(
+    request: Request,
+    problem_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    description: LongText = "",
+    containment: LongText = "",
+    root_cause: LongText = "",
+    corrective_action: LongText = "",
+    preventive_action: LongText = "",
+    verification: LongText = "",
+    status: Annotated[str, Form(max_length=16)] = "",
+    corrected_on: Annotated[str, Form(max_length=10)] = "",
+    owner_id: Annotated[str, Form(max_length=12)] = "",
+) -> Response:
+    """Save the 8D record (text fields, status, the day the fix went in)."""
+    texts = (
+        description,
+        containment,
+        root_cause,
+        corrective_action,
+        preventive_action,
+        verification,
+    )
+    changes: dict[str, Any] = dict(zip(service.TEXT_FIELDS, texts, strict=True))
+    if status:
+        changes["status"] = status
+    if corrected_on:
+        changes["corrected_on"] = _parse_day(corrected_on)
+    if owner_id.isdigit():
+        changes["owner_id"] = int(owner_id)
+    return _act(
+        request,
+        db,
+        who,
+        problem_id,
+        lambda: service.update_problem(db, problem_id, changes, actor=who.actor),
+    )
+
+
+def _parse_day(value: str) -> date | str:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return value  # the service rejects it with a clear message
+
+
+@account_panels.register("problems", "Recurring problems", "_account_problems.html", order=40)
+def account_problems_panel(db: Session, who: Principal, view: Account360) -> dict[str, Any] | None:
+    """The problems this customer's tickets belong to (hidden when there are none)."""
+    problems = account_problems(db, view.account.id)
+    return {"problems": problems} if problems else None
+
+
+@work_panels.register("problems", "Problems I own", "_work_problems.html", order=40)
+def my_problems_panel(
+    db: Session, who: Principal, employee: Employee | None
+) -> dict[str, Any] | None:
+    """The recurring problems the signed-in employee owns (hidden when none)."""
+    if employee is None:
+        return None
+    problems = owned_problems(db, employee.id)
+    return {"problems": problems} if problems else None
