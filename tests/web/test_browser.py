@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy import Engine
 from tests.web.conftest import PASSWORD, SQLITE_ONLY, email, make_settings
 from tests.web.liveserver import serve
+from tests.web.scoredata import store_runs
 
 from keepwell.web import create_app
 
@@ -61,7 +62,8 @@ def chromium() -> Iterator[Browser]:
 def site(
     engine: Engine, tmp_path: Path, people: dict[str, int], record: dict[str, int]
 ) -> Iterator[str]:
-    """The app with the small record, served over plain HTTP on loopback."""
+    """The app with the small record and two scoring runs, over plain HTTP on loopback."""
+    store_runs(engine, record)
     settings = make_settings(tmp_path, environment="development", cookie_secure=False)
     with serve(create_app(settings, engine)) as url:
         yield url
@@ -90,13 +92,18 @@ class Journey:
     def open_portfolio(self) -> None:
         self.page.get_by_role("link", name="Portfolio").first.click()
         expect(self.page.get_by_role("heading", name="Portfolio", level=1)).to_be_visible()
-        expect(self.page.get_by_role("link", name="Acme Pumps")).to_be_visible()
+        expect(self.page.get_by_role("link", name="Acme Pumps").first).to_be_visible()
+        expect(self.page.locator(".movers")).to_contain_text("15% → 72%")
+        self.page.select_option("#sort", "risk")
+        expect(self.page).to_have_url(re.compile(r"sort=risk"))
+        expect(self.page.locator("#portfolio-results tbody tr").first).to_contain_text("72%")
         self.shot("portfolio")
 
     def open_account(self, name: str) -> None:
-        self.page.get_by_role("link", name=name).click()
+        self.page.locator("#portfolio-results").get_by_role("link", name=name).click()
         expect(self.page.get_by_role("heading", name=name, level=1)).to_be_visible()
         expect(self.page.locator("#timeline")).to_contain_text("Seal leaking")
+        expect(self.page.locator(".reasons")).to_contain_text("no order in the last 90 days")
         self.shot("account")
 
     def add_note(self, text: str) -> None:

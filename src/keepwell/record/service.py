@@ -6,6 +6,7 @@ records there are. "As of" a day means up to the end of that day.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -47,6 +48,7 @@ QUARTERS_SHOWN = 8
 ALARM_DAYS = 90
 SUGGESTIONS = 10
 MAX_ID = 2**31 - 1
+BY_NAME = (func.lower(Account.name), Account.id)
 
 
 class AccountLookupError(LookupError):
@@ -116,6 +118,10 @@ def _escape_like(text: str) -> str:
 # The account list
 
 
+OWNER_ROLE = "account_owner"
+"""The retention role whose holder is an account's owner."""
+
+
 def list_accounts(
     session: Session,
     *,
@@ -123,17 +129,35 @@ def list_accounts(
     segment: str | None = None,
     region: str | None = None,
     search: str | None = None,
+    owner: int | None = None,
+    department: int | None = None,
+    ids: Collection[int] | None = None,
     limit: int | None = None,
     offset: int = 0,
     as_of: date | None = None,
 ) -> list[AccountSummary]:
     """Accounts by name, with their activity counts as of ``as_of`` (default today).
 
-    ``search`` matches part of the name, ignoring case, or any external id exactly.
+    ``search`` matches part of the name, ignoring case, or any external id exactly;
+    ``owner`` is the employee id of the current account owner, ``department`` one of the
+    current account team's departments; ``ids`` keeps only those accounts. The page is
+    chosen first, so the counts are computed for its accounts only.
     """
     day = as_of or date.today()
-    query = _summary_query(day).where(*_filters(status, segment, region, search))
-    query = query.order_by(func.lower(Account.name), Account.id).offset(offset).limit(limit)
+    conditions = account_filters(
+        status=status,
+        segment=segment,
+        region=region,
+        search=search,
+        owner=owner,
+        department=department,
+        day=day,
+    )
+    if ids is not None:
+        conditions.append(Account.id.in_(list(ids)))
+    page = select(Account.id).where(*conditions).order_by(*BY_NAME).offset(offset).limit(limit)
+    shown = page.cte("shown")
+    query = _summary_query(day, select(shown.c.id)).order_by(*BY_NAME)
     return [AccountSummary.model_validate(row) for row in _rows(session, query)]
 
 
@@ -144,15 +168,34 @@ def count_accounts(
     segment: str | None = None,
     region: str | None = None,
     search: str | None = None,
+    owner: int | None = None,
+    department: int | None = None,
+    as_of: date | None = None,
 ) -> int:
     """How many accounts ``list_accounts`` finds with these filters, without limit."""
-    query = select(func.count(Account.id)).where(*_filters(status, segment, region, search))
-    return session.scalar(query) or 0
+    conditions = account_filters(
+        status=status,
+        segment=segment,
+        region=region,
+        search=search,
+        owner=owner,
+        department=department,
+        day=as_of or date.today(),
+    )
+    return session.scalar(select(func.count(Account.id)).where(*conditions)) or 0
 
 
-def _filters(
-    status: str | None, segment: str | None, region: str | None, search: str | None
+def account_filters(
+    *,
+    status: str | None,
+    segment: str | None,
+    region: str | None,
+    search: str | None,
+    owner: int | None = None,
+    department: int | None = None,
+    day: date,
 ) -> list[ColumnElement[bool]]:
+    """The conditions on ``Account`` behind ``list_accounts`` and ``count_accounts``."""
     conditions = [
         column == value
         for column, value in (
@@ -172,20 +215,39 @@ def _filters(
                 Account.id.in_(linked),
             )
         )
+    if owner is not None:
+        is_owner = and_(Employee.id == owner, RetentionRole.key == OWNER_ROLE)
+        conditions.append(Account.id.in_(_team_accounts(is_owner, day)))
+    if department is not None:
+        conditions.append(Account.id.in_(_team_accounts(Employee.department_id == department, day)))
     return conditions
 
 
-def _summary_query(day: date) -> Select[Any]:
+def _team_accounts(condition: ColumnElement[bool], day: date) -> Select[Any]:
+    return (
+        select(AccountTeamMember.account_id)
+        .join(Employee, Employee.id == AccountTeamMember.employee_id)
+        .join(RetentionRole, RetentionRole.id == AccountTeamMember.role_id)
+        .where(current_assignment(day), condition)
+    )
+
+
+def _summary_query(day: date, accounts: Any) -> Select[Any]:
+    """Each account in ``accounts`` (a subquery of ids) with its activity counts."""
     end = _end_of(day)
-    contacts = _count_by_account(Contact.account_id, _contact_present(day))
-    tickets = _count_by_account(Ticket.account_id, _ticket_open(end))
+    contacts = _count_by_account(
+        Contact.account_id, and_(Contact.account_id.in_(accounts), _contact_present(day))
+    )
+    tickets = _count_by_account(
+        Ticket.account_id, and_(Ticket.account_id.in_(accounts), _ticket_open(end))
+    )
     team = (
         select(
             AccountTeamMember.account_id,
             func.count(AccountTeamMember.employee_id.distinct()).label("n"),
         )
         .join(Employee, Employee.id == AccountTeamMember.employee_id)
-        .where(current_assignment(day))
+        .where(AccountTeamMember.account_id.in_(accounts), current_assignment(day))
         .group_by(AccountTeamMember.account_id)
         .subquery()
     )
@@ -197,7 +259,7 @@ def _summary_query(day: date) -> Select[Any]:
             func.sum(case((recent, Order.amount), else_=0.0)).label("revenue"),
             func.max(Order.ordered_at).label("last"),
         )
-        .where(Order.status != "cancelled", Order.ordered_at <= day)
+        .where(Order.account_id.in_(accounts), Order.status != "cancelled", Order.ordered_at <= day)
         .group_by(Order.account_id)
         .subquery()
     )
@@ -215,6 +277,7 @@ def _summary_query(day: date) -> Select[Any]:
         .outerjoin(tickets, tickets.c.account_id == Account.id)
         .outerjoin(orders, orders.c.account_id == Account.id)
         .outerjoin(team, team.c.account_id == Account.id)
+        .where(Account.id.in_(accounts))
     )
 
 
