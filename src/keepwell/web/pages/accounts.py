@@ -15,16 +15,15 @@ from keepwell.insight.overview import account_history
 from keepwell.insight.snapshots import account_risk
 from keepwell.intake.fields import INTERACTION_KINDS
 from keepwell.record.models import Account
+from keepwell.record.notes import InteractionCreate, InteractionError, create_interaction
 from keepwell.record.schemas import Account360, TimelineEvent
 from keepwell.record.service import AccountLookupError, account_360
 from keepwell.record.timeline import TIMELINE_FAMILIES, account_timeline
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
-from keepwell.web.interactions import InteractionError, create_interaction
 from keepwell.web.panels import account_panels
 from keepwell.web.params import IdPath
 from keepwell.web.redaction import visible_events
-from keepwell.web.schemas import InteractionCreate
 from keepwell.web.scores import account_chart, account_risk_view
 from keepwell.web.templating import is_htmx, render
 
