@@ -24,8 +24,8 @@ from tests.web.liveserver import serve
 from keepwell.web import create_app
 
 pytestmark = SQLITE_ONLY
-EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 15}
-ON_FIRST_ROW = 15
+EXAMPLES = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 12}
+ON_FIRST_ROW = 12
 
 
 @pytest.fixture

@@ -8,9 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Executable, Integer, Select, and_, case, cast, extract, func, or_, select
+from sqlalchemy import (
+    Executable,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    cast,
+    extract,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -49,6 +62,8 @@ ALARM_DAYS = 90
 SUGGESTIONS = 10
 MAX_ID = 2**31 - 1
 BY_NAME = (func.lower(Account.name), Account.id)
+SUMMARY_CHUNK = 1000
+"""Pages up to this size are listed by ids with a prepared statement."""
 
 
 class AccountLookupError(LookupError):
@@ -156,9 +171,25 @@ def list_accounts(
     if ids is not None:
         conditions.append(Account.id.in_(list(ids)))
     page = select(Account.id).where(*conditions).order_by(*BY_NAME).offset(offset).limit(limit)
-    shown = page.cte("shown")
-    query = _summary_query(day, select(shown.c.id)).order_by(*BY_NAME)
+    if limit is not None and limit <= SUMMARY_CHUNK:
+        return account_summaries(session, list(session.scalars(page)), day)
+    every = select(page.subquery().c.id)
+    query = _summary_query(day, _end_of(day), _year_before(day), every).order_by(*BY_NAME)
     return [AccountSummary.model_validate(row) for row in _rows(session, query)]
+
+
+def account_summaries(session: Session, ids: list[int], day: date) -> list[AccountSummary]:
+    """The accounts ``ids`` (at most SUMMARY_CHUNK), in that order, with their counts on ``day``.
+
+    The statement is built once and reused with new values.
+    """
+    if len(ids) > SUMMARY_CHUNK:
+        raise ValueError(f"at most {SUMMARY_CHUNK} accounts at a time")
+    values = {"day": day, "end": _end_of(day), "since": _year_before(day), "ids": ids}
+    if not ids:
+        return []
+    found = {row["id"]: dict(row) for row in session.execute(_summary(), values).mappings()}
+    return [AccountSummary.model_validate(found[i]) for i in ids if i in found]
 
 
 def count_accounts(
@@ -232,9 +263,15 @@ def _team_accounts(condition: ColumnElement[bool], day: date) -> Select[Any]:
     )
 
 
-def _summary_query(day: date, accounts: Any) -> Select[Any]:
-    """Each account in ``accounts`` (a subquery of ids) with its activity counts."""
-    end = _end_of(day)
+@cache
+def _summary() -> Select[Any]:
+    """The account-list statement, its values bound at execution (see ``account_summaries``)."""
+    accounts: Any = bindparam("ids", expanding=True)
+    return _summary_query(bindparam("day"), bindparam("end"), bindparam("since"), accounts)
+
+
+def _summary_query(day: Any, end: Any, since: Any, accounts: Any) -> Select[Any]:
+    """Each account in ``accounts`` with its activity counts on ``day`` (ending at ``end``)."""
     contacts = _count_by_account(
         Contact.account_id, and_(Contact.account_id.in_(accounts), _contact_present(day))
     )
@@ -251,7 +288,7 @@ def _summary_query(day: date, accounts: Any) -> Select[Any]:
         .group_by(AccountTeamMember.account_id)
         .subquery()
     )
-    recent = Order.ordered_at > _year_before(day)
+    recent = Order.ordered_at > since
     orders = (
         select(
             Order.account_id,

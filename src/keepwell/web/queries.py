@@ -24,9 +24,9 @@ from keepwell.record.schemas import AccountSummary
 from keepwell.record.service import (
     OWNER_ROLE,
     account_filters,
+    account_summaries,
     count_accounts,
     current_assignment,
-    list_accounts,
 )
 from keepwell.web.params import MAX_ID
 
@@ -66,12 +66,32 @@ SORTS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
+class RowScore:
+    """The latest scores a portfolio row shows (without reasons and features)."""
+
+    account_id: int
+    churn_probability: float | None
+    health_score: float | None
+    health_band: str
+    revenue_at_risk: float | None
+
+
+SCORE_COLUMNS = (
+    AccountScore.account_id,
+    AccountScore.churn_probability,
+    AccountScore.health_score,
+    AccountScore.health_band,
+    AccountScore.revenue_at_risk,
+)
+
+
+@dataclass(frozen=True)
 class PortfolioRow:
     """An account now, one year earlier (for the trend), and its latest scores."""
 
     account: AccountSummary
     year_before: AccountSummary | None
-    score: AccountScore | None = None
+    score: RowScore | None = None
 
     @property
     def revenue_change(self) -> float | None:
@@ -114,17 +134,17 @@ def portfolio(
     ids = _page_ids(session, filters.conditions(day), run, sort, offset=offset, limit=limit)
     if not ids:
         return PortfolioPage([], total, run)
-    now = {a.id: a for a in list_accounts(session, ids=ids, as_of=day)}
+    now = {a.id: a for a in account_summaries(session, ids, day)}
     before: dict[int, AccountSummary] = {}
-    scores: dict[int, AccountScore] = {}
+    scores: dict[int, RowScore] = {}
     if trend:
-        earlier = list_accounts(session, ids=ids, as_of=year_before(day))
+        earlier = account_summaries(session, ids, year_before(day))
         before = {a.id: a for a in earlier}
     if run is not None:
-        query = select(AccountScore).where(
+        query = select(*SCORE_COLUMNS).where(
             AccountScore.run_id == run.id, AccountScore.account_id.in_(ids)
         )
-        scores = {s.account_id: s for s in session.scalars(query)}
+        scores = {s.account_id: RowScore(*s) for s in session.execute(query)}
     rows = [PortfolioRow(now[i], before.get(i), scores.get(i)) for i in ids if i in now]
     return PortfolioPage(rows, total, run)
 
