@@ -30,8 +30,10 @@ from typing import Any
 
 import httpx2
 from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.orm import Session
 
-from keepwell.auth.service import create_user
+from keepwell.auth.models import User
+from keepwell.auth.service import create_user, find_user
 from keepwell.auth.tokens import create_token
 from keepwell.db import make_engine, session_scope, upgrade
 from keepwell.db.counting import counted_statements
@@ -44,33 +46,44 @@ EMAIL, PASSWORD = "bench@keepwell.test", "bench password 2024"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def build(engine: Engine, folder: Path, accounts: int) -> dict[str, Any]:
-    """The demo company, two scoring runs over every account, a user and an API token."""
-    start = time.perf_counter()
+def prepare(engine: Engine, folder: Path, accounts: int) -> dict[str, Any]:
+    """The demo company (unless the database has accounts), two scoring runs over every
+    account and the benchmark user (unless there are runs), and a new API token."""
     upgrade(engine)
-    build_demo(engine, folder, seed=7, accounts=accounts, as_of=date.today())
+    start = time.perf_counter()
+    with session_scope(engine) as session:
+        empty = not session.scalar(select(func.count(Account.id)))
+    if empty:
+        build_demo(engine, folder, seed=7, accounts=accounts, as_of=date.today())
     built = time.perf_counter() - start
     with session_scope(engine) as session:
         ids = list(session.scalars(select(Account.id)))
-        rng = random.Random(7)
-        for back, days in enumerate((30, 0)):
-            run = ScoreRun(
-                as_of=date.today() - timedelta(days=days),
-                engine="duckdb",
-                model="lightgbm",
-                model_version="bench",
-                method="time-backtest",
-                n_accounts=len(ids),
-                metrics={"roc_auc": 0.8, "pr_auc": 0.4, "brier": 0.12, "top_decile_lift": 3.0},
+        if not session.scalar(select(func.count(ScoreRun.id))):
+            _store_scores(session, ids)
+            create_user(
+                session, email=EMAIL, name="Bench", role="leader", password=PASSWORD, actor="b"
             )
-            session.add(run)
-            session.flush()
-            session.execute(insert(AccountScore), [_score(run.id, i, rng, back) for i in ids])
-        user = create_user(
-            session, email=EMAIL, name="Bench", role="leader", password=PASSWORD, actor="bench"
-        )
-        token, _row = create_token(session, user, "bench", "read", actor="bench")
+        user = find_user(session, EMAIL)
+        assert isinstance(user, User)
+        token, _row = create_token(session, user, f"bench-{time.time()}", "read", actor="b")
     return {"token": token, "ids": ids, "build_seconds": built}
+
+
+def _store_scores(session: Session, ids: list[int]) -> None:
+    rng = random.Random(7)
+    for back, days in enumerate((30, 0)):
+        run = ScoreRun(
+            as_of=date.today() - timedelta(days=days),
+            engine="duckdb",
+            model="lightgbm",
+            model_version="bench",
+            method="time-backtest",
+            n_accounts=len(ids),
+            metrics={"roc_auc": 0.8, "pr_auc": 0.4, "brier": 0.12, "top_decile_lift": 3.0},
+        )
+        session.add(run)
+        session.flush()
+        session.execute(insert(AccountScore), [_score(run.id, i, rng, back) for i in ids])
 
 
 def _score(run: int, account: int, rng: random.Random, back: int) -> dict[str, Any]:
@@ -114,14 +127,36 @@ def settings_for(url: str, folder: Path) -> Settings:
     )
 
 
-def serve(url: str, folder: Path, port: int) -> None:
-    """Run the app (in the server process)."""
-    import uvicorn
+def server_command(url: str, folder: Path, port: int, workers: int) -> list[str]:
+    """``uvicorn`` serving ``create_app`` (settings from the environment) with ``workers``."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "keepwell.web.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
 
-    from keepwell.web import create_app
 
-    app = create_app(settings_for(url, folder))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+def server_env(url: str, folder: Path) -> dict[str, str]:
+    """The environment ``settings_for`` describes."""
+    return {
+        **os.environ,
+        "KEEPWELL_DATABASE_URL": url,
+        "KEEPWELL_DATA_DIR": str(folder),
+        "KEEPWELL_ENVIRONMENT": "development",
+        "KEEPWELL_COOKIE_SECURE": "false",
+        "PYTHONWARNINGS": "ignore",
+    }
 
 
 def free_port() -> int:
@@ -201,45 +236,22 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--database", help="an empty database URL (default: SQLite in --keep)")
     parser.add_argument("--keep", type=Path, help="folder for the database and files (reused)")
-    parser.add_argument(
-        "--serve", nargs=3, metavar=("URL", "FOLDER", "PORT"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve[0], Path(args.serve[1]), int(args.serve[2]))
-        return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="keepwell-bench-web-"))
     folder.mkdir(parents=True, exist_ok=True)
     url = args.database or f"sqlite:///{folder / 'bench.sqlite3'}"
     engine = make_engine(url)
-    info = _existing(engine) or build(engine, folder / "demo", args.accounts)
+    info = prepare(engine, folder / "demo", args.accounts)
     engine.dispose()
     run(url, folder, info, args)
-
-
-def _existing(engine: Engine) -> dict[str, Any] | None:
-    """A database built by an earlier run with ``--keep``: its ids and a new token."""
-    upgrade(engine)
-    with session_scope(engine) as session:
-        if not session.scalar(select(func.count(ScoreRun.id))):
-            return None
-        from keepwell.auth.service import find_user
-
-        user = find_user(session, EMAIL)
-        assert user is not None
-        token, _row = create_token(session, user, f"bench-{time.time()}", "read", actor="bench")
-        return {
-            "token": token,
-            "ids": list(session.scalars(select(Account.id))),
-            "build_seconds": 0,
-        }
 
 
 def run(url: str, folder: Path, info: dict[str, Any], args: argparse.Namespace) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, __file__, "--serve", url, str(folder), str(port)]
-    server = subprocess.Popen(command, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    command = server_command(url, folder, port, args.workers)
+    server = subprocess.Popen(command, env=server_env(url, folder))
     try:
         _wait(base)
         cookies = sign_in(base)
@@ -266,7 +278,8 @@ def run(url: str, folder: Path, info: dict[str, Any], args: argparse.Namespace) 
         }
         print(
             f"{len(ids):,} accounts, {args.clients} clients, {args.requests} requests per page, "
-            f"{url.split(':')[0]}; build {info['build_seconds']:.0f} s"
+            f"{args.workers} server process(es), {url.split(':')[0]}, "
+            f"build {info['build_seconds']:.0f} s"
         )
         print(f"{'page':<24} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'SQL':>5}")
         for name, (paths, kw) in pages.items():

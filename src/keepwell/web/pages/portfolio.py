@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from keepwell.insight.overview import accuracy, biggest_movers, risk_trend
 from keepwell.record.models import Account
+from keepwell.web.cache import database_key, page_parts
 from keepwell.web.deps import CurrentUser, Principal, SessionDep
 from keepwell.web.paging import pager
 from keepwell.web.params import ID_PATTERN
@@ -68,7 +69,10 @@ def portfolio_page(
     }
     if is_htmx(request) and request.headers.get("hx-target") == "portfolio-results":
         return render(request, "_portfolio_results.html", context)
-    context["options"] = filter_options(db, today)
+    database = database_key(db)
+    context["options"] = page_parts.get(
+        ("options", database, today), lambda: filter_options(db, today)
+    )
     context["sorts"] = {k: v for k, v in SORTS.items() if k != "at_risk" or who.sees_money}
     context["insight"] = _insight(db, found, filters, today, who)
     return render(request, "portfolio.html", context)
@@ -80,11 +84,13 @@ def _insight(
     """Accuracy, totals, trend and movers of the latest run; None before the first run."""
     if found.run is None:
         return None
+    run, database = found.run.id, database_key(db)
     matching = select(Account.id).where(*filters.conditions(day))
-    trend = risk_trend(db, matching)
+    trend = page_parts.get(("trend", database, run, filters, day), lambda: risk_trend(db, matching))
+    movers = page_parts.get(("movers", database, run), lambda: biggest_movers(db))
     return {
         "accuracy": accuracy(found.run),
         "latest": trend[-1] if trend else None,
         "chart": portfolio_chart(trend, who.sees_money),
-        "movers": mover_views(biggest_movers(db), who.sees_money),
+        "movers": mover_views(movers, who.sees_money),
     }
