@@ -185,4 +185,9 @@ def test_statement_counts_do_not_grow_with_accounts(
     with statements(engine) as big_360:
         account_360(session, ids(session)["C-1"], JUNE)
     assert len(before) == len(after) == 1
+    with statements(engine) as small_page:
+        list_accounts(session, limit=2)
+    with statements(engine) as big_page:
+        list_accounts(session, limit=50, offset=1)
+    assert len(small_page) == len(big_page) == 2, "the page's ids, then their counts"
     assert len(small_360) == len(big_360)

@@ -14,6 +14,7 @@ from keepwell.db import session_scope
 from keepwell.record.models import Interaction
 
 pytestmark = SQLITE_ONLY
+CSRF_VALUES = re.compile(r'name="csrf_token" value="([^"]*)"')
 
 
 def notes(engine: Engine) -> int:
@@ -97,3 +98,22 @@ def test_sign_in_form_has_its_own_token(app: FastAPI, people: dict[str, int]) ->
     fresh = TestClient(app, base_url="https://testserver", follow_redirects=False)
     assert fresh.post("/login", data={**data, "csrf_token": token.group(1)}).status_code == 403
     assert client.post("/login", data={**data, "csrf_token": token.group(1)}).status_code == 303
+
+
+def test_every_form_carries_the_sessions_token(
+    browser: Callable[[str], Browser], people: dict[str, int], record: dict[str, int]
+) -> None:
+    """Forms built with the ``csrf()`` macro hold the session's token, not an empty one."""
+    admin = browser("admin")
+    pages = [
+        "/imports",
+        "/password",
+        "/admin/users",
+        "/admin/tokens",
+        f"/admin/users/{people['member']}",
+        f"/accounts/{record['C-1']}",
+    ]
+    for path in pages:
+        tokens = CSRF_VALUES.findall(admin.get(path).text)
+        assert len(tokens) >= 2, path
+        assert set(tokens) == {admin.csrf}, path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich import box
@@ -66,7 +66,12 @@ def list_command(
     as_of: AsOf = None,
 ) -> None:
     """List accounts with their contacts, open tickets, orders and team size."""
-    filters = {"status": status, "segment": segment, "region": region, "search": search}
+    filters: dict[str, Any] = {
+        "status": status,
+        "segment": segment,
+        "region": region,
+        "search": search,
+    }
     with _session(ctx) as session:
         accounts = list_accounts(session, **filters, limit=limit, offset=offset, as_of=_day(as_of))
         total = count_accounts(session, **filters)

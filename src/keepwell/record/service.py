@@ -6,10 +6,24 @@ records there are. "As of" a day means up to the end of that day.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Executable, Integer, Select, and_, case, cast, extract, func, or_, select
+from sqlalchemy import (
+    Executable,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    cast,
+    extract,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -47,6 +61,9 @@ QUARTERS_SHOWN = 8
 ALARM_DAYS = 90
 SUGGESTIONS = 10
 MAX_ID = 2**31 - 1
+BY_NAME = (func.lower(Account.name), Account.id)
+SUMMARY_CHUNK = 1000
+"""Pages up to this size are listed by ids with a prepared statement."""
 
 
 class AccountLookupError(LookupError):
@@ -116,6 +133,10 @@ def _escape_like(text: str) -> str:
 # The account list
 
 
+OWNER_ROLE = "account_owner"
+"""The retention role whose holder is an account's owner."""
+
+
 def list_accounts(
     session: Session,
     *,
@@ -123,18 +144,52 @@ def list_accounts(
     segment: str | None = None,
     region: str | None = None,
     search: str | None = None,
+    owner: int | None = None,
+    department: int | None = None,
+    ids: Collection[int] | None = None,
     limit: int | None = None,
     offset: int = 0,
     as_of: date | None = None,
 ) -> list[AccountSummary]:
     """Accounts by name, with their activity counts as of ``as_of`` (default today).
 
-    ``search`` matches part of the name, ignoring case, or any external id exactly.
+    ``search`` matches part of the name, ignoring case, or any external id exactly;
+    ``owner`` is the employee id of the current account owner, ``department`` one of the
+    current account team's departments; ``ids`` keeps only those accounts. The page is
+    chosen first, so the counts are computed for its accounts only.
     """
     day = as_of or date.today()
-    query = _summary_query(day).where(*_filters(status, segment, region, search))
-    query = query.order_by(func.lower(Account.name), Account.id).offset(offset).limit(limit)
+    conditions = account_filters(
+        status=status,
+        segment=segment,
+        region=region,
+        search=search,
+        owner=owner,
+        department=department,
+        day=day,
+    )
+    if ids is not None:
+        conditions.append(Account.id.in_(list(ids)))
+    page = select(Account.id).where(*conditions).order_by(*BY_NAME).offset(offset).limit(limit)
+    if limit is not None and limit <= SUMMARY_CHUNK:
+        return account_summaries(session, list(session.scalars(page)), day)
+    every = select(page.subquery().c.id)
+    query = _summary_query(day, _end_of(day), _year_before(day), every).order_by(*BY_NAME)
     return [AccountSummary.model_validate(row) for row in _rows(session, query)]
+
+
+def account_summaries(session: Session, ids: list[int], day: date) -> list[AccountSummary]:
+    """The accounts ``ids`` (at most SUMMARY_CHUNK), in that order, with their counts on ``day``.
+
+    The statement is built once and reused with new values.
+    """
+    if len(ids) > SUMMARY_CHUNK:
+        raise ValueError(f"at most {SUMMARY_CHUNK} accounts at a time")
+    values = {"day": day, "end": _end_of(day), "since": _year_before(day), "ids": ids}
+    if not ids:
+        return []
+    found = {row["id"]: dict(row) for row in session.execute(_summary(), values).mappings()}
+    return [AccountSummary.model_validate(found[i]) for i in ids if i in found]
 
 
 def count_accounts(
@@ -144,15 +199,34 @@ def count_accounts(
     segment: str | None = None,
     region: str | None = None,
     search: str | None = None,
+    owner: int | None = None,
+    department: int | None = None,
+    as_of: date | None = None,
 ) -> int:
     """How many accounts ``list_accounts`` finds with these filters, without limit."""
-    query = select(func.count(Account.id)).where(*_filters(status, segment, region, search))
-    return session.scalar(query) or 0
+    conditions = account_filters(
+        status=status,
+        segment=segment,
+        region=region,
+        search=search,
+        owner=owner,
+        department=department,
+        day=as_of or date.today(),
+    )
+    return session.scalar(select(func.count(Account.id)).where(*conditions)) or 0
 
 
-def _filters(
-    status: str | None, segment: str | None, region: str | None, search: str | None
+def account_filters(
+    *,
+    status: str | None,
+    segment: str | None,
+    region: str | None,
+    search: str | None,
+    owner: int | None = None,
+    department: int | None = None,
+    day: date,
 ) -> list[ColumnElement[bool]]:
+    """The conditions on ``Account`` behind ``list_accounts`` and ``count_accounts``."""
     conditions = [
         column == value
         for column, value in (
@@ -172,24 +246,49 @@ def _filters(
                 Account.id.in_(linked),
             )
         )
+    if owner is not None:
+        is_owner = and_(Employee.id == owner, RetentionRole.key == OWNER_ROLE)
+        conditions.append(Account.id.in_(_team_accounts(is_owner, day)))
+    if department is not None:
+        conditions.append(Account.id.in_(_team_accounts(Employee.department_id == department, day)))
     return conditions
 
 
-def _summary_query(day: date) -> Select[Any]:
-    end = _end_of(day)
-    contacts = _count_by_account(Contact.account_id, _contact_present(day))
-    tickets = _count_by_account(Ticket.account_id, _ticket_open(end))
+def _team_accounts(condition: ColumnElement[bool], day: date) -> Select[Any]:
+    return (
+        select(AccountTeamMember.account_id)
+        .join(Employee, Employee.id == AccountTeamMember.employee_id)
+        .join(RetentionRole, RetentionRole.id == AccountTeamMember.role_id)
+        .where(current_assignment(day), condition)
+    )
+
+
+@cache
+def _summary() -> Select[Any]:
+    """The account-list statement, its values bound at execution (see ``account_summaries``)."""
+    accounts: Any = bindparam("ids", expanding=True)
+    return _summary_query(bindparam("day"), bindparam("end"), bindparam("since"), accounts)
+
+
+def _summary_query(day: Any, end: Any, since: Any, accounts: Any) -> Select[Any]:
+    """Each account in ``accounts`` with its activity counts on ``day`` (ending at ``end``)."""
+    contacts = _count_by_account(
+        Contact.account_id, and_(Contact.account_id.in_(accounts), _contact_present(day))
+    )
+    tickets = _count_by_account(
+        Ticket.account_id, and_(Ticket.account_id.in_(accounts), _ticket_open(end))
+    )
     team = (
         select(
             AccountTeamMember.account_id,
             func.count(AccountTeamMember.employee_id.distinct()).label("n"),
         )
         .join(Employee, Employee.id == AccountTeamMember.employee_id)
-        .where(current_assignment(day))
+        .where(AccountTeamMember.account_id.in_(accounts), current_assignment(day))
         .group_by(AccountTeamMember.account_id)
         .subquery()
     )
-    recent = Order.ordered_at > _year_before(day)
+    recent = Order.ordered_at > since
     orders = (
         select(
             Order.account_id,
@@ -197,7 +296,7 @@ def _summary_query(day: date) -> Select[Any]:
             func.sum(case((recent, Order.amount), else_=0.0)).label("revenue"),
             func.max(Order.ordered_at).label("last"),
         )
-        .where(Order.status != "cancelled", Order.ordered_at <= day)
+        .where(Order.account_id.in_(accounts), Order.status != "cancelled", Order.ordered_at <= day)
         .group_by(Order.account_id)
         .subquery()
     )
@@ -215,6 +314,7 @@ def _summary_query(day: date) -> Select[Any]:
         .outerjoin(tickets, tickets.c.account_id == Account.id)
         .outerjoin(orders, orders.c.account_id == Account.id)
         .outerjoin(team, team.c.account_id == Account.id)
+        .where(Account.id.in_(accounts))
     )
 
 

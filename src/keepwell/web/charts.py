@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 52, 8, 18, 30
+LINE_INSET = 36
 
 
 @dataclass(frozen=True)
@@ -74,3 +75,40 @@ def _bar(bar: Bar, x: float, slot: float, height: float) -> str:
         f'<text class="chart-label" x="{middle:.1f}" y="{base + 18}" text-anchor="middle">'
         f"{escape(bar.label)}</text></g>"
     )
+
+
+def line_chart(
+    points: Sequence[Bar], *, title: str, top: float | None = None, label: str = "{:.0f}"
+) -> Markup:
+    """A line through ``points`` (oldest first) with a dot and a hover text at each.
+
+    ``top`` fixes the scale (1.0 for probabilities); ``label`` formats the tick values.
+    """
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    high = top or max((p.value for p in points), default=0.0) or 1.0
+    inset = LINE_INSET if len(points) > 1 else plot_w / 2
+    step = (plot_w - 2 * inset) / max(len(points) - 1, 1)
+    xy = [
+        (LEFT + inset + i * step, TOP + plot_h * (1 - max(p.value, 0.0) / high))
+        for i, p in enumerate(points)
+    ]
+    parts = [
+        f'<svg class="chart chart-line" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}" preserveAspectRatio="xMidYMid meet">',
+        f"<title>{escape(title)}</title>",
+        _grid(TOP, label.format(high)),
+        _grid(TOP + plot_h / 2, label.format(high / 2)),
+        _grid(TOP + plot_h, label.format(0), axis=True),
+    ]
+    if len(xy) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+        parts.append(f'<polyline class="chart-path" points="{path}"/>')
+    for point, (x, y) in zip(points, xy, strict=True):
+        parts.append(
+            f'<g class="chart-item"><title>{escape(point.note)}</title>'
+            f'<circle class="chart-dot" cx="{x:.1f}" cy="{y:.1f}" r="4"/>'
+            f'<text class="chart-label" x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" '
+            f'text-anchor="middle">{escape(point.label)}</text></g>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,8 +1,8 @@
 """Reads the pages and the API share beyond the record's service functions.
 
-The account list itself always comes from ``keepwell.record.service.list_accounts``;
-this module only adds what the portfolio filters by (owner, department) and what the
-"my work" page lists (the signed-in person's assignments).
+The account list itself always comes from ``keepwell.record.service.list_accounts`` and
+its filters; this module adds the page's order (by name or by the latest scores), the
+scores beside each row, the filter choices, and what the "my work" page lists.
 """
 
 from __future__ import annotations
@@ -16,13 +16,19 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.snapshots import latest_run
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.record.models import Account
 from keepwell.record.schemas import AccountSummary
-from keepwell.record.service import count_accounts, current_assignment, list_accounts
+from keepwell.record.service import (
+    OWNER_ROLE,
+    account_filters,
+    account_summaries,
+    count_accounts,
+    current_assignment,
+)
 from keepwell.web.params import MAX_ID
-
-OWNER_ROLE = "account_owner"
 
 
 class PortfolioFilters(BaseModel):
@@ -41,43 +47,51 @@ class PortfolioFilters(BaseModel):
     )
     search: str | None = Field(default=None, max_length=255)
 
-    def accounts(
-        self,
-        session: Session,
-        day: date,
-        *,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[AccountSummary]:
-        """``list_accounts`` with the filters it understands itself."""
-        return list_accounts(
-            session,
-            status=self.status,
-            segment=self.segment,
-            region=self.region,
-            search=self.search,
-            limit=limit,
-            offset=offset,
-            as_of=day,
-        )
+    def conditions(self, day: date) -> list[ColumnElement[bool]]:
+        """The record's own account conditions for these filters."""
+        return account_filters(**self.model_dump(), day=day)
 
-    def count(self, session: Session) -> int:
-        """``count_accounts`` with the filters it understands itself."""
-        return count_accounts(
-            session,
-            status=self.status,
-            segment=self.segment,
-            region=self.region,
-            search=self.search,
-        )
+    def count(self, session: Session, day: date) -> int:
+        """``count_accounts`` with these filters."""
+        return count_accounts(session, **self.model_dump(), as_of=day)
+
+
+SORTS: dict[str, str] = {
+    "name": "Name",
+    "risk": "Churn risk, highest first",
+    "health": "Health, lowest first",
+    "at_risk": "Revenue at risk, highest first",
+}
+"""The portfolio's orders; ``at_risk`` only for roles that see money."""
+
+
+@dataclass(frozen=True)
+class RowScore:
+    """The latest scores a portfolio row shows (without reasons and features)."""
+
+    account_id: int
+    churn_probability: float | None
+    health_score: float | None
+    health_band: str
+    revenue_at_risk: float | None
+
+
+SCORE_COLUMNS = (
+    AccountScore.account_id,
+    AccountScore.churn_probability,
+    AccountScore.health_score,
+    AccountScore.health_band,
+    AccountScore.revenue_at_risk,
+)
 
 
 @dataclass(frozen=True)
 class PortfolioRow:
-    """An account now and the same account one year earlier (for the trend)."""
+    """An account now, one year earlier (for the trend), and its latest scores."""
 
     account: AccountSummary
     year_before: AccountSummary | None
+    score: RowScore | None = None
 
     @property
     def revenue_change(self) -> float | None:
@@ -94,10 +108,11 @@ class PortfolioRow:
 
 @dataclass(frozen=True)
 class PortfolioPage:
-    """One page of the portfolio and how many accounts match in all."""
+    """One page of the portfolio, how many accounts match in all, and the run scored."""
 
     rows: list[PortfolioRow]
     total: int
+    run: ScoreRun | None = None
 
 
 def portfolio(
@@ -108,24 +123,57 @@ def portfolio(
     limit: int,
     day: date,
     trend: bool = True,
+    sort: str = "name",
 ) -> PortfolioPage:
-    """Accounts by name, filtered, one page; with ``trend`` also as of a year earlier."""
-    earlier_day = year_before(day)
-    team_ids = team_account_ids(session, filters.owner, filters.department, day)
-    before: list[AccountSummary] = []
-    if team_ids is None:
-        total = filters.count(session)
-        now = filters.accounts(session, day, limit=limit, offset=offset)
-        if trend:
-            before = filters.accounts(session, earlier_day, limit=limit, offset=offset)
+    """Accounts filtered and sorted, one page; with ``trend`` also as of a year earlier.
+
+    Unless sorted by name, accounts follow the latest run's scores (unscored ones last).
+    """
+    total = filters.count(session, day)
+    run = latest_run(session) if trend else None
+    ids = _page_ids(session, filters.conditions(day), run, sort, offset=offset, limit=limit)
+    if not ids:
+        return PortfolioPage([], total, run)
+    now = {a.id: a for a in account_summaries(session, ids, day)}
+    before: dict[int, AccountSummary] = {}
+    scores: dict[int, RowScore] = {}
+    if trend:
+        earlier = account_summaries(session, ids, year_before(day))
+        before = {a.id: a for a in earlier}
+    if run is not None:
+        query = select(*SCORE_COLUMNS).where(
+            AccountScore.run_id == run.id, AccountScore.account_id.in_(ids)
+        )
+        scores = {s.account_id: RowScore(*s) for s in session.execute(query)}
+    rows = [PortfolioRow(now[i], before.get(i), scores.get(i)) for i in ids if i in now]
+    return PortfolioPage(rows, total, run)
+
+
+def _page_ids(
+    session: Session,
+    conditions: list[ColumnElement[bool]],
+    run: ScoreRun | None,
+    sort: str,
+    *,
+    offset: int,
+    limit: int,
+) -> list[int]:
+    query = select(Account.id).where(*conditions)
+    by_name = (func.lower(Account.name), Account.id)
+    if run is None or sort not in SCORE_ORDER:
+        query = query.order_by(*by_name)
     else:
-        matching = [a for a in filters.accounts(session, day) if a.id in team_ids]
-        total, now = len(matching), matching[offset : offset + limit]
-        if trend:
-            shown = {a.id for a in now}
-            before = [a for a in filters.accounts(session, earlier_day) if a.id in shown]
-    earlier = {a.id: a for a in before}
-    return PortfolioPage([PortfolioRow(a, earlier.get(a.id)) for a in now], total)
+        scored = and_(AccountScore.account_id == Account.id, AccountScore.run_id == run.id)
+        key = SCORE_ORDER[sort]
+        query = query.outerjoin(AccountScore, scored).order_by(key.is_(None), key, *by_name)
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+SCORE_ORDER: dict[str, Any] = {
+    "risk": -AccountScore.churn_probability,
+    "health": AccountScore.health_score,
+    "at_risk": -AccountScore.revenue_at_risk,
+}
 
 
 def year_before(day: date) -> date:
@@ -133,30 +181,6 @@ def year_before(day: date) -> date:
     if day.month == 2 and day.day == 29:
         return date(day.year - 1, 2, 28)
     return day.replace(year=day.year - 1)
-
-
-def team_account_ids(
-    session: Session, owner: int | None, department: int | None, day: date
-) -> set[int] | None:
-    """Accounts owned by ``owner`` and served by ``department``; None when neither is set."""
-    if owner is None and department is None:
-        return None
-    found: set[int] | None = None
-    conditions: list[ColumnElement[bool]] = []
-    if owner is not None:
-        conditions.append(and_(Employee.id == owner, RetentionRole.key == OWNER_ROLE))
-    if department is not None:
-        conditions.append(Employee.department_id == department)
-    for condition in conditions:
-        query = (
-            select(AccountTeamMember.account_id)
-            .join(Employee, Employee.id == AccountTeamMember.employee_id)
-            .join(RetentionRole, RetentionRole.id == AccountTeamMember.role_id)
-            .where(current_assignment(day), condition)
-        )
-        ids = set(session.scalars(query))
-        found = ids if found is None else found & ids
-    return found
 
 
 @dataclass(frozen=True)

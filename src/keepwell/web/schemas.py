@@ -18,11 +18,8 @@ from keepwell.record.schemas import (
     PeriodTotals,
     QuarterTotals,
 )
-from keepwell.web.params import Id
 
 T = TypeVar("T")
-InteractionKind = Literal["call", "visit", "meeting", "email", "note"]
-Direction = Literal["inbound", "outbound"]
 
 
 class Page(BaseModel, Generic[T]):
@@ -185,39 +182,6 @@ class AssetPublic(Provenance):
     warranty_end: date | None
     service_contract_end: date | None
     status: str
-
-
-class InteractionBase(BaseModel):
-    """The editable part of an interaction."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: InteractionKind = "note"
-    direction: Direction | None = None
-    occurred_at: datetime | None = Field(default=None, description="Default: now (UTC).")
-    subject: str | None = Field(default=None, max_length=512)
-    text: str = Field(default="", max_length=20_000)
-    contact_id: Id | None = None
-
-
-class InteractionCreate(InteractionBase):
-    """A new interaction or note; its author defaults to the caller's employee record."""
-
-    account_id: Id
-    employee_id: Id | None = None
-
-
-class InteractionUpdate(BaseModel):
-    """Fields to change on an interaction created in Keepwell (omitted ones stay)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: InteractionKind | None = None
-    direction: Direction | None = None
-    occurred_at: datetime | None = None
-    subject: str | None = Field(default=None, max_length=512)
-    text: str | None = Field(default=None, max_length=20_000)
-    contact_id: Id | None = None
 
 
 class InteractionPublic(Provenance):

@@ -133,3 +133,11 @@ templates.env.filters["day"] = format_date
 templates.env.filters["moment"] = format_datetime
 templates.env.filters["change"] = format_change
 templates.env.filters["number"] = format_number
+
+
+def format_value(value: float | None, spec: str = ".0f") -> str:
+    """``value`` in the format ``spec`` (``.0%``, ``.2f``), or a dash."""
+    return "—" if value is None else format(value, spec)
+
+
+templates.env.globals["fmt"] = format_value

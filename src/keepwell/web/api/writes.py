@@ -6,11 +6,17 @@ from fastapi import APIRouter, Response
 
 from keepwell.auth.service import employee_for
 from keepwell.record.models import Interaction
+from keepwell.record.notes import (
+    InteractionCreate,
+    InteractionError,
+    InteractionUpdate,
+    create_interaction,
+    update_interaction,
+)
 from keepwell.web.deps import ApiWriter, SessionDep
-from keepwell.web.interactions import InteractionError, create_interaction, update_interaction
 from keepwell.web.params import IdPath
 from keepwell.web.problems import ApiProblem, problem_responses
-from keepwell.web.schemas import InteractionCreate, InteractionPublic, InteractionUpdate
+from keepwell.web.schemas import InteractionPublic
 
 router = APIRouter(tags=["interactions"], responses=problem_responses(401, 403, 404, 422))
 

@@ -11,18 +11,20 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
+from keepwell.insight.overview import account_history
+from keepwell.insight.snapshots import account_risk
 from keepwell.intake.fields import INTERACTION_KINDS
 from keepwell.record.models import Account
+from keepwell.record.notes import InteractionCreate, InteractionError, create_interaction
 from keepwell.record.schemas import Account360, TimelineEvent
 from keepwell.record.service import AccountLookupError, account_360
 from keepwell.record.timeline import TIMELINE_FAMILIES, account_timeline
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
-from keepwell.web.interactions import InteractionError, create_interaction
 from keepwell.web.panels import account_panels
 from keepwell.web.params import IdPath
 from keepwell.web.redaction import visible_events
-from keepwell.web.schemas import InteractionCreate
+from keepwell.web.scores import account_chart, account_risk_view
 from keepwell.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -129,7 +131,10 @@ def _note_error(text: str, kind: str) -> str | None:
 def _context(
     db: SessionDep, view: Account360, timeline: TimelinePage, who: Principal
 ) -> dict[str, Any]:
+    history = account_history(db, view.account.id)
     return {
+        "risk": account_risk_view(account_risk(db, view.account.id), who.sees_money),
+        "risk_chart": account_chart(history) if len(history) > 1 else None,
         "panels": account_panels.panels(db, who, view),
         "view": view,
         "account": view.account,

@@ -1,21 +1,27 @@
-"""The portfolio: every account with its twelve-month trend, filtered and paged."""
+"""The portfolio: every account with its trend and scores, filtered, sorted and paged."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
 from starlette.responses import Response
 
-from keepwell.web.deps import CurrentUser, SessionDep
+from keepwell.insight.overview import accuracy, biggest_movers, risk_trend
+from keepwell.record.models import Account
+from keepwell.web.cache import database_key, page_parts
+from keepwell.web.deps import CurrentUser, Principal, SessionDep
 from keepwell.web.paging import pager
 from keepwell.web.params import ID_PATTERN
-from keepwell.web.queries import PortfolioFilters, filter_options, portfolio
+from keepwell.web.queries import SORTS, PortfolioFilters, PortfolioPage, filter_options, portfolio
+from keepwell.web.scores import mover_views, portfolio_chart
 from keepwell.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 ANY = "any"
+SORT_PATTERN = "^(" + "|".join(SORTS) + ")$"
 
 
 @router.get("/portfolio")
@@ -29,9 +35,10 @@ def portfolio_page(
     owner: Annotated[str, Query(pattern=ID_PATTERN)] = "",
     department: Annotated[str, Query(pattern=ID_PATTERN)] = "",
     search: Annotated[str, Query(max_length=255)] = "",
+    sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "name",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """Accounts by name with revenue (or order) trend, open tickets and team size."""
+    """Accounts with revenue (or order) trend, tickets, team, health and churn risk."""
     today = date.today()
     filters = PortfolioFilters(
         status=None if status == ANY else status or None,
@@ -41,10 +48,13 @@ def portfolio_page(
         department=int(department) if department else None,
         search=search.strip() or None,
     )
+    if sort == "at_risk" and not who.sees_money:
+        sort = "risk"
     first = pager(request, page, 0)
-    found = portfolio(db, filters, offset=first.offset, limit=first.per_page, day=today)
+    found = portfolio(db, filters, offset=first.offset, limit=first.per_page, day=today, sort=sort)
     context = {
         "rows": found.rows,
+        "scored": found.run is not None,
         "pager": pager(request, page, found.total),
         "filters": {
             "status": status,
@@ -53,10 +63,34 @@ def portfolio_page(
             "owner": owner,
             "department": department,
             "search": search,
+            "sort": sort,
         },
         "today": today,
     }
     if is_htmx(request) and request.headers.get("hx-target") == "portfolio-results":
         return render(request, "_portfolio_results.html", context)
-    context["options"] = filter_options(db, today)
+    database = database_key(db)
+    context["options"] = page_parts.get(
+        ("options", database, today), lambda: filter_options(db, today)
+    )
+    context["sorts"] = {k: v for k, v in SORTS.items() if k != "at_risk" or who.sees_money}
+    context["insight"] = _insight(db, found, filters, today, who)
     return render(request, "portfolio.html", context)
+
+
+def _insight(
+    db: SessionDep, found: PortfolioPage, filters: PortfolioFilters, day: date, who: Principal
+) -> dict[str, Any] | None:
+    """Accuracy, totals, trend and movers of the latest run; None before the first run."""
+    if found.run is None:
+        return None
+    run, database = found.run.id, database_key(db)
+    matching = select(Account.id).where(*filters.conditions(day))
+    trend = page_parts.get(("trend", database, run, filters, day), lambda: risk_trend(db, matching))
+    movers = page_parts.get(("movers", database, run), lambda: biggest_movers(db))
+    return {
+        "accuracy": accuracy(found.run),
+        "latest": trend[-1] if trend else None,
+        "chart": portfolio_chart(trend, who.sees_money),
+        "movers": mover_views(movers, who.sees_money),
+    }

@@ -1,4 +1,4 @@
-"""Writing interactions and notes from the web: the page's note form and the API share it.
+"""Notes and logged interactions written in Keepwell: pages, API and CLI share these.
 
 Interactions created here have the source ``keepwell``; only those can be edited here,
 imported ones belong to their source system and change with its next import.
@@ -7,15 +7,55 @@ imported ones belong to their source system and change with its next import.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
 from keepwell.people.models import Employee
 from keepwell.record.models import Account, Contact, Interaction
-from keepwell.web.schemas import InteractionCreate, InteractionUpdate
+from keepwell.record.service import MAX_ID
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+InteractionKind = Literal["call", "visit", "meeting", "email", "note"]
+Direction = Literal["inbound", "outbound"]
+
+
+class InteractionBase(BaseModel):
+    """The editable part of an interaction."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: InteractionKind = "note"
+    direction: Direction | None = None
+    occurred_at: datetime | None = Field(default=None, description="Default: now (UTC).")
+    subject: str | None = Field(default=None, max_length=512)
+    text: str = Field(default="", max_length=20_000)
+    contact_id: Id | None = None
+
+
+class InteractionCreate(InteractionBase):
+    """A new interaction or note; its author defaults to the caller's employee record."""
+
+    account_id: Id
+    employee_id: Id | None = None
+
+
+class InteractionUpdate(BaseModel):
+    """Fields to change on an interaction created in Keepwell (omitted ones stay)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: InteractionKind | None = None
+    direction: Direction | None = None
+    occurred_at: datetime | None = None
+    subject: str | None = Field(default=None, max_length=512)
+    text: str | None = Field(default=None, max_length=20_000)
+    contact_id: Id | None = None
+
 
 SOURCE = "keepwell"
 

@@ -1,0 +1,135 @@
+"""Scores as the pages show them: reasons and changes in words, charts, money hidden as needed.
+
+The numbers come from ``keepwell.insight.snapshots`` and ``keepwell.insight.overview``
+(what ``keepwell score`` stored); this module only turns them into text and SVG.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from keepwell.insight.churn.reasons import FeatureChange
+from keepwell.insight.features import FEATURES
+from keepwell.insight.overview import HistoryPoint, Mover, TrendPoint
+from keepwell.web.charts import Bar, line_chart
+from keepwell.web.redaction import MARK
+
+OUTSTANDING = re.compile(r"\d[\d,]*(?:\.\d+)? outstanding")
+MONEY_UNIT = "currency"
+BANDS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk", "no_data": "No data"}
+
+
+def visible_reasons(sentences: list[str], sees_money: bool) -> list[str]:
+    """The reasons as a viewer who does (or does not) see money may read them."""
+    if sees_money:
+        return list(sentences)
+    return [OUTSTANDING.sub(f"{MARK} outstanding", s) for s in sentences]
+
+
+def change_text(change: FeatureChange, sees_money: bool) -> str:
+    """A feature's move in words: ``Orders in the last 90 days: 4 → 0``."""
+    feature = FEATURES.get(change.feature)
+    name = feature.description.rstrip(".") if feature else change.feature
+    if feature is not None and feature.unit == MONEY_UNIT and not sees_money:
+        return f"{name}: changed ({MARK})"
+    return change.text.replace(change.feature, name, 1)
+
+
+@dataclass(frozen=True)
+class MoverView:
+    """A mover as the portfolio lists it."""
+
+    account_id: int
+    name: str
+    before: float
+    after: float
+    delta: float
+    changes: list[str]
+    reasons: list[str]
+
+
+def mover_views(movers: list[Mover], sees_money: bool) -> list[MoverView]:
+    """The movers with their changes and reasons in words."""
+    return [
+        MoverView(
+            m.account_id,
+            m.name,
+            m.before,
+            m.after,
+            m.delta,
+            [change_text(c, sees_money) for c in m.changes if c.before != c.after],
+            visible_reasons(m.reasons, sees_money),
+        )
+        for m in movers
+    ]
+
+
+def portfolio_chart(points: list[TrendPoint], sees_money: bool) -> Markup:
+    """Mean churn risk per run, or revenue at risk per run for roles that see money."""
+    if sees_money and any(p.revenue_at_risk is not None for p in points):
+        bars = [
+            Bar(
+                p.as_of.isoformat(),
+                p.revenue_at_risk or 0.0,
+                f"{p.as_of}: revenue at risk {p.revenue_at_risk or 0:,.0f}, "
+                f"{p.accounts} accounts scored",
+            )
+            for p in points
+        ]
+        return line_chart(bars, title="Revenue at risk per scoring run", label="{:,.0f}")
+    bars = [
+        Bar(
+            p.as_of.isoformat(),
+            p.mean_risk or 0.0,
+            f"{p.as_of}: mean churn risk {p.mean_risk or 0:.0%}, {p.at_risk} at risk",
+        )
+        for p in points
+    ]
+    return line_chart(bars, title="Mean churn risk per scoring run", top=1.0, label="{:.0%}")
+
+
+def account_chart(points: list[HistoryPoint]) -> Markup:
+    """One account's churn risk per run."""
+    bars = [
+        Bar(
+            p.as_of.isoformat(),
+            p.churn_probability or 0.0,
+            f"{p.as_of}: churn risk {_pct(p.churn_probability)}, health {_num(p.health_score)}",
+        )
+        for p in points
+    ]
+    return line_chart(bars, title="Churn risk per scoring run", top=1.0, label="{:.0%}")
+
+
+def account_risk_view(risk: dict[str, Any] | None, sees_money: bool) -> dict[str, Any] | None:
+    """``account_risk`` for the page: reasons in words, money hidden as needed."""
+    if risk is None:
+        return None
+    view = dict(risk)
+    view["reasons"] = visible_reasons(risk["reasons"], sees_money)
+    view["band_label"] = BANDS.get(risk["health_band"], risk["health_band"])
+    if not sees_money:
+        for key in ("expected_value_12m", "annual_revenue", "revenue_at_risk"):
+            view[key] = None
+        view["health_breakdown"] = [
+            {**c, "value": None} if _is_money(c.get("metric")) else c
+            for c in risk["health_breakdown"]
+        ]
+    return view
+
+
+def _is_money(metric: str | None) -> bool:
+    feature = FEATURES.get(metric or "")
+    return feature is not None and feature.unit == MONEY_UNIT
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"

@@ -1,0 +1,118 @@
+"""Scores on the portfolio and the account page: risk, health, reasons, accuracy, movers, trend."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import Engine
+from tests.web.conftest import SQLITE_ONLY, Browser
+from tests.web.scoredata import OVERDUE, store_runs
+
+from keepwell.db import session_scope
+from keepwell.insight.scoring import run_scoring
+from keepwell.insight.snapshots import account_risk, latest_scores
+from keepwell.intake.demo import build_demo
+
+
+@pytest.fixture
+def scored(engine: Engine, record: dict[str, int]) -> dict[str, int]:
+    """The small record with two scoring runs."""
+    return store_runs(engine, record)
+
+
+def names_in_order(html: str) -> list[str]:
+    return re.findall(r'<a href="/accounts/\d+">([^<]+)</a> ', html)
+
+
+def test_portfolio_shows_scores_accuracy_movers_and_trend(
+    browser: Callable[[str], Browser], scored: dict[str, int]
+) -> None:
+    leader = browser("leader")
+    page = leader.get("/portfolio").text
+    assert "72%" in page and "8%" in page and "at risk" in page
+    assert "ROC AUC <strong>0.81</strong>" in page and "Brier <strong>0.121</strong>" in page
+    assert "time-backtest" in page
+    assert "Biggest movers" in page and "15% → 72%" in page
+    assert "What changed:" in page and "Orders in the last 90 days: 6 → 0" in page
+    assert OVERDUE in page
+    assert "Revenue at risk per scoring run" in page and "<polyline" in page
+    assert "71,110.80" in page, "Acme's revenue at risk: 98,765 × 72 %"
+    assert names_in_order(leader.get("/portfolio?sort=risk").text) == ["Acme Pumps", "Gamma Mills"]
+    assert names_in_order(leader.get("/portfolio?sort=health").text) == [
+        "Acme Pumps",
+        "Gamma Mills",
+    ]
+    with_lost = leader.get("/portfolio?sort=risk&status=any").text
+    assert names_in_order(with_lost)[-1] == "Beta Works", "unscored accounts come last"
+    assert leader.get("/portfolio?sort=worst").status_code == 400
+
+
+@SQLITE_ONLY
+def test_portfolio_hides_money_from_members(
+    browser: Callable[[str], Browser], scored: dict[str, int]
+) -> None:
+    page = browser("member").get("/portfolio").text
+    assert "72%" in page and "Mean churn risk per scoring run" in page
+    assert "71,110.80" not in page and "48,200" not in page and "98765" not in page
+    assert "[amount hidden] outstanding" in page
+    assert 'value="at_risk"' not in page
+    assert "Revenue at risk per scoring run" not in page
+
+
+@SQLITE_ONLY
+def test_account_page_shows_risk_reasons_breakdown_and_history(
+    browser: Callable[[str], Browser], scored: dict[str, int]
+) -> None:
+    leader = browser("leader")
+    page = leader.get(f"/accounts/{scored['C-1']}").text
+    assert "Not scored yet" not in page
+    assert "72%" in page and "At risk" in page and "Probability alive" in page
+    assert "no order in the last 90 days" in page and OVERDUE in page
+    assert "Ordering" in page and "orders_90d" in page and "98765.00" in page
+    assert "Churn risk over the last runs" in page and "<polyline" in page
+    assert "ROC AUC 0.81" in page and "lightgbm (time-backtest)" in page
+    assert "71,110.80" in page
+    member = browser("member").get(f"/accounts/{scored['C-1']}").text
+    assert "48,200" not in member and "98765" not in member and "71,110.80" not in member
+    assert "[amount hidden] outstanding" in member
+    unscored = leader.get(f"/accounts/{scored['C-2']}").text
+    assert "Not scored yet" in unscored
+
+
+@SQLITE_ONLY
+def test_pages_before_the_first_run(
+    browser: Callable[[str], Browser], record: dict[str, int]
+) -> None:
+    leader = browser("leader")
+    assert "not computed yet" in leader.get("/portfolio").text
+    assert leader.get("/portfolio?sort=risk").status_code == 200
+    assert "Not scored yet" in leader.get(f"/accounts/{record['C-1']}").text
+
+
+@pytest.mark.slow
+@SQLITE_ONLY
+def test_pages_show_a_real_scoring_run(
+    engine: Engine, tmp_path: Path, browser: Callable[[str], Browser]
+) -> None:
+    """The demo company scored by ``run_scoring``: its accuracy and reasons reach the pages."""
+    build_demo(engine, tmp_path / "demo", seed=7, accounts=300, as_of=date(2025, 6, 30))
+    result = run_scoring(engine)
+    summary = result.churn.summary()
+    with session_scope(engine) as session:
+        riskiest = max(latest_scores(session).values(), key=lambda s: s.churn_probability or 0)
+        risk = account_risk(session, riskiest.account_id)
+    assert risk is not None and risk["reasons"]
+    leader = browser("leader")
+    page = leader.get("/portfolio?sort=risk&status=any").text
+    assert f"ROC AUC <strong>{summary['roc_auc']:.2f}</strong>" in page
+    assert f"{summary['scored']:,} accounts" in page
+    assert f'href="/accounts/{riskiest.account_id}"' in page.split("<tbody>")[1].split("</tr>")[0]
+    account = leader.get(f"/accounts/{riskiest.account_id}").text
+    assert f"{risk['churn_probability']:.0%}" in account
+    for sentence in risk["reasons"]:
+        assert str(escape(sentence)) in account
