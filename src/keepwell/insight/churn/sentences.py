@@ -209,6 +209,21 @@ def equipment(v: Values) -> str | None:
     return None
 
 
+def spare_parts(v: Values) -> str | None:
+    """Spare parts bought less than the year before."""
+    ratio = v.get("spare_parts_365d_vs_prior_year")
+    if ratio is None or ratio > 0.7:
+        return None
+    return f"spare-parts orders down {round((1 - ratio) * 100)}% on the year before"
+
+
+def fleet(v: Values) -> str | None:
+    """No installed equipment of ours ties the customer to us."""
+    if v.get("installed_assets") is not None and _n(v, "installed_assets") == 0:
+        return "no machine of ours installed at the customer"
+    return None
+
+
 def deliveries(v: Values) -> str | None:
     """Late deliveries."""
     late, due = _n(v, "late_deliveries_180d"), _n(v, "deliveries_due_180d")
@@ -283,6 +298,8 @@ GROUPS: tuple[ReasonGroup, ...] = (
         team,
     ),
     ReasonGroup("equipment", ("usage_30d", "usage_trend", "alarms_90d"), equipment),
+    ReasonGroup("spare_parts", ("spare_parts_365d_vs_prior_year",), spare_parts),
+    ReasonGroup("fleet", ("installed_assets", "assets_installed_365d"), fleet),
     ReasonGroup("deliveries", ("deliveries_due_180d", "late_deliveries_180d"), deliveries),
     ReasonGroup("tenure", ("tenure_days",), tenure),
 )
