@@ -72,10 +72,11 @@ def line_chart(
             f'<text class="chart-tick" fill="{TICK}" font-size="11" x="{LEFT - 6}" '
             f'y="{y + 4:.1f}" text-anchor="end">{escape(tick(top * share))}</text>'
         )
-    for x in (x_low, x_low + x_span / 2, x_high):
+    for x, anchor in ((x_low, "start"), (x_low + x_span / 2, "middle"), (x_high, "end")):
         parts.append(
             f'<text class="chart-tick" fill="{TICK}" font-size="11" x="{px(x):.1f}" '
-            f'y="{HEIGHT - BOTTOM + 16}" text-anchor="middle">{escape(short_number(x))}</text>'
+            f'y="{HEIGHT - BOTTOM + 16}" text-anchor="{anchor}">'
+            f"{escape(short_number(round(x)))}</text>"
         )
     parts.append(
         f'<text class="chart-label" fill="{TICK}" font-size="11" x="{LEFT + plot_w / 2:.1f}" '
