@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from keepwell.knowledge.lesson import lesson_for_problem
 from keepwell.people.models import Employee
 from keepwell.problems import service
 from keepwell.problems.models import ProblemRecord
@@ -82,6 +83,7 @@ def _detail_context(db: Session, problem_id: int, who: Principal) -> dict[str, A
         "others": others,
         "text_fields": service.TEXT_FIELDS,
         "statuses": service.SETTABLE_STATUSES,
+        "lesson": lesson_for_problem(db, problem_id),
         "error": None,
     }
 

@@ -1,0 +1,50 @@
+"""The problem page with its lesson learned, know-how and comments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine
+from tests.problems.crafted import add_problem
+from tests.problems.records import add_accounts
+from tests.web.conftest import Browser
+
+from keepwell.db import session_scope
+from keepwell.people.models import Employee
+
+EDIT_LINK = re.compile(r'href="/knowledge/(\d+)/edit">Write the lesson learned')
+
+
+def test_closing_on_the_page_asks_the_owner_for_the_lesson(
+    engine: Engine, browser: Callable[[str], Browser]
+) -> None:
+    accounts = add_accounts(engine, 2)
+    pid = add_problem(
+        engine, "Pump seal leaks", [(accounts[0], datetime(2025, 3, 1))], root_cause="Elastomer"
+    )
+    with session_scope(engine) as session:
+        owner = Employee(name="Lea Leader", email="leader@maker.test", source="hr", external_id="E")
+        session.add(owner)
+        session.flush()
+        owner_id = owner.id
+    leader = browser("leader")
+    assert "Write the lesson learned" not in leader.get(f"/problems/{pid}").text
+    saved = leader.post(
+        f"/problems/{pid}",
+        {
+            "root_cause": "Elastomer",
+            "corrective_action": "FKM seals",
+            "status": "closed",
+            "owner_id": str(owner_id),
+        },
+    )
+    assert saved.status_code == 303
+    page = leader.get(f"/problems/{pid}").text
+    found = EDIT_LINK.search(page)
+    assert found is not None
+    edit = leader.get(f"/knowledge/{found.group(1)}/edit").text
+    assert "Elastomer" in edit and "FKM seals" in edit
+    my_work = leader.get("/my-work").text
+    assert "Lessons to write" in my_work and "Pump seal leaks" in my_work
