@@ -7,9 +7,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Engine
+from starlette.testclient import TestClient
+from tests.knowledge.conftest import add_article
 from tests.problems.crafted import add_problem
 from tests.problems.records import add_accounts
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, bearer
 
 from keepwell.db import session_scope
 from keepwell.people.models import Employee
@@ -48,3 +50,30 @@ def test_closing_on_the_page_asks_the_owner_for_the_lesson(
     assert "Elastomer" in edit and "FKM seals" in edit
     my_work = leader.get("/my-work").text
     assert "Lessons to write" in my_work and "Pump seal leaks" in my_work
+
+
+def test_know_how_on_the_problem_page_and_in_the_api(
+    engine: Engine,
+    browser: Callable[[str], Browser],
+    anonymous: TestClient,
+    token: Callable[[str, str], str],
+) -> None:
+    accounts = add_accounts(engine, 1)
+    pid = add_problem(
+        engine,
+        "Gearbox overheating",
+        [(accounts[0], datetime(2025, 3, 1))],
+        description="The gearbox runs hot under full load",
+    )
+    lesson = add_article(engine, "Lesson: hot gearboxes", "Check oil.", links=[("problem", pid)])
+    related = add_article(engine, "Gearbox oil levels", "A gearbox needs the right oil.")
+    add_article(engine, "Invoices", "Payment terms.")
+    page = browser("member").get(f"/problems/{pid}").text
+    assert "Know-how" in page
+    assert page.index(f'href="/knowledge/{lesson}"') < page.index(f'href="/knowledge/{related}"')
+    assert "Payment terms" not in page and f"/knowledge/new?link=problem:{pid}" in page
+    assert "Write down know-how" not in browser("auditor").get(f"/problems/{pid}").text
+    detail = anonymous.get(f"/api/v1/problems/{pid}", headers=bearer(token("member", "read")))
+    know_how = detail.json()["know_how"]
+    assert [a["id"] for a in know_how["linked"]] == [lesson]
+    assert [a["id"] for a in know_how["related"]] == [related]
