@@ -77,3 +77,26 @@ def test_know_how_on_the_problem_page_and_in_the_api(
     know_how = detail.json()["know_how"]
     assert [a["id"] for a in know_how["linked"]] == [lesson]
     assert [a["id"] for a in know_how["related"]] == [related]
+
+
+def test_comments_with_mentions_on_the_problem_page(
+    engine: Engine,
+    record: dict[str, int],
+    browser: Callable[[str], Browser],
+    anonymous: TestClient,
+    token: Callable[[str, str], str],
+) -> None:
+    pid = add_problem(engine, "Seal leaks", [(record["C-1"], datetime(2025, 3, 1))])
+    member = browser("member")
+    page = member.get(f"/problems/{pid}").text
+    assert "No comments yet." in page and f'action="/comments/problem/{pid}"' in page
+    posted = member.post(f"/comments/problem/{pid}", {"body": "@leader supplier audit?"})
+    assert posted.status_code == 303 and posted.headers["location"] == f"/problems/{pid}#comments"
+    page = member.get(f"/problems/{pid}").text
+    assert "supplier audit?" in page and "mentions Leo Leader" in page
+    work = browser("leader").get("/my-work").text
+    assert f'href="/problems/{pid}#comments"' in work
+    assert member.post("/comments/problem/999999", {"body": "hi"}).status_code == 404
+    assert 'action="/comments/problem' not in browser("auditor").get(f"/problems/{pid}").text
+    api = anonymous.get(f"/api/v1/comments/problem/{pid}", headers=bearer(token("member", "read")))
+    assert api.status_code == 200 and [c["body"] for c in api.json()] == ["@leader supplier audit?"]

@@ -19,6 +19,7 @@ from keepwell.knowledge.lesson import draft_lesson_learned
 from keepwell.people.models import Employee
 from keepwell.problems.models import ProblemEvent, ProblemRecord, ProblemTicket
 from keepwell.record.models import Ticket
+from keepwell.teams.comments import register_subject
 
 TEXT_FIELDS = (
     "description",
@@ -32,6 +33,8 @@ TEXT_FIELDS = (
 DATE_FIELDS = ("contained_on", "corrected_on", "closed_on")
 SETTABLE_STATUSES = ("confirmed", "contained", "corrected", "closed", "dismissed")
 MAX_LABEL = 255
+
+register_subject("problem", ProblemRecord)
 
 
 class ProblemError(ValueError):
