@@ -48,6 +48,9 @@ def test_closing_on_the_page_asks_the_owner_for_the_lesson(
     assert found is not None
     edit = leader.get(f"/knowledge/{found.group(1)}/edit").text
     assert "Elastomer" in edit and "FKM seals" in edit
+    shown = browser("auditor").get(f"/problems/{pid}").text
+    assert "Write the lesson learned" not in shown
+    assert f'href="/knowledge/{found.group(1)}">Lesson learned: Pump seal leaks' in shown
     my_work = leader.get("/my-work").text
     assert "Lessons to write" in my_work and "Pump seal leaks" in my_work
 
@@ -100,3 +103,19 @@ def test_comments_with_mentions_on_the_problem_page(
     assert 'action="/comments/problem' not in browser("auditor").get(f"/problems/{pid}").text
     api = anonymous.get(f"/api/v1/comments/problem/{pid}", headers=bearer(token("member", "read")))
     assert api.status_code == 200 and [c["body"] for c in api.json()] == ["@leader supplier audit?"]
+
+
+def test_closing_through_the_api_drafts_the_lesson(
+    engine: Engine, anonymous: TestClient, token: Callable[[str, str], str]
+) -> None:
+    accounts = add_accounts(engine, 1)
+    pid = add_problem(engine, "Loose bolts", [(accounts[0], datetime(2025, 3, 1))])
+    writer = bearer(token("leader", "write"))
+    patched = anonymous.patch(
+        f"/api/v1/problems/{pid}",
+        json={"root_cause": "Torque spec", "status": "closed"},
+        headers=writer,
+    )
+    assert patched.status_code == 200, patched.text
+    (linked,) = patched.json()["know_how"]["linked"]
+    assert linked["title"] == "Lesson learned: Loose bolts" and linked["status"] == "draft"
