@@ -96,6 +96,10 @@ def test_templates_turn_values_into_sentences() -> None:
         ({"quote_win_rate_365d": 0.25}, "only 25% of the last 12 months' decided quotes were won"),
         ({"open_tickets": 2.0, "oldest_open_ticket_days": 40.0},
          "2 tickets still open, the oldest for 40 days"),
+        ({"recurring_problems_90d": 2.0},
+         "2 recurring problems hit this customer in the last 90 days"),
+        ({"recurring_problems_90d": 1.0},
+         "1 recurring problem hit this customer in the last 90 days"),
     ],
 )  # fmt: skip
 def test_each_template(values: dict[str, float], sentence: str) -> None:

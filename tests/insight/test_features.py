@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from keepwell.cli import app
 from keepwell.cli.features import features_command
-from keepwell.db import make_engine
+from keepwell.db import make_engine, session_scope
 from keepwell.insight.features import (
     FEATURES,
     KEYS,
@@ -41,7 +41,8 @@ from keepwell.insight.features.docs import features_markdown
 from keepwell.insight.features.snapshot import conform, read_tables, write_tables
 from keepwell.insight.features.synthetic import synthetic_tables
 from keepwell.intake.service import import_file
-from keepwell.record.models import Account
+from keepwell.problems.models import ProblemRecord, ProblemTicket
+from keepwell.record.models import Account, Ticket
 
 pytestmark = [
     pytest.mark.filterwarnings(
@@ -255,6 +256,15 @@ RECORD: dict[str, list[dict[str, Any]]] = {
         ("SN-1", "2024-07-01T00:00:00", "run_hours", 1000, "", ""),  # on the cutoff
     ),
 }
+PROBLEMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Seal leaks", "candidate", ("T1", "T2")),  # 20 and 60 ago: recurring
+    ("Valve noise", "confirmed", ("T3", "T6")),  # 90 ago, and on the cutoff: once
+    ("Old wear", "closed", ("T4", "T5")),  # 180 and 396 ago: outside 90 days
+    ("Not a problem", "dismissed", ("T7",)),  # dismissed: not exported
+)
+"""Problem membership of the crafted tickets: (label, status, ticket external ids)."""
+LATER_PROBLEMS = (("Seal leaks", "candidate", ("L-T1", "L-T2")),)
+"""Later tickets joining a known problem (the grouping changes after the cutoff)."""
 IMPORT_ORDER = (
     "accounts", "employees", "teams", "contacts", "assets", "quotes", "orders", "tickets",
     "surveys", "interactions", "telemetry",
@@ -341,6 +351,7 @@ ALPHA = {
     "usage_30d": 15.0,
     "usage_trend": (15 / 30) / (60 / 60),
     "alarms_90d": 1,
+    "recurring_problems_90d": 1,  # Seal leaks (T1, T2)
 }
 BETA = {
     "tenure_days": 180,
@@ -355,6 +366,19 @@ BETA = {
     "single_threaded": False,
 }
 DELTA = {"tenure_days": 547, "single_threaded": True}
+
+
+def _add_problems(engine: Engine, groups: Sequence[tuple[str, str, tuple[str, ...]]]) -> None:
+    """Put the named tickets into problems (found by label, else new with ``status``)."""
+    with session_scope(engine) as session:
+        for label, status, tickets in groups:
+            problem = session.scalar(select(ProblemRecord).where(ProblemRecord.label == label))
+            if problem is None:
+                problem = ProblemRecord(label=label, terms=[], status=status)
+                session.add(problem)
+                session.flush()
+            ids = session.scalars(select(Ticket.id).where(Ticket.external_id.in_(tickets)))
+            session.add_all(ProblemTicket(ticket_id=t, problem_id=problem.id) for t in ids)
 
 
 def _expected(values: dict[str, Any]) -> dict[str, Any]:
@@ -427,7 +451,16 @@ SHORT_RUN_CONF = {
 }
 """Spark settings for tiny test data: the JVM's quick compiler tier, one shuffle partition."""
 OFFSET = 1_000_000
-ID_COLUMNS = {"id", "account_id", "asset_id", "contact_id", "employee_id", "role_id"}
+ID_COLUMNS = {
+    "id",
+    "account_id",
+    "asset_id",
+    "contact_id",
+    "employee_id",
+    "role_id",
+    "ticket_id",
+    "problem_id",
+}
 
 
 def _merged(
@@ -454,6 +487,7 @@ def crafted_file(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
     shutil.copy(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")
     _import(engine, folder, RECORD)
+    _add_problems(engine, PROBLEMS)
     engine.dispose()
     return path
 
@@ -489,6 +523,7 @@ def spark() -> Iterator[Any]:
 
 def test_features_match_hand_computed_values(engine: Engine, tmp_path: Path) -> None:
     _import(engine, tmp_path, RECORD)
+    _add_problems(engine, PROBLEMS)
     table = _features(engine, tmp_path / "snapshot", [CUTOFF])
     ids = _account_ids(engine)
     assert table.column_names == [*KEYS, *FEATURES]
@@ -501,10 +536,14 @@ def test_features_match_hand_computed_values(engine: Engine, tmp_path: Path) -> 
 def test_features_do_not_see_data_after_the_cutoff(crafted: Engine, tmp_path: Path) -> None:
     before = _features(crafted, tmp_path / "before", [EARLIER, CUTOFF])
     _import(crafted, tmp_path, LATER)
+    _add_problems(crafted, LATER_PROBLEMS)
     after = _features(crafted, tmp_path / "after", [EARLIER, CUTOFF, date(2024, 9, 1)])
     _assert_tables_close(after.filter(pc.less_equal(after["cutoff"], CUTOFF)), before)
     later = _row(after, _account_ids(crafted)["A4"], date(2024, 9, 1))
     assert (later["orders_365d"], later["tickets_90d"], later["last_csat"]) == (1, 1, 1.0)
+    assert later["recurring_problems_90d"] == 0  # one ticket of Seal leaks
+    alpha = _row(after, _account_ids(crafted)["A1"], date(2024, 9, 1))
+    assert alpha["recurring_problems_90d"] == 1  # T1 (82 ago) and L-T1 (62 ago)
 
 
 def test_cross_join_and_union_plans_agree(crafted_snapshot: Path) -> None:
@@ -537,6 +576,7 @@ def test_snapshot_has_the_declared_types(crafted: Engine, tmp_path: Path) -> Non
         assert pq.read_schema(path).remove_metadata() == SCHEMAS[name], name
     assert pq.read_metadata(paths["orders"]).num_rows == 8
     assert pq.read_metadata(paths["quotes"]).num_rows == 5
+    assert pq.read_metadata(paths["problem_tickets"]).num_rows == 6  # T7's problem dismissed
 
 
 def test_registry_describes_every_feature() -> None:

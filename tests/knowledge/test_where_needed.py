@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import Engine, select
 from tests.knowledge.conftest import add_article
+from tests.problems.crafted import add_problem
 
 from keepwell.db import session_scope
+from keepwell.knowledge.errors import KnowledgeError
 from keepwell.knowledge.handover import handover_material
 from keepwell.knowledge.lesson import draft_lesson_learned, lessons_to_write
+from keepwell.knowledge.links import public_links
+from keepwell.knowledge.models import Article
 from keepwell.knowledge.render import render_markdown
 from keepwell.knowledge.suggest import (
     account_know_how,
@@ -80,21 +85,22 @@ def test_ticket_know_how_uses_the_ticket_text(
 def test_lesson_learned_draft_is_prefilled_linked_and_listed(
     engine: Engine, customer_record: dict[str, int]
 ) -> None:
+    pid = add_problem(engine, "Seals fail", [])
     with session_scope(engine) as session:
         owner = session.scalars(select(Employee).where(Employee.external_id == "E-1")).one()
         article = draft_lesson_learned(
             session,
-            42,
+            pid,
             "Seals fail after 3 months",
             "Wrong elastomer for the cleaning agent.",
             "Switched to FKM seals; checklist updated.",
             owner,
             actor="maintainer",
         )
-        again = draft_lesson_learned(session, 42, "Other", "x", "y", owner)
+        again = draft_lesson_learned(session, pid, "Other", "x", "y", owner)
         assert again.id == article.id
         assert article.status == "draft" and article.tag_names == ["lesson-learned"]
-        assert [(link.target_kind, link.target_id) for link in article.links] == [("problem", 42)]
+        assert [(link.target_kind, link.target_id) for link in article.links] == [("problem", pid)]
         assert article.title == "Lesson learned: Seals fail after 3 months"
         assert "Wrong elastomer for the cleaning agent." in article.body
         assert "Switched to FKM seals" in article.body
@@ -123,9 +129,22 @@ def test_handover_lists_accounts_articles_and_notes(
 
 
 def test_problem_know_how_lists_the_lesson_then_related(engine: Engine) -> None:
-    lesson = add_article(engine, "Lesson: seals", "Use FKM.", links=[("problem", 5)])
+    pid = add_problem(engine, "Seal failures", [])
+    lesson = add_article(engine, "Lesson: seals", "Use FKM.", links=[("problem", pid)])
     related = add_article(engine, "Elastomer guide", "Which elastomer for which seal.")
     with session_scope(engine) as session:
-        found = problem_know_how(session, 5, ["Seal failures", "elastomer swelling"])
+        found = problem_know_how(session, pid, ["Seal failures", "elastomer swelling"])
     assert [a.id for a in found.linked] == [lesson]
     assert [h.article_id for h in found.related] == [related]
+
+
+def test_problem_links_must_name_a_problem(engine: Engine) -> None:
+    with pytest.raises(KnowledgeError, match="there is no problem with id 424242"):
+        add_article(engine, "Lesson", "x", links=[("problem", 424242)])
+    pid = add_problem(engine, "Seal failures", [])
+    article = add_article(engine, "Lesson", "x", links=[("problem", pid)])
+    with session_scope(engine) as session:
+        links = public_links(session, session.get_one(Article, article).links)
+    assert [(link.kind, link.id, link.label) for link in links] == [
+        ("problem", pid, "Seal failures")
+    ]

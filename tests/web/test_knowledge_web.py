@@ -8,6 +8,7 @@ from collections.abc import Callable
 from fastapi import FastAPI
 from sqlalchemy import Engine, select
 from tests.knowledge.conftest import add_article
+from tests.problems.crafted import add_problem
 from tests.web.conftest import SQLITE_ONLY, Browser, bearer
 
 from keepwell.db import session_scope
@@ -110,9 +111,12 @@ def test_account_panel_and_lessons_on_my_work(
     acme = record["C-1"]
     add_article(engine, "Acme escalation path", "Call Jane.", links=[("account", acme)])
     add_article(engine, "Seal leaking fixes", "Replace the seal.")
+    pid = add_problem(engine, "Leaking seals", [])
     with session_scope(engine) as session:
         mia = session.scalars(select(Employee).where(Employee.external_id == "E-1")).one()
-        draft = draft_lesson_learned(session, 7, "Leaking seals", "Wrong grease", "New grease", mia)
+        draft = draft_lesson_learned(
+            session, pid, "Leaking seals", "Wrong grease", "New grease", mia
+        )
         draft_id = draft.id
     member = browser("member")
     account = member.get(f"/accounts/{acme}").text
@@ -121,7 +125,7 @@ def test_account_panel_and_lessons_on_my_work(
     work = member.get("/my-work").text
     assert f'href="/knowledge/{draft_id}/edit"' in work and "Lesson learned: Leaking seals" in work
     edit = member.get(f"/knowledge/{draft_id}/edit").text
-    assert "Wrong grease" in edit and "problem:7" in edit
+    assert "Wrong grease" in edit and f"problem:{pid}" in edit
 
 
 def test_handover_page(

@@ -15,9 +15,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record as audit
+from keepwell.knowledge.lesson import draft_lesson_learned
 from keepwell.people.models import Employee
 from keepwell.problems.models import ProblemEvent, ProblemRecord, ProblemTicket
 from keepwell.record.models import Ticket
+from keepwell.teams.comments import register_subject
 
 TEXT_FIELDS = (
     "description",
@@ -31,6 +33,8 @@ TEXT_FIELDS = (
 DATE_FIELDS = ("contained_on", "corrected_on", "closed_on")
 SETTABLE_STATUSES = ("confirmed", "contained", "corrected", "closed", "dismissed")
 MAX_LABEL = 255
+
+register_subject("problem", ProblemRecord)
 
 
 class ProblemError(ValueError):
@@ -210,7 +214,11 @@ def _check_update(session: Session, changes: dict[str, Any]) -> None:
 def update_problem(
     session: Session, problem_id: int, changes: dict[str, Any], *, actor: str
 ) -> ProblemRecord:
-    """Set 8D fields, owner, dates or status. Marking it corrected dates the fix (today)."""
+    """Set 8D fields, owner, dates or status.
+
+    Marking it corrected dates the fix (today); closing it dates the close and gives the
+    owner a draft lesson learned pre-filled from the root cause and corrective action.
+    """
     _check_update(session, changes)
     problem = _live(session, problem_id)
     if changes.get("status") == "corrected" and changes.get("corrected_on") is None:
@@ -229,7 +237,23 @@ def update_problem(
     }
     kind = "corrected" if changes.get("status") == "corrected" else "updated"
     _event(session, problem, kind, actor, **diff)
+    if problem.status == "closed" and "status" in diff:
+        _ask_for_lesson(session, problem, actor)
     return problem
+
+
+def _ask_for_lesson(session: Session, problem: ProblemRecord, actor: str) -> None:
+    """A closed problem's owner gets a draft lesson learned (once per problem)."""
+    owner = session.get(Employee, problem.owner_id) if problem.owner_id else None
+    draft_lesson_learned(
+        session,
+        problem.id,
+        problem.label,
+        problem.root_cause or "",
+        problem.corrective_action or "",
+        owner,
+        actor=actor,
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from keepwell.knowledge.suggest import problem_know_how
 from keepwell.people.models import Employee
 from keepwell.problems.impact import Impact, problem_impacts
 from keepwell.problems.models import LIVE_STATUSES, ProblemEvent, ProblemRecord, ProblemTicket
@@ -115,7 +116,7 @@ def _events(session: Session, problem_id: int) -> list[dict[str, Any]]:
 def problem_detail(
     session: Session, problem_id: int, *, as_of: date | None = None, money: bool = False
 ) -> dict[str, Any]:
-    """A problem's 8D record, impact, tickets, accounts and history."""
+    """A problem's 8D record, impact, tickets, accounts, history and know-how."""
     problem = get_problem(session, problem_id)
     impact = problem_impacts(session, [problem.id], as_of=as_of).get(problem.id)
     data = _summary(problem, impact or Impact(problem_id=problem.id), money)
@@ -131,8 +132,22 @@ def problem_detail(
         tickets=tickets,
         accounts=_accounts(session, tickets),
         events=_events(session, problem.id),
+        know_how=know_how(session, problem),
     )
     return data
+
+
+def know_how(session: Session, problem: ProblemRecord) -> dict[str, Any]:
+    """Articles linked to the problem (its lesson learned), then related to its label,
+    terms and description."""
+    words = [problem.label, *(str(t) for t in problem.terms or []), problem.description or ""]
+    found = problem_know_how(session, problem.id, words)
+    return {
+        "linked": [{"id": a.id, "title": a.title, "status": a.status} for a in found.linked],
+        "related": [
+            {"id": h.article_id, "title": h.title, "snippet": h.snippet} for h in found.related
+        ],
+    }
 
 
 def _iso(value: date | None) -> str | None:

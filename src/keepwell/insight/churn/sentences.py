@@ -241,6 +241,14 @@ def tenure(v: Values) -> str | None:
     return f"a new customer: {_months(days)} with us"
 
 
+def recurring_problems(v: Values) -> str | None:
+    """Recurring problems that keep hitting the customer."""
+    count = _n(v, "recurring_problems_90d")
+    if count < 1:
+        return None
+    return f"{_plural(count, 'recurring problem')} hit this customer in the last 90 days"
+
+
 GROUPS: tuple[ReasonGroup, ...] = (
     ReasonGroup(
         "complaints", ("complaints_90d", "complaints_365d", "repeat_complaints_90d"), complaints
@@ -302,5 +310,6 @@ GROUPS: tuple[ReasonGroup, ...] = (
     ReasonGroup("fleet", ("installed_assets", "assets_installed_365d"), fleet),
     ReasonGroup("deliveries", ("deliveries_due_180d", "late_deliveries_180d"), deliveries),
     ReasonGroup("tenure", ("tenure_days",), tenure),
+    ReasonGroup("recurring_problems", ("recurring_problems_90d",), recurring_problems),
 )
 """Every group; together they cover every feature the time-based model uses."""

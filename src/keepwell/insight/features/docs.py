@@ -21,6 +21,11 @@ RULES = (
     "Contacts have no start day: every contact on record counts from the beginning.",
     "Custom account attributes are not features; extra feature blocks "
     "(`compute_features(..., extra_blocks=[...])`) add such columns.",
+    "A ticket's recurring problem comes from the membership the latest detection run and "
+    "people's decisions left (`problem_tickets` of candidate and owned problems; dismissed "
+    "and merged ones are left out). The ticket's own text is known at the cutoff, but the "
+    "grouping was found with later tickets too, so at past cutoffs the problems are those "
+    "known today, not those known then.",
 )
 USAGE = (
     "```",

@@ -33,6 +33,7 @@ from keepwell.insight.features.people import (
     engaged_contact_features,
     team_features,
 )
+from keepwell.insight.features.problems import problem_features
 from keepwell.insight.features.quotes import quote_features
 from keepwell.insight.features.registry import FEATURES
 from keepwell.insight.features.snapshot import SCHEMAS
@@ -55,6 +56,7 @@ BLOCKS: tuple[Block, ...] = (
     team_features,
     fleet_features,
     telemetry_features,
+    problem_features,
 )
 DERIVED = ("single_threaded",)
 """Features computed from other features after the blocks are joined."""

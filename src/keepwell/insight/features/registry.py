@@ -329,6 +329,15 @@ _ALL: tuple[Feature, ...] = (
         "Alarms from the customer's equipment in the last 90 days.",
         0,
     ),
+    _feature(
+        "problems",
+        "recurring_problems_90d",
+        "problems",
+        "int64",
+        "Recurring problems (candidate or owned, from the latest detection run) with at "
+        "least 2 of the account's tickets in the last 90 days.",
+        0,
+    ),
 )
 
 FEATURES: dict[str, Feature] = {feature.name: feature for feature in _ALL}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import Engine, Table, select
+from sqlalchemy import Engine, Select, Table, select
 
 from keepwell.db.models import Base
+from keepwell.problems.models import LIVE_STATUSES
 
 BATCH_ROWS = 50_000
 
@@ -131,8 +133,25 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("installed_at", _DAY),
         ("status", _TEXT),
     ),
+    "problem_tickets": _schema(("ticket_id", _ID), ("problem_id", _ID)),
 }
 """The exported tables and their columns, in the order the feature pipeline expects."""
+
+
+def _query(name: str) -> Select[Any]:
+    """The rows of table ``name``; ``problem_tickets`` only of candidate or owned problems
+    (not dismissed or merged), as the latest detection run and people left them."""
+    table: Table = Base.metadata.tables[name]
+    columns = [table.c[column] for column in SCHEMAS[name].names]
+    if name != "problem_tickets":
+        return select(*columns).order_by(table.c.id)
+    problems = Base.metadata.tables["problems"]
+    return (
+        select(*columns)
+        .join(problems, problems.c.id == table.c.problem_id)
+        .where(problems.c.status.in_(LIVE_STATUSES))
+        .order_by(table.c.ticket_id)
+    )
 
 
 def iter_batches(
@@ -140,8 +159,7 @@ def iter_batches(
 ) -> Iterator[pa.RecordBatch]:
     """Stream table ``name`` from the database as record batches of its snapshot schema."""
     schema = SCHEMAS[name]
-    table: Table = Base.metadata.tables[name]
-    query = select(*(table.c[column] for column in schema.names)).order_by(table.c.id)
+    query = _query(name)
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(query)
         for rows in result.partitions():

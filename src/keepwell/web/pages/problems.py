@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from keepwell.knowledge.lesson import lesson_for_problem
 from keepwell.people.models import Employee
 from keepwell.problems import service
 from keepwell.problems.models import ProblemRecord
@@ -24,6 +25,7 @@ from keepwell.problems.views import (
     unassigned_tickets,
 )
 from keepwell.record.schemas import Account360
+from keepwell.teams.comments import thread
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.panels import account_panels, work_panels
@@ -82,6 +84,12 @@ def _detail_context(db: Session, problem_id: int, who: Principal) -> dict[str, A
         "others": others,
         "text_fields": service.TEXT_FIELDS,
         "statuses": service.SETTABLE_STATUSES,
+        "lesson": lesson_for_problem(db, problem_id),
+        "comments": {
+            "kind": "problem",
+            "id": problem_id,
+            "entries": thread(db, "problem", problem_id),
+        },
         "error": None,
     }
 
