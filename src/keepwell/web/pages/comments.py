@@ -1,4 +1,4 @@
-"""Comment threads on accounts and RFQs, and the mentions panel on "My work"."""
+"""Comment threads on accounts, RFQs and tasks, and the mentions panel on "My work"."""
 
 from __future__ import annotations
 
@@ -18,7 +18,11 @@ from keepwell.web.params import IdPath
 from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PAGES = {"account": "/accounts/{id}#panel-comments", "rfq": "/rfqs/{id}#comments"}
+PAGES = {
+    "account": "/accounts/{id}#panel-comments",
+    "rfq": "/rfqs/{id}#comments",
+    "task": "/tasks/{id}#comments",
+}
 
 
 def subject_url(kind: str, subject_id: int) -> str:
