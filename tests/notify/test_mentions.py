@@ -2,41 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from email import message_from_bytes
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, select
-from tests.notify.test_delivery import Inbox, smtp  # noqa: F401
+from tests.notify.test_delivery import Inbox
 from tests.tasks.world import small_world
 
 from keepwell.auth.models import User
 from keepwell.db import session_scope
 from keepwell.playbooks.schedule import run_once
-from keepwell.settings import get_settings
 from keepwell.teams.comments import add_comment
 from keepwell.teams.models import Mention
 
 TODAY = date(2026, 6, 30)
-
-
-@pytest.fixture
-def smtp_env(
-    smtp: tuple[Inbox, int],  # noqa: F811
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Inbox]:
-    """Settings pointing at the local SMTP server."""
-    inbox, port = smtp
-    monkeypatch.setenv("KEEPWELL_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("KEEPWELL_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("KEEPWELL_SMTP_PORT", str(port))
-    monkeypatch.setenv("KEEPWELL_SMTP_FROM", "kw@maker.test")
-    get_settings.cache_clear()
-    yield inbox
-    get_settings.cache_clear()
 
 
 def test_a_mention_reaches_the_digest_once(engine: Engine, smtp_env: Inbox) -> None:
