@@ -319,6 +319,11 @@ def test_key_contact_employee_left_and_single_threaded(engine: Engine) -> None:
             acme: {"contacts": 2, "team": 1, "threading": "one person"},  # beta: two each side
         }
         assert hits(s, "single_threaded", window_days=5) == []  # uncovered is not threaded
+        uncovered = hits(s, "single_threaded", window_days=5, include_uncovered=True)
+        assert {h.account_id: h.facts["threading"] for h in uncovered} == {
+            acme: "uncovered",
+            beta: "uncovered",
+        }
         assert hits(s, "single_threaded", min_orders_365d=3) == []
 
 

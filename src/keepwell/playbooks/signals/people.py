@@ -116,6 +116,8 @@ class ThreadParams(Params):
     """How far back an interaction keeps a relationship active."""
     min_orders_365d: int = Field(default=2, ge=0)
     """Only live customers: at least this many orders in the last year."""
+    include_uncovered: bool = False
+    """Also accounts without any active relationship (coverage ``uncovered``)."""
 
 
 class SingleThreaded(Signal[ThreadParams]):
@@ -138,7 +140,10 @@ class SingleThreaded(Signal[ThreadParams]):
         )
         hits = []
         for item in report.accounts:
-            if not item.single_threaded or orders[item.account_id] < params.min_orders_365d:
+            uncovered = params.include_uncovered and item.threading == "uncovered"
+            if not (item.single_threaded or uncovered):
+                continue
+            if orders[item.account_id] < params.min_orders_365d:
                 continue
             people, ours = len(item.contacts), len(item.holders)
             summary = f"{item.threading}: {people} contact(s) at the customer, {ours} of ours"
