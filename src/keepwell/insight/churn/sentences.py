@@ -268,6 +268,7 @@ GROUPS: tuple[ReasonGroup, ...] = (
             "revenue_90d_vs_last_year",
             "orders_365d_vs_prior_year",
             "revenue_365d_vs_prior_year",
+            "spare_parts_365d_vs_prior_year",
         ),
         order_trend,
     ),
@@ -299,7 +300,11 @@ GROUPS: tuple[ReasonGroup, ...] = (
         ),
         team,
     ),
-    ReasonGroup("equipment", ("usage_30d", "usage_trend", "alarms_90d"), equipment),
+    ReasonGroup(
+        "equipment",
+        ("usage_30d", "usage_trend", "alarms_90d", "installed_assets", "assets_installed_365d"),
+        equipment,
+    ),
     ReasonGroup("deliveries", ("deliveries_due_180d", "late_deliveries_180d"), deliveries),
     ReasonGroup("tenure", ("tenure_days",), tenure),
 )
