@@ -104,15 +104,15 @@ RECORD: dict[str, list[dict[str, Any]]] = {
         ("S3", "A2", "SN-3", "Pumps", ""),  # no install date: not counted
     ),
     "quotes": _rows(
-        "external_id account received_at outcome decided_at",
-        ("Q1", "A1", "2023-09-01", "won", "2023-09-20"),  # 304 ago
-        ("Q2", "A1", "2024-02-01", "lost", "2024-03-01"),
-        ("Q3", "A1", "2024-05-01", "won", "2024-07-10"),  # decided after the cutoff
-        ("Q4", "A1", "2023-06-01", "won", "2023-06-15"),  # 396 ago: outside 365 days
-        ("Q5", "A1", "2024-06-01", "no_bid", "2024-06-05"),
+        "external_id account received_at outcome decided_at responded_at promised_lead_time_days",
+        ("Q1", "A1", "2023-09-01", "won", "2023-09-20", "2023-09-05", 14),  # 304 ago, 4 days
+        ("Q2", "A1", "2024-02-01", "lost", "2024-03-01", "2024-02-11", ""),  # 10 days
+        ("Q3", "A1", "2024-05-01", "won", "2024-07-10", "2024-07-02", 30),  # answered after
+        ("Q4", "A1", "2023-06-01", "won", "2023-06-15", "2023-06-02", ""),  # 396 ago: outside
+        ("Q5", "A1", "2024-06-01", "no_bid", "2024-06-05", "", ""),
     ),
     "orders": _rows(
-        "external_id account ordered_at amount status due_at paid_at kind",
+        "external_id account ordered_at amount status due_at paid_at kind quote delivered_at",
         (
             "O1",
             "A1",
@@ -122,8 +122,21 @@ RECORD: dict[str, list[dict[str, Any]]] = {
             "2022-10-01",
             "2022-09-25",
             "spare_parts",
+            "",
+            "",
         ),  # 669 ago
-        ("O2", "A1", "2023-05-01", 2000, "paid", "2023-05-31", "2023-06-10", "product"),  # 427 ago
+        (
+            "O2",
+            "A1",
+            "2023-05-01",
+            2000,
+            "paid",
+            "2023-05-31",
+            "2023-06-10",
+            "product",
+            "Q4",
+            "2023-06-30",
+        ),  # 427 ago; on Q4, delivered 367 ago: outside 365 days
         (
             "O3",
             "A1",
@@ -133,12 +146,47 @@ RECORD: dict[str, list[dict[str, Any]]] = {
             "2023-10-31",
             "2023-10-25",
             "spare_parts",
-        ),  # 274 ago
-        ("O4", "A1", "2024-03-01", 100, "paid", "2024-03-31", "2024-07-05", "product"),  # 122 ago
-        ("O5", "A1", "2024-05-02", 4000, "invoiced", "2024-06-01", "", "product"),  # 60 ago
-        ("O6", "A1", "2024-06-21", 500, "cancelled", "", "", "spare_parts"),
-        ("O7", "A1", "2024-07-01", 9999, "open", "", "", "spare_parts"),  # on the cutoff day
-        ("O8", "A2", "2024-01-03", 50, "open", "", "", "product"),  # 180 ago
+            "Q1",
+            "2023-10-10",
+        ),  # 274 ago; on Q1, delivered after 9 days of the 14 promised
+        (
+            "O4",
+            "A1",
+            "2024-03-01",
+            100,
+            "paid",
+            "2024-03-31",
+            "2024-07-05",
+            "product",
+            "Q1",
+            "2024-03-29",
+        ),  # 122 ago; on Q1, 28 days where 14 were promised: broken
+        (
+            "O5",
+            "A1",
+            "2024-05-02",
+            4000,
+            "invoiced",
+            "2024-06-01",
+            "",
+            "product",
+            "Q3",
+            "2024-07-20",
+        ),  # 60 ago; on Q3, late but delivered after the cutoff
+        ("O6", "A1", "2024-06-21", 500, "cancelled", "", "", "spare_parts", "", ""),
+        (
+            "O7",
+            "A1",
+            "2024-07-01",
+            9999,
+            "open",
+            "",
+            "",
+            "spare_parts",
+            "",
+            "",
+        ),  # on the cutoff day
+        ("O8", "A2", "2024-01-03", 50, "open", "", "", "product", "", ""),  # 180 ago
     ),
     "tickets": _rows(
         "external_id account subject opened_at kind severity status product_line closed_at asset",
@@ -323,6 +371,9 @@ ALPHA = {
     "gap_ratio": 60 / ((669 - 60) / 4),
     "quotes_365d": 4,
     "quote_win_rate_365d": 0.5,  # Q1 won, Q2 lost; Q3 undecided, Q5 no bid
+    "quote_turnaround_days_365d": (4 + 10) / 2,  # Q1, Q2; Q3 answered after the cutoff
+    "quotes_answered_365d": 2,
+    "broken_promises_365d": 1,  # O4; O3 kept, O2 outside 365 days, O5 after the cutoff
     "late_invoice_share_365d": 2 / 3,  # O3 on time, O4 and O5 unpaid at the cutoff
     "mean_days_late_365d": (0 + 92 + 30) / 3,
     "overdue_invoices": 2,
@@ -460,6 +511,7 @@ ID_COLUMNS = {
     "role_id",
     "ticket_id",
     "problem_id",
+    "quote_id",
 }
 
 

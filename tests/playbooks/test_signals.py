@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from tests.tasks.world import account, assign, employee, small_world
 
@@ -26,6 +26,7 @@ from keepwell.record.models import (
     TelemetryEvent,
     Ticket,
 )
+from keepwell.teams.models import HumanRead
 
 TODAY = date(2026, 6, 30)
 SEEN = iter(range(1, 1_000_000))
@@ -148,12 +149,34 @@ def test_order_gap_overdue_invoice_stalled_rfq_and_broken_promise(engine: Engine
             delivered_at=day(19),
         )
         pending = add(s, Order, account_id=beta, ordered_at=day(40), amount=1, promised_at=day(12))
-        broken = {h.account_id: h for h in hits(s, "broken_promise", min_days_late=3)}
-        assert (
-            broken[acme].reason_key == f"late:{late.id}" and broken[acme].facts["days_late"] == 10
+        won = add(
+            s,
+            Quote,
+            account_id=beta,
+            received_at=day(40),
+            responded_at=day(38),
+            outcome="won",
+            promised_lead_time_days=10,
         )
-        assert broken[beta].facts == {"late_orders": 1, "days_late": 12}
-        assert broken[beta].reason_key == f"late:{pending.id}"
+        on_quote = {"account_id": beta, "amount": 1, "quote_id": won.id}
+        add(s, Order, ordered_at=day(30), delivered_at=day(15), **on_quote)  # 15 days
+        add(s, Order, ordered_at=day(30), delivered_at=day(22), **on_quote)  # 8 days: kept
+        slow = add(s, Quote, account_id=acme, received_at=day(20), responded_at=day(10))
+        found = hits(s, "broken_promise", min_days_late=3)
+        broken = {h.reason_key: h for h in found}
+        assert set(broken) == {
+            f"late:{late.id}",
+            f"late:{pending.id}",
+            f"quote:{won.id}",
+            f"rfq_late:{slow.id}",
+        }
+        assert broken[f"late:{late.id}"].account_id == acme
+        assert broken[f"late:{late.id}"].facts["days_late"] == 10
+        assert broken[f"late:{pending.id}"].facts == {"late_orders": 1, "days_late": 12}
+        assert broken[f"quote:{won.id}"].account_id == beta
+        assert broken[f"quote:{won.id}"].facts["days_late"] == 5
+        assert broken[f"rfq_late:{slow.id}"].facts == {"rfq": slow.external_id, "days_late": 5}
+        assert [h.reason_key for h in hits(s, "broken_promise", within_days=5)] == []
 
 
 def test_complaint_sla_repeat_problem_and_detractor(engine: Engine) -> None:
@@ -278,13 +301,56 @@ def test_key_contact_employee_left_and_single_threaded(engine: Engine) -> None:
         for name in ("acme", "beta"):
             for n in range(2):
                 add(s, Order, account_id=w.accounts[name], ordered_at=day(30 + n), amount=1)
-        for n in range(3):
-            add(s, Contact, account_id=beta, name=f"Buyer {n}")
-        threaded = hits(s, "single_threaded", max_contacts=1, max_team=1)
+        buyers = [add(s, Contact, account_id=beta, name=f"Buyer {n}") for n in range(3)]
+        a1, a2 = (add(s, Contact, account_id=acme, name=f"Eng {n}") for n in range(2))
+        talks = [(acme, lena.id, a1.id), (acme, lena.id, a2.id)]
+        talks += [(beta, lena.id, buyers[0].id), (beta, boss.id, buyers[1].id)]
+        for account_id, employee_id, contact_id in talks:
+            add(
+                s,
+                Interaction,
+                account_id=account_id,
+                employee_id=employee_id,
+                contact_id=contact_id,
+                occurred_at=ago(10),
+            )
+        threaded = hits(s, "single_threaded")
         assert {h.account_id: h.facts for h in threaded} == {
-            acme: {"contacts": 0, "team": 1},  # Olga gone: only the new service lead
-            beta: {"contacts": 3, "team": 0},
+            acme: {"contacts": 2, "team": 1, "threading": "one person"},  # beta: two each side
         }
+        assert hits(s, "single_threaded", window_days=5) == []  # uncovered is not threaded
+        uncovered = hits(s, "single_threaded", window_days=5, include_uncovered=True)
+        assert {h.account_id: h.facts["threading"] for h in uncovered} == {
+            acme: "uncovered",
+            beta: "uncovered",
+        }
+        assert hits(s, "single_threaded", min_orders_365d=3) == []
+
+
+def test_model_human_disagreement(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        w = small_world(s)
+        acme, beta = w.accounts["acme"], w.accounts["beta"]
+        scores(s, {acme: (0.7, 35.0), beta: (0.1, 80.0)})
+        for score in s.scalars(select(AccountScore)):
+            score.health_band = "at_risk" if score.account_id == acme else "healthy"
+        user = User(email="olga@maker.test", name="Olga", password_hash="x", role="member")
+        s.add(user)
+        s.flush()
+        for account_id in (acme, beta):
+            read = HumanRead(
+                account_id=account_id,
+                user_id=user.id,
+                employee_id=w.employees["olga"],
+                read="healthy",
+                reason="they just doubled the order",
+            )
+            s.add(read)
+        s.flush()
+        found = hits(s, "model_human_disagreement")
+        assert [(h.account_id, h.reason_key) for h in found] == [(acme, "read:healthy:at_risk")]
+        assert found[0].facts["reader"] == "Olga"
+        assert hits(s, "model_human_disagreement", only_more_worried=True) == []
 
 
 def test_usage_decline_and_alarm_spike(engine: Engine) -> None:
@@ -293,14 +359,14 @@ def test_usage_decline_and_alarm_spike(engine: Engine) -> None:
         acme, beta = w.accounts["acme"], w.accounts["beta"]
         falling = add(s, Asset, account_id=acme, serial="P-1")
         steady = add(s, Asset, account_id=beta, serial="P-2")
-        for days_back in range(0, 120, 5):
-            level = 40.0 if days_back < 30 else 100.0
-            for asset, value in ((falling, level), (steady, 100.0)):
+        for days_back in range(90):
+            level = 2.0 if days_back < 30 else 8.0
+            for asset, value in ((falling, level), (steady, 8.0)):
                 s.add(
                     TelemetryEvent(
                         asset_id=asset.id,
                         ts=ago(days_back),
-                        metric="hours",
+                        metric="run_hours",
                         value=value,
                         source="test",
                     )
@@ -318,9 +384,10 @@ def test_usage_decline_and_alarm_spike(engine: Engine) -> None:
         s.add(TelemetryEvent(asset_id=falling.id, ts=ago(50, 3), alarm_code="E1", source="test"))
         s.flush()
         usage = hits(s, "usage_decline", min_drop=0.3)
-        assert [(h.account_id, h.facts["asset"], h.facts["drop"]) for h in usage] == [
-            (acme, "P-1", 0.6)
+        assert [(h.account_id, h.facts["drop"], h.facts["usage_30d"]) for h in usage] == [
+            (acme, 0.75, 60.0)
         ]
+        assert hits(s, "usage_decline", min_drop=0.8) == []
         spike = hits(s, "alarm_spike", min_alarms=5, min_ratio=3)
         assert [(h.account_id, h.facts["alarms"]) for h in spike] == [(beta, 6)]
         assert hits(s, "alarm_spike", min_alarms=7) == []

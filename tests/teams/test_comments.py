@@ -90,7 +90,7 @@ def test_bad_comments_are_refused_with_a_reason(engine: Engine) -> None:
             add_comment(session, "account", ids["acme"], body="  ", **args)
         with pytest.raises(NotFound, match="no account with id 999999"):
             add_comment(session, "account", 999_999, body="hi", **args)
-        with pytest.raises(NotFound, match="no tasks in this installation yet"):
-            add_comment(session, "task", 1, body="hi", **args)
+        with pytest.raises(NotFound, match="no task with id 999999"):
+            add_comment(session, "task", 999_999, body="hi", **args)
         with pytest.raises(TeamsError, match="comments go on one of"):
             add_comment(session, "invoice", 1, body="hi", **args)

@@ -21,6 +21,7 @@ title: Thin accounts
 signal: single_threaded
 params:
   min_orders_365d: 1
+  include_uncovered: true
 cooldown_days: 30
 actions:
   - type: create_task

@@ -139,3 +139,21 @@ def test_task_page_and_api_show_the_history(
     assert member.get("/tasks/9999").status_code == 404
     missing = anonymous.get("/api/v1/tasks/9999/history", headers=bearer(token("member", "read")))
     assert missing.status_code == 404
+
+
+def test_task_page_shows_the_comment_thread_with_mentions(
+    browser: Callable[[str], Browser], record: dict[str, int]
+) -> None:
+    member = browser("member")
+    member.post(f"/accounts/{record['C-1']}/tasks", {"title": "Seal report"})
+    task_id = int(member.get("/tasks?scope=all").text.split('id="task-')[1].split('"')[0])
+    page = member.get(f"/tasks/{task_id}").text
+    assert f'action="/comments/task/{task_id}"' in page and "No comments yet." in page
+    added = member.post(f"/comments/task/{task_id}", {"body": "@leader can you sign this off?"})
+    assert added.status_code == 303
+    assert added.headers["location"] == f"/tasks/{task_id}#comments"
+    page = member.get(f"/tasks/{task_id}").text
+    assert "can you sign this off?" in page and "mentions Leo Leader" in page
+    assert member.post(f"/comments/task/{task_id}", {"body": "@nobody hi"}).status_code == 422
+    assert member.post("/comments/task/999999", {"body": "hi"}).status_code == 404
+    assert "can you sign this off?" in browser("leader").get("/my-work").text

@@ -18,6 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from sqlalchemy import Engine
 
 from keepwell.cli.app import app, console, fail, print_json, state
 from keepwell.intake.demo import DemoLoadError, DemoSummary, build_demo
@@ -82,6 +83,7 @@ def _score_demo(ctx: typer.Context, last_day: date) -> None:
     """Score the demo company so the app opens with risk, health and their reasons.
 
     Runs also four and two weeks back, so trends, movers and "what changed" have history.
+    Then runs the playbooks once, as ``keepwell run`` does, so the app opens with tasks.
     """
     from keepwell.insight.scoring import run_scoring
 
@@ -95,6 +97,22 @@ def _score_demo(ctx: typer.Context, last_day: date) -> None:
         f"Scored {summary['scored']} accounts: {summary['model']} ({summary['method']}), "
         f"backtest ROC AUC {summary['roc_auc']:.2f}; {len(DEMO_SCORING_WEEKS)} runs kept."
     )
+    with console.status("Running the playbooks …"):
+        result = demo_playbooks(state(ctx).engine(), last_day)
+    created = {p["rule"]: p["tasks_created"] for p in result["playbooks"] if p["tasks_created"]}
+    listed = ", ".join(f"{name} {count}" for name, count in sorted(created.items()))
+    console.print(f"Playbooks created {result['tasks_created']} tasks ({listed or 'none'}).")
+
+
+def demo_playbooks(engine: Engine, last_day: date) -> dict[str, Any]:
+    """Run the playbooks on the scores just made, as ``keepwell run --no-score`` does.
+
+    Digests are queued in the outbox; they are sent only when SMTP is configured.
+    """
+    from keepwell.playbooks.schedule import run_once
+
+    send = bool(get_settings().smtp_host)
+    return run_once(engine, today=last_day, score=False, actor="demo", send=send)
 
 
 def _serve_demo(ctx: typer.Context, host: str, port: int) -> None:

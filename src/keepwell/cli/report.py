@@ -1,4 +1,5 @@
-"""``keepwell report weekly``: the weekly retention review as HTML or PDF."""
+"""``keepwell report weekly`` (the weekly retention review as HTML or PDF) and
+``keepwell report digests`` (each employee's weekly digest)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
+from rich.table import Table
 from sqlalchemy.orm import Session
 
 from keepwell.cli.app import app, console, state
@@ -54,3 +57,50 @@ def weekly_command(
             target.write_text(render_document(review), encoding="utf-8")
     sections = ", ".join(s.key for s in review.sections)
     console.print(f"Wrote {target} ({target.stat().st_size:,} bytes; sections: {sections}).")
+
+
+@report_app.command("digests")
+def digests_command(
+    ctx: typer.Context,
+    send: Annotated[
+        bool, typer.Option("--send", help="Queue the digests in the outbox and deliver them.")
+    ] = False,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Last day of the week."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
+) -> None:
+    """Each employee's weekly digest: their accounts whose risk moved, tasks, mentions."""
+    from keepwell.cli.app import print_json
+    from keepwell.notify.digests import personal_digests, queue_personal_digests
+    from keepwell.playbooks.schedule import deliver
+
+    engine = state(ctx).engine()
+    with Session(engine) as session:
+        digests = personal_digests(session, as_of.date() if as_of else None)
+        queued = queue_personal_digests(session, digests) if send else 0
+        session.commit()
+    delivery = deliver(engine).summary() if send else None
+    if as_json:
+        print_json(
+            {"digests": [d.as_dict() for d in digests], "queued": queued, "delivery": delivery}
+        )
+        return
+    table = Table(title="Weekly digests", box=box.SIMPLE_HEAD)
+    for column in ("person", "email", "risk moved", "open tasks", "overdue", "mentions"):
+        table.add_column(column, justify="left" if column in ("person", "email") else "right")
+    for d in digests:
+        table.add_row(
+            d.name,
+            d.email,
+            str(len(d.movers)),
+            str(len(d.open_tasks)),
+            str(len(d.overdue)),
+            str(len(d.mentions)),
+        )
+    console.print(table)
+    if send and delivery is not None:
+        console.print(f"Queued {queued} digest(s); sent {delivery['sent']}.")
+    else:
+        console.print(f"{len(digests)} digest(s) would be sent; --send queues and delivers them.")

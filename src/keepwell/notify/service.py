@@ -51,20 +51,26 @@ def queue_digests(session: Session, notices: list[Notice]) -> int:
     for (channel, recipient), lines in sorted(grouped.items()):
         unique = list(dict.fromkeys(lines))
         subject = f"Keepwell: {len(unique)} new item{'s' if len(unique) != 1 else ''} for you"
-        body = "\n".join(f"- {line}" for line in unique)
-        session.add(
-            Notification(
-                channel=channel,
-                recipient=recipient,
-                subject=subject,
-                body=body,
-                lines=unique,
-                status="pending",
-                attempts=0,
-            )
-        )
-    session.flush()
+        queue_message(session, channel, recipient, subject, unique)
     return len(grouped)
+
+
+def queue_message(
+    session: Session, channel: str, recipient: str, subject: str, lines: list[str]
+) -> Notification:
+    """Put one message in the outbox; its body lists ``lines``."""
+    message = Notification(
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body="\n".join(f"- {line}" for line in lines),
+        lines=lines,
+        status="pending",
+        attempts=0,
+    )
+    session.add(message)
+    session.flush()
+    return message
 
 
 def deliver_pending(

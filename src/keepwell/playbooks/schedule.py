@@ -10,10 +10,13 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from keepwell.notify.service import DeliveryReport
 
 from keepwell.playbooks.service import run_playbooks
 
@@ -21,25 +24,44 @@ log = logging.getLogger(__name__)
 
 
 def run_once(
-    engine: Engine, *, today: date | None = None, score: bool = True, actor: str = "playbooks"
+    engine: Engine,
+    *,
+    today: date | None = None,
+    score: bool = True,
+    actor: str = "playbooks",
+    send: bool = True,
 ) -> dict[str, Any]:
-    """Score (unless ``score`` is false), run the playbooks, queue and send notifications."""
-    from keepwell.notify.service import deliver_pending, queue_digests
+    """Score (unless ``score`` is false), run the playbooks, queue digests (with the pending
+    @mentions) and send them (unless ``send`` is false)."""
+    from keepwell.notify.mentions import mentions_queued, queue_mentions
+    from keepwell.notify.service import queue_digests
 
     scoring = _score(engine) if score else {"skipped": "not asked"}
     with Session(engine, expire_on_commit=False) as session:
         report = run_playbooks(session, today=today, actor=actor)
-        queued = queue_digests(session, report.notices)
+        notices = list(report.notices)
+        mention_ids = queue_mentions(session, notices)
+        queued = queue_digests(session, notices)
+        mentions = mentions_queued(session, mention_ids)
         session.commit()
-    with Session(engine) as session:
-        delivery = deliver_pending(session)
-        session.commit()
+    delivery = deliver(engine) if send else None
     return {
         "scoring": scoring,
         **report.summary(),
+        "mentions_queued": mentions,
         "messages_queued": queued,
-        "delivery": delivery.summary(),
+        "delivery": delivery.summary() if delivery else {"skipped": "not asked"},
     }
+
+
+def deliver(engine: Engine) -> DeliveryReport:
+    """Send what is due in the outbox (one pass, with retries and backoff)."""
+    from keepwell.notify.service import deliver_pending
+
+    with Session(engine) as session:
+        delivery = deliver_pending(session)
+        session.commit()
+    return delivery
 
 
 def _score(engine: Engine) -> dict[str, Any]:

@@ -198,6 +198,18 @@ def team(v: Values) -> str | None:
     return None
 
 
+def handoff(v: Values) -> str | None:
+    """Broken promises on quotes, or slow answers to RFQs."""
+    broken = _n(v, "broken_promises_365d")
+    if broken >= 1:
+        orders = _plural(broken, "order", "orders")
+        return f"{orders} on a quote in the last 12 months came later than promised"
+    took = v.get("quote_turnaround_days_365d")
+    if took is not None and took >= 10 and _n(v, "quotes_answered_365d") >= 1:
+        return f"our quotes took {round(took)} days on average to answer"
+    return None
+
+
 def equipment(v: Values) -> str | None:
     """Falling usage of the customer's machines, or many alarms."""
     trend = v.get("usage_trend")
@@ -283,6 +295,11 @@ GROUPS: tuple[ReasonGroup, ...] = (
         order_trend,
     ),
     ReasonGroup("quotes", ("quotes_365d", "quote_win_rate_365d"), quotes),
+    ReasonGroup(
+        "handoff",
+        ("quote_turnaround_days_365d", "quotes_answered_365d", "broken_promises_365d"),
+        handoff,
+    ),
     ReasonGroup(
         "payments",
         ("late_invoice_share_365d", "mean_days_late_365d", "overdue_invoices", "overdue_amount"),

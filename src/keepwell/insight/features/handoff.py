@@ -6,8 +6,8 @@ quote breaks the quote's promise when it was delivered later than the promised l
 time after ordering, or after the order's own promised day; it counts in the window of
 its delivery day. Specification checks live in the operational record only.
 
-These features are an extra block (``compute_features(..., extra_blocks=HANDOFF_BLOCKS)``),
-described by ``HANDOFF_FEATURES`` like the registry's, so a model adds them explicitly.
+The features are in the registry (``HANDOFF_FEATURES`` names them) and the blocks in the
+pipeline's ``BLOCKS``.
 """
 
 from __future__ import annotations
@@ -15,34 +15,11 @@ from __future__ import annotations
 import ibis.expr.types as ir
 
 from keepwell.insight.features.frame import Frame, keyed
-from keepwell.insight.features.registry import Feature
+from keepwell.insight.features.registry import FEATURES, Feature
 
 HANDOFF_FEATURES: dict[str, Feature] = {
-    "quote_turnaround_days_365d": Feature(
-        "quote_turnaround_days_365d",
-        "Mean days from receiving an RFQ to answering it, for the last 365 days' RFQs "
-        "answered before the cutoff.",
-        "days",
-        "float64",
-        "quotes",
-    ),
-    "quotes_answered_365d": Feature(
-        "quotes_answered_365d",
-        "Of the last 365 days' RFQs, those answered before the cutoff.",
-        "quotes",
-        "int64",
-        "quotes",
-        0,
-    ),
-    "broken_promises_365d": Feature(
-        "broken_promises_365d",
-        "Orders placed on a quote and delivered in the last 365 days later than the quote's "
-        "promised lead time or the order's promised day.",
-        "orders",
-        "int64",
-        "quotes",
-        0,
-    ),
+    name: FEATURES[name]
+    for name in ("quote_turnaround_days_365d", "quotes_answered_365d", "broken_promises_365d")
 }
 """The hand-off features by name."""
 
@@ -78,4 +55,4 @@ def promise_features(frame: Frame) -> ir.Table:
 
 
 HANDOFF_BLOCKS = (turnaround_features, promise_features)
-"""The blocks that compute ``HANDOFF_FEATURES``."""
+"""The blocks that compute ``HANDOFF_FEATURES`` (part of the pipeline's ``BLOCKS``)."""

@@ -26,6 +26,7 @@ from ibis.backends import BaseBackend
 
 from keepwell.insight.features.engagement import interaction_features, survey_features
 from keepwell.insight.features.frame import KEYS, Frame, cross_stamp, literal_stamp
+from keepwell.insight.features.handoff import promise_features, turnaround_features
 from keepwell.insight.features.invoices import invoice_features
 from keepwell.insight.features.orders import live_orders, order_features
 from keepwell.insight.features.people import (
@@ -47,6 +48,8 @@ Strategy = Literal["cross", "union"]
 BLOCKS: tuple[Block, ...] = (
     order_features,
     quote_features,
+    turnaround_features,
+    promise_features,
     invoice_features,
     ticket_features,
     survey_features,

@@ -115,6 +115,31 @@ _ALL: tuple[Feature, ...] = (
         "Of the last 365 days' RFQs decided before the cutoff, the share won (won / (won + lost)).",
     ),
     _feature(
+        "quotes",
+        "quote_turnaround_days_365d",
+        "days",
+        "float64",
+        "Mean days from receiving an RFQ to answering it, for the last 365 days' RFQs "
+        "answered before the cutoff.",
+    ),
+    _feature(
+        "quotes",
+        "quotes_answered_365d",
+        "quotes",
+        "int64",
+        "Of the last 365 days' RFQs, those answered before the cutoff.",
+        0,
+    ),
+    _feature(
+        "quotes",
+        "broken_promises_365d",
+        "orders",
+        "int64",
+        "Orders placed on a quote and delivered in the last 365 days later than the quote's "
+        "promised lead time or the order's promised day.",
+        0,
+    ),
+    _feature(
         "invoices",
         "late_invoice_share_365d",
         "share",

@@ -10,6 +10,7 @@ from keepwell.playbooks.signals.equipment import AlarmSpike, UsageDecline
 from keepwell.playbooks.signals.people import EmployeeLeft, KeyContactLeft, SingleThreaded
 from keepwell.playbooks.signals.scores import ChurnRisk, HealthLow, RenewalWeak
 from keepwell.playbooks.signals.service import ComplaintSla, Detractor, RepeatProblem
+from keepwell.playbooks.signals.teams import ModelHumanDisagreement
 
 
 @hookimpl
@@ -31,4 +32,5 @@ def keepwell_playbook_signals() -> list[Any]:
         SingleThreaded(),
         UsageDecline(),
         AlarmSpike(),
+        ModelHumanDisagreement(),
     ]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import Counter
 
 from pydantic import Field
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 
-from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
+from keepwell.people.models import Employee, RetentionRole
 from keepwell.playbooks.core import Context, Hit, Params, Signal
 from keepwell.playbooks.signals.common import days_ago
 from keepwell.record.models import Contact, Order
-from keepwell.record.service import current_assignment
-from keepwell.tasks.owners import deactivated_employees, team_holders
+from keepwell.tasks.owners import team_holders
+from keepwell.teams.coverage import WINDOW_DAYS, coverage_report
+from keepwell.teams.departure import Holding, departed_holdings
 
 
 class ContactParams(Params):
@@ -47,115 +48,105 @@ class KeyContactLeft(Signal[ContactParams]):
 class LeaverParams(Params):
     within_days: int = Field(default=365, ge=1, le=3650)
     """How far back departures are handed over."""
+    window_days: int = Field(default=180, ge=1, le=3650)
+    """Interactions this long before leaving make a relationship to hand over."""
     only_vacant: bool = True
     """Skip roles someone else already holds again (the hand-over happened)."""
 
 
 class EmployeeLeft(Signal[LeaverParams]):
-    """An employee left (leaving day set, or deactivated) while on an account's team."""
+    """An employee left while holding the account (:func:`departed_holdings`): hand it over."""
 
     name = "employee_left"
-    description = "An employee left while holding a role on the account: hand it over."
+    description = "An employee left while holding a role on, or the relationship with, the account."
     params = LeaverParams
 
     def find(self, ctx: Context, params: LeaverParams) -> list[Hit]:
         since = days_ago(ctx.today, params.within_days)
-        deactivated = deactivated_employees()
-        gone = or_(
-            and_(
-                Employee.left_at.is_not(None),
-                Employee.left_at <= ctx.today,
-                Employee.left_at >= since,
-            ),
-            and_(
-                Employee.left_at.is_(None),
-                or_(Employee.active.is_(False), Employee.id.in_(deactivated)),
-            ),
-        )
-        held = or_(
-            AccountTeamMember.until.is_(None),
-            AccountTeamMember.until >= func.coalesce(Employee.left_at, since),
-        )
-        query = (
-            select(AccountTeamMember.account_id, Employee, RetentionRole.name, RetentionRole.key)
-            .join(Employee, AccountTeamMember.employee_id == Employee.id)
-            .join(RetentionRole, AccountTeamMember.role_id == RetentionRole.id)
-            .where(gone, held)
+        holdings = [
+            h
+            for h in departed_holdings(ctx.session, ctx.today, window_days=params.window_days)
+            if h.account_id in ctx.accounts and (h.left_on is None or h.left_on >= since)
+        ]
+        if not holdings:
+            return []
+        role_names = dict(ctx.session.execute(select(RetentionRole.key, RetentionRole.name)).all())
+        managers = dict(
+            ctx.session.execute(
+                select(Employee.id, Employee.manager_id).where(
+                    Employee.id.in_({h.employee_id for h in holdings})
+                )
+            ).all()
         )
         hits = []
-        for account_id, employee, role_name, role_key in ctx.session.execute(query):
-            if account_id not in ctx.accounts:
-                continue
-            if params.only_vacant and team_holders(ctx.session, account_id, ctx.today).get(
-                role_key
-            ):
-                continue
-            left = f"left on {employee.left_at}" if employee.left_at else "is no longer active"
-            facts = {
-                "employee": employee.name,
-                "role": role_name,
-                "role_key": role_key,
-                "left_at": str(employee.left_at or ""),
-            }
-            hits.append(
-                Hit(
-                    account_id,
-                    f"handover:{employee.id}:{role_key}",
-                    f"{employee.name} ({role_name}) {left}",
-                    facts,
-                    fallback_owner_id=employee.manager_id,
-                )
-            )
+        for holding in holdings:
+            held = team_holders(ctx.session, holding.account_id, ctx.today)
+            keys = holding.roles or (RELATIONSHIP,)
+            for key in keys:
+                if params.only_vacant and key != RELATIONSHIP and held.get(key):
+                    continue
+                hits.append(_handover(holding, key, role_names.get(key, key), managers))
         return hits
+
+
+RELATIONSHIP = "relationship"
+"""The role key of a hand-over of contacts only (the leaver talked to them, held no role)."""
+
+
+def _handover(holding: Holding, key: str, role: str, managers: dict[int, int | None]) -> Hit:
+    left = f"left on {holding.left_on}" if holding.left_on else "is no longer active"
+    facts = {
+        "employee": holding.employee,
+        "role": role,
+        "role_key": key,
+        "left_at": str(holding.left_on or ""),
+        "last_interaction": str(holding.last_interaction or ""),
+    }
+    return Hit(
+        holding.account_id,
+        f"handover:{holding.employee_id}:{key}",
+        f"{holding.employee} ({role}) {left}",
+        facts,
+        fallback_owner_id=managers.get(holding.employee_id),
+    )
 
 
 class ThreadParams(Params):
-    max_contacts: int = Field(default=1, ge=0)
-    max_team: int = Field(default=1, ge=0)
+    window_days: int = Field(default=WINDOW_DAYS, ge=1, le=3650)
+    """How far back an interaction keeps a relationship active."""
     min_orders_365d: int = Field(default=2, ge=0)
+    """Only live customers: at least this many orders in the last year."""
+    include_uncovered: bool = False
+    """Also accounts without any active relationship (coverage ``uncovered``)."""
 
 
 class SingleThreaded(Signal[ThreadParams]):
-    """A live customer held by one contact on their side or one person on ours."""
+    """One employee or one contact holds the whole relationship (team coverage analytics)."""
 
     name = "single_threaded"
-    description = "At most max_contacts present contacts or max_team team members."
+    description = "One of our people or one contact holds all the active relationships."
     params = ThreadParams
 
     def find(self, ctx: Context, params: ThreadParams) -> list[Hit]:
-        contacts = self._count(
-            ctx,
-            select(Contact.account_id).where(
-                or_(
-                    and_(Contact.left_at.is_not(None), Contact.left_at > ctx.today),
-                    and_(Contact.left_at.is_(None), Contact.active.is_(True)),
+        report = coverage_report(
+            ctx.session, ctx.today, window_days=params.window_days, account_ids=list(ctx.accounts)
+        )
+        orders = Counter(
+            ctx.session.scalars(
+                select(Order.account_id).where(
+                    Order.ordered_at > days_ago(ctx.today, 365), Order.ordered_at <= ctx.today
                 )
-            ),
-        )
-        team = self._count(
-            ctx,
-            select(AccountTeamMember.account_id)
-            .join(Employee, AccountTeamMember.employee_id == Employee.id)
-            .where(current_assignment(ctx.today), Employee.id.not_in(deactivated_employees())),
-        )
-        orders = self._count(
-            ctx,
-            select(Order.account_id).where(
-                Order.ordered_at > days_ago(ctx.today, 365), Order.ordered_at <= ctx.today
-            ),
+            )
         )
         hits = []
-        for account_id in ctx.accounts:
-            if orders[account_id] < params.min_orders_365d:
+        for item in report.accounts:
+            uncovered = params.include_uncovered and item.threading == "uncovered"
+            if not (item.single_threaded or uncovered):
                 continue
-            people, ours = contacts[account_id], team[account_id]
-            if people <= params.max_contacts or ours <= params.max_team:
-                summary = f"{people} contact(s) at the customer, {ours} on our team"
-                hits.append(
-                    Hit(account_id, "single_threaded", summary, {"contacts": people, "team": ours})
-                )
+            if orders[item.account_id] < params.min_orders_365d:
+                continue
+            people, ours = len(item.contacts), len(item.holders)
+            summary = f"{item.threading}: {people} contact(s) at the customer, {ours} of ours"
+            facts = {"contacts": people, "team": ours, "threading": item.threading}
+            hits.append(Hit(item.account_id, "single_threaded", summary, facts))
         return hits
-
-    @staticmethod
-    def _count(ctx: Context, query: object) -> Counter[int]:
-        return Counter(ctx.session.scalars(query))  # type: ignore[call-overload]

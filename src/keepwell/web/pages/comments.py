@@ -1,4 +1,4 @@
-"""Comment threads on accounts, RFQs and problems, and the mentions panel on "My work"."""
+"""Comment threads on accounts, RFQs, problems and tasks, and the mentions panel on "My work"."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ PAGES = {
     "account": "/accounts/{id}#panel-comments",
     "rfq": "/rfqs/{id}#comments",
     "problem": "/problems/{id}#comments",
+    "task": "/tasks/{id}#comments",
 }
 
 

@@ -26,6 +26,7 @@ from keepwell.tasks.service import (
     task_history,
     update_task,
 )
+from keepwell.teams.comments import thread
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.paging import pager
 from keepwell.web.panels import account_panels, work_panels
@@ -73,7 +74,7 @@ def tasks_page(
 
 @router.get("/tasks/{task_id}")
 def task_page(request: Request, task_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
-    """One task: its description, source, escalation and history of changes."""
+    """One task: its description, source, escalation, history of changes and discussion."""
     try:
         task = get_task(db, task_id)
     except TaskError as exc:
@@ -81,6 +82,7 @@ def task_page(request: Request, task_id: IdPath, who: CurrentUser, db: SessionDe
     context = {
         "task": task,
         "history": task_history(db, task.id),
+        "comments": {"kind": "task", "id": task.id, "entries": thread(db, "task", task.id)},
         "statuses": STATUSES,
         "today": date.today(),
     }
