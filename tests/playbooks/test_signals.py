@@ -27,6 +27,7 @@ from keepwell.record.models import (
     Ticket,
 )
 from keepwell.teams.models import HumanRead
+from keepwell.telemetry.rollups import rebuild_rollups
 
 TODAY = date(2026, 6, 30)
 SEEN = iter(range(1, 1_000_000))
@@ -383,6 +384,7 @@ def test_usage_decline_and_alarm_spike(engine: Engine) -> None:
             )
         s.add(TelemetryEvent(asset_id=falling.id, ts=ago(50, 3), alarm_code="E1", source="test"))
         s.flush()
+        rebuild_rollups(s)  # what ingest or `keepwell run` leaves behind
         usage = hits(s, "usage_decline", min_drop=0.3)
         assert [(h.account_id, h.facts["drop"], h.facts["usage_30d"]) for h in usage] == [
             (acme, 0.75, 60.0)

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, func, select
 
 from keepwell.db import session_scope
 from keepwell.intake.mapping import Mapping
@@ -16,7 +16,7 @@ from keepwell.telemetry.health import account_usage_trends, asset_health
 from keepwell.telemetry.ingest import ingest
 from keepwell.telemetry.models import TelemetryDaily
 from keepwell.telemetry.parse import decode_payload
-from keepwell.telemetry.rollups import rebuild_rollups
+from keepwell.telemetry.rollups import ensure_rollups, rebuild_rollups
 
 AS_OF = date.today() - timedelta(days=1)
 
@@ -100,7 +100,7 @@ def test_rebuilt_rollups_equal_the_incremental_ones(engine: Engine, assets: dict
     assert rollups() == incremental
 
 
-def test_file_imported_telemetry_is_rolled_up_on_first_use(
+def test_file_imported_telemetry_is_rolled_up_with_the_import(
     engine: Engine, assets: dict[str, int], tmp_path: Path
 ) -> None:
     path = tmp_path / "telemetry.csv"
@@ -111,3 +111,24 @@ def test_file_imported_telemetry_is_rolled_up_on_first_use(
     with session_scope(engine) as session:
         health = {h.serial: h for h in asset_health(session, AS_OF)}
     assert (health["SN-1"].usage_30d, health["SN-1"].baseline_30d) == (180.0, 30.0)
+
+
+def test_reading_health_writes_nothing_and_the_run_builds_missing_rollups(
+    engine: Engine, assets: dict[str, int], tmp_path: Path
+) -> None:
+    path = tmp_path / "telemetry.csv"
+    lines = [f"SN-1,{day(ago)},run_hours,6" for ago in range(40)]
+    path.write_text("asset,ts,metric,value\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    assert import_file(engine, "telemetry", path, Mapping(source="machines")).ok
+    with session_scope(engine) as session:
+        session.execute(delete(TelemetryDaily))  # readings loaded some other way
+    with session_scope(engine) as session:
+        assert asset_health(session, AS_OF)[0].usage_30d in (None, 0.0)
+        assert not session.dirty and not session.new
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(TelemetryDaily)) == 0
+        assert ensure_rollups(session) is True
+        assert ensure_rollups(session) is False
+    with session_scope(engine) as session:
+        health = {h.serial: h for h in asset_health(session, AS_OF)}
+    assert health["SN-1"].usage_30d == 180.0

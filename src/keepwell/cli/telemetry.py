@@ -208,6 +208,7 @@ def rollup_command(ctx: typer.Context) -> None:
     """Rebuild the daily rollups from the stored readings (after bulk file imports)."""
     with _session(ctx) as session:
         rows = rebuild_rollups(session)
+        session.commit()
     console.print(f"{rows:,} daily rollups")
 
 

@@ -116,6 +116,10 @@ def import_file(
         with _settled_heap(), bulk_writes(session):
             _run(session, spec, plan, source_file, result, actor, create_missing_accounts, progress)
         if result.ok and not dry_run:
+            if kind == "telemetry":
+                from keepwell.telemetry.rollups import rebuild_rollups
+
+                rebuild_rollups(session)  # with the readings, in the same transaction
             session.commit()
         else:
             session.rollback()

@@ -35,7 +35,11 @@ def run_once(
     @mentions) and send them (unless ``send`` is false)."""
     from keepwell.notify.mentions import mentions_queued, queue_mentions
     from keepwell.notify.service import queue_digests
+    from keepwell.telemetry.rollups import ensure_rollups
 
+    with Session(engine) as session:
+        if ensure_rollups(session):
+            session.commit()
     scoring = _score(engine) if score else {"skipped": "not asked"}
     with Session(engine, expire_on_commit=False) as session:
         report = run_playbooks(session, today=today, actor=actor)

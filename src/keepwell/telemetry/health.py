@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from keepwell.record.models import Account, Asset
 from keepwell.telemetry.models import TelemetryDaily
-from keepwell.telemetry.rollups import ensure_rollups
 
 RECENT_DAYS = 30
 BASELINE_DAYS = 60
@@ -81,8 +80,9 @@ class AccountUsageTrend:
 def asset_health(
     session: Session, as_of: date, *, account_id: int | None = None, metric: str = USAGE_METRIC
 ) -> list[AssetHealth]:
-    """Health of every asset (of one account, when given), ordered by serial number."""
-    ensure_rollups(session)
+    """Health of every asset (of one account, when given), ordered by serial number.
+
+    Reads the daily rollups only (see :mod:`keepwell.telemetry.rollups`)."""
     assets = _assets(session, account_id)
     start = as_of - timedelta(days=max(RECENT_DAYS + BASELINE_DAYS, WEEKS * 7) - 1)
     days = _daily(session, [h.asset_id for h in assets], start, as_of, metric)

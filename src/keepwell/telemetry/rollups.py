@@ -1,9 +1,13 @@
-"""Rebuilding the daily rollups from the stored readings (after bulk file imports)."""
+"""Rebuilding the daily rollups from the stored readings.
+
+HTTP and MQTT ingest keep the rollups current as readings arrive; a file import of
+telemetry rebuilds them in its own transaction; ``keepwell run`` builds them when readings
+exist without any rollup (a database loaded some other way). Pages only read them.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import Date, case, cast, delete, exists, func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from keepwell.record.models import TelemetryEvent
@@ -11,7 +15,9 @@ from keepwell.telemetry.models import TelemetryDaily
 
 
 def rebuild_rollups(session: Session) -> int:
-    """Recompute every daily rollup from ``telemetry_events``; return the rollup rows."""
+    """Recompute every daily rollup from ``telemetry_events``; return the rollup rows.
+
+    Runs in the caller's transaction (the caller commits)."""
     e = TelemetryEvent
     sqlite = session.get_bind().dialect.name == "sqlite"
     day = func.date(e.ts) if sqlite else cast(e.ts, Date)
@@ -42,16 +48,17 @@ def rebuild_rollups(session: Session) -> int:
         "critical_alarms",
     ]
     session.execute(insert(TelemetryDaily).from_select(columns, query))
-    session.commit()
     return session.scalar(select(func.count()).select_from(TelemetryDaily)) or 0
 
 
-def ensure_rollups(session: Session) -> None:
-    """Build the rollups once when readings exist but no rollup does (e.g. after a file import)."""
+def ensure_rollups(session: Session) -> bool:
+    """Build the rollups when readings exist but no rollup does; True when it built them.
+
+    For batch jobs (``keepwell run``); runs in the caller's transaction.
+    """
     if session.scalar(select(exists().select_from(TelemetryDaily))):
-        return
-    if session.scalar(select(exists().select_from(TelemetryEvent))):
-        try:
-            rebuild_rollups(session)
-        except IntegrityError:
-            session.rollback()  # built at the same moment by another request
+        return False
+    if not session.scalar(select(exists().select_from(TelemetryEvent))):
+        return False
+    rebuild_rollups(session)
+    return True
