@@ -115,6 +115,17 @@ class Journey:
         expect(self.page.locator("#timeline")).to_contain_text(text)
         self.shot("note")
 
+    def add_task(self, title: str) -> None:
+        panel = self.page.locator("#account-tasks")
+        panel.get_by_text("Add a task").click()
+        self.page.fill("#task-title", title)
+        self.page.fill("#task-description", "Bring the seal test report.")
+        panel.get_by_role("button", name="Add task").click()
+        expect(self.page.locator("#account-tasks")).to_contain_text(title)
+        self.page.reload()
+        expect(self.page.locator("#account-tasks")).to_contain_text(title)
+        self.shot("task")
+
     def upload_bad_import(self) -> None:
         self.page.get_by_role("link", name="Imports").first.click()
         self.page.select_option("#kind", "orders")
@@ -136,13 +147,15 @@ class Journey:
 
 
 def test_journey(chromium: Browser, site: str, request: pytest.FixtureRequest) -> None:
-    """Sign in, portfolio, an account, a note, a rejected import with its problems, sign out."""
+    """Sign in, portfolio, an account, a note, a task, a rejected import with its problems,
+    sign out."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     journey = Journey(context.new_page(), site, request.node.originalname)
     journey.sign_in("admin")
     journey.open_portfolio()
     journey.open_account("Acme Pumps")
     journey.add_note("Purchasing asks for a second quote on seals.")
+    journey.add_task("Send the second quote on seals")
     journey.upload_bad_import()
     journey.sign_out()
     context.close()

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from keepwell.record.models import Account, Asset
@@ -25,6 +25,8 @@ RECENT_DAYS = 30
 BASELINE_DAYS = 60
 WEEKS = 13
 USAGE_METRIC = "run_hours"
+ASSET_FILTER_LIMIT = 1000
+"""Up to this many assets are filtered in SQL; a whole fleet is read in one pass."""
 
 
 @dataclass
@@ -145,7 +147,7 @@ def _daily(
     """(usage, alarms, critical alarms) by asset and day."""
     d = TelemetryDaily
     query = select(d.asset_id, d.day, d.metric, d.total, d.alarms, d.critical_alarms).where(
-        d.day >= start, d.day <= end, d.metric.in_([metric, ""])
+        d.day >= start, d.day <= end, d.metric.in_([metric, ""]), _of_assets(asset_ids)
     )
     found: dict[int, dict[date, tuple[float, int, int]]] = defaultdict(dict)
     wanted = set(asset_ids)
@@ -229,12 +231,21 @@ def _fill_fleet(assets: list[AssetHealth]) -> None:
 
 def _fill_run_hours(session: Session, assets: list[AssetHealth], as_of: date, metric: str) -> None:
     d = TelemetryDaily
-    query = select(d.asset_id, d.total).where(d.metric == metric, d.day <= as_of)
-    totals: dict[int, float] = defaultdict(float)
-    for row in session.execute(query):
-        totals[row.asset_id] += row.total
+    query = (
+        select(d.asset_id, func.sum(d.total))
+        .where(d.metric == metric, d.day <= as_of, _of_assets([h.asset_id for h in assets]))
+        .group_by(d.asset_id)
+    )
+    totals = {asset_id: float(total or 0.0) for asset_id, total in session.execute(query)}
     for h in assets:
         h.run_hours = totals.get(h.asset_id, 0.0)
+
+
+def _of_assets(asset_ids: list[int]) -> ColumnElement[bool]:
+    """Rollups of ``asset_ids``, filtered in SQL when they are few (one account's)."""
+    if len(asset_ids) <= ASSET_FILTER_LIMIT:
+        return TelemetryDaily.asset_id.in_(asset_ids)
+    return true()
 
 
 def _change(value: float, baseline: float | None) -> float | None:
