@@ -15,6 +15,7 @@ from keepwell.insight.scoring import run_scoring
 from keepwell.intake.demo import build_demo
 from keepwell.notify.service import queue_digests
 from keepwell.playbooks.service import run_playbooks
+from keepwell.problems.store import refresh_problems
 from keepwell.tasks.models import Task
 from keepwell.tasks.owners import team_holders
 
@@ -25,11 +26,14 @@ AS_OF = date(2025, 6, 30)
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """The demo company (seed 7, 300 accounts), scored once."""
+    """The demo company (seed 7, 300 accounts), its problems detected, scored once."""
     folder = tmp_path_factory.mktemp("demo")
     engine = make_engine(f"sqlite:///{folder / 'demo.sqlite3'}")
     upgrade(engine)
     build_demo(engine, folder / "files", seed=7, accounts=300, as_of=AS_OF)
+    with Session(engine) as session:
+        refresh_problems(session)  # as `keepwell run` does before the playbooks
+        session.commit()
     run_scoring(engine)
     yield engine
     engine.dispose()

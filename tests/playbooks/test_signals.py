@@ -15,6 +15,7 @@ from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.people.models import Employee
 from keepwell.playbooks.core import Context, Hit
 from keepwell.playbooks.plugins import registry
+from keepwell.problems.models import ProblemRecord, ProblemTicket
 from keepwell.record.models import (
     Account,
     Asset,
@@ -46,6 +47,14 @@ def day(days: int) -> date:
 def add(session: Session, model: type, **values: Any) -> Any:
     """Add a record row with fresh provenance."""
     row = model(source="test", external_id=f"x{next(SEEN)}", **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_plain(session: Session, model: type, **values: Any) -> Any:
+    """Add a row of a table without provenance (problems and their memberships)."""
+    row = model(**values)
     session.add(row)
     session.flush()
     return row
@@ -222,29 +231,28 @@ def test_complaint_sla_repeat_problem_and_detractor(engine: Engine) -> None:
             opened_at=ago(5),
         )
         assert by_account(hits(s, "complaint_sla")) == {acme: [f"ticket:{waiting.id}"]}
-        for days_back in (10, 40, 80):
-            add(
-                s,
-                Ticket,
-                account_id=beta,
-                kind="support",
-                subject="Seal",
-                product_line="Seals",
-                opened_at=ago(days_back),
-            )
-        add(
-            s,
-            Ticket,
-            account_id=acme,
-            kind="support",
-            subject="Seal",
-            product_line="Seals",
-            opened_at=ago(100),
+        seals = add_plain(s, ProblemRecord, label="seal leaks", status="confirmed")
+        gone = add_plain(s, ProblemRecord, label="old noise", status="dismissed")
+        seal_tickets = [
+            add(s, Ticket, account_id=beta, kind="support", subject="Seal", opened_at=ago(d))
+            for d in (10, 40, 80)
+        ]
+        seal_tickets.append(
+            add(s, Ticket, account_id=acme, kind="support", subject="Seal", opened_at=ago(100))
         )
+        noise = [
+            add(s, Ticket, account_id=acme, kind="support", subject="Noise", opened_at=ago(d))
+            for d in (5, 6, 7)
+        ]
+        for ticket in seal_tickets:
+            add_plain(s, ProblemTicket, ticket_id=ticket.id, problem_id=seals.id)
+        for ticket in noise:  # a dismissed problem does not count
+            add_plain(s, ProblemTicket, ticket_id=ticket.id, problem_id=gone.id)
         repeat = hits(s, "repeat_problem", min_tickets=3, window_days=90)
         assert [(h.account_id, h.reason_key, h.facts["tickets"]) for h in repeat] == [
-            (beta, "problem:Seals", 3)
+            (beta, f"problem:{seals.id}", 3)
         ]
+        assert repeat[0].facts["problem"] == "seal leaks"
         angry = add(s, SurveyResponse, account_id=acme, kind="nps", score=3, responded_at=ago(5))
         add(s, SurveyResponse, account_id=beta, kind="nps", score=2, responded_at=ago(6))
         add(s, Interaction, account_id=beta, kind="call", occurred_at=ago(4))  # followed up

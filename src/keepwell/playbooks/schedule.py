@@ -35,11 +35,13 @@ def run_once(
     @mentions) and send them (unless ``send`` is false)."""
     from keepwell.notify.mentions import mentions_queued, queue_mentions
     from keepwell.notify.service import queue_digests
+    from keepwell.problems.store import refresh_problems
     from keepwell.telemetry.rollups import ensure_rollups
 
     with Session(engine) as session:
-        if ensure_rollups(session):
-            session.commit()
+        ensure_rollups(session)
+        refresh_problems(session)  # the "repeat problems" playbook reads problem records
+        session.commit()
     scoring = _score(engine) if score else {"skipped": "not asked"}
     with Session(engine, expire_on_commit=False) as session:
         report = run_playbooks(session, today=today, actor=actor)

@@ -151,6 +151,48 @@ def problem_impacts(
     return impacts
 
 
+@dataclass(frozen=True)
+class ProblemHit:
+    """A live problem that hit one account at least ``min_tickets`` times in a window."""
+
+    account_id: int
+    problem_id: int
+    label: str
+    tickets: int
+
+
+def problem_hits(
+    session: Session,
+    as_of: date,
+    *,
+    days: int = REPEAT_DAYS,
+    min_tickets: int = REPEAT_TICKETS,
+) -> list[ProblemHit]:
+    """Every (account, live problem) with at least ``min_tickets`` tickets in ``days``.
+
+    The "repeat problems" playbook fires on these; :func:`problem_counts_by_account`
+    counts them per account for the insight features.
+    """
+    start = _end_of(as_of - timedelta(days=days))
+    query = (
+        select(Ticket.account_id, ProblemRecord.id, ProblemRecord.label, func.count())
+        .join(ProblemTicket, ProblemTicket.ticket_id == Ticket.id)
+        .join(ProblemRecord, ProblemRecord.id == ProblemTicket.problem_id)
+        .where(
+            Ticket.opened_at > start,
+            Ticket.opened_at <= _end_of(as_of),
+            ProblemRecord.status.not_in(("dismissed", "merged")),
+        )
+        .group_by(Ticket.account_id, ProblemRecord.id, ProblemRecord.label)
+        .order_by(Ticket.account_id, ProblemRecord.id)
+    )
+    return [
+        ProblemHit(account, problem, label, count)
+        for account, problem, label, count in session.execute(query).all()
+        if count >= min_tickets
+    ]
+
+
 def problem_counts_by_account(
     session: Session,
     as_of: date,
@@ -160,23 +202,9 @@ def problem_counts_by_account(
 ) -> dict[int, int]:
     """Per account: how many live problems hit it at least ``min_tickets`` times in ``days``.
 
-    Feeds the insight features and the "repeat problems" playbook; accounts with
-    none are left out.
+    Accounts with none are left out.
     """
-    start = _end_of(as_of - timedelta(days=days))
-    query = (
-        select(Ticket.account_id, ProblemTicket.problem_id, func.count())
-        .join(ProblemTicket, ProblemTicket.ticket_id == Ticket.id)
-        .join(ProblemRecord, ProblemRecord.id == ProblemTicket.problem_id)
-        .where(
-            Ticket.opened_at > start,
-            Ticket.opened_at <= _end_of(as_of),
-            ProblemRecord.status.not_in(("dismissed", "merged")),
-        )
-        .group_by(Ticket.account_id, ProblemTicket.problem_id)
-    )
     result: dict[int, int] = defaultdict(int)
-    for account, _problem, count in session.execute(query).all():
-        if count >= min_tickets:
-            result[account] += 1
+    for hit in problem_hits(session, as_of, days=days, min_tickets=min_tickets):
+        result[hit.account_id] += 1
     return dict(result)

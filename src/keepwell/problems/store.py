@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.orm import Session
 
 from keepwell.problems.assign import assign_vectors
@@ -243,3 +243,11 @@ def assign_new_tickets(
     result.unassigned = [corpus.external_ids[r] for r in rest]
     session.flush()
     return result
+
+
+def refresh_problems(session: Session) -> RunResult:
+    """Keep the problems current for a scheduled run: a first detection when there is no
+    problem yet, otherwise only new tickets placed against the known ones (ids stay)."""
+    if session.scalar(select(exists().select_from(ProblemRecord))):
+        return assign_new_tickets(session)
+    return run_detection(session)

@@ -3,14 +3,12 @@ unheard detractors."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from pydantic import Field
 from sqlalchemy import exists, func, select
 
 from keepwell.playbooks.core import Context, Hit, Params, Signal
 from keepwell.playbooks.signals.common import days_ago, end_of, start_of
-from keepwell.record.models import Asset, Interaction, SurveyResponse, Ticket
+from keepwell.record.models import Interaction, SurveyResponse, Ticket
 
 DEFAULT_SLA_HOURS: dict[str, float] = {"critical": 4, "high": 24, "medium": 72, "low": 120}
 NEGATIVE_WORDS = (
@@ -74,36 +72,27 @@ class RepeatParams(Params):
 
 
 class RepeatProblem(Signal[RepeatParams]):
-    """The same product line (or the same machine) raised ``min_tickets`` times lately."""
+    """The same recurring problem (a problem record) hit the customer ``min_tickets`` times."""
 
     name = "repeat_problem"
-    description = "min_tickets or more tickets on the same product line or asset in window_days."
+    description = "min_tickets or more of the account's tickets in one recurring problem lately."
     params = RepeatParams
 
     def find(self, ctx: Context, params: RepeatParams) -> list[Hit]:
-        query = (
-            select(Ticket.account_id, Ticket.product_line, Asset.serial, Ticket.external_id)
-            .outerjoin(Asset, Ticket.asset_id == Asset.id)
-            .where(
-                Ticket.opened_at >= start_of(days_ago(ctx.today, params.window_days)),
-                Ticket.opened_at < end_of(ctx.today),
-            )
-            .order_by(Ticket.opened_at)
+        from keepwell.problems.impact import problem_hits
+
+        found = problem_hits(
+            ctx.session, ctx.today, days=params.window_days, min_tickets=params.min_tickets
         )
-        groups: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for account_id, line, serial, external_id in ctx.session.execute(query):
-            subject = line or (f"asset {serial}" if serial else None)
-            if subject and account_id in ctx.accounts:
-                groups[(account_id, subject)].append(external_id)
         return [
             Hit(
-                account_id,
-                f"problem:{subject}"[:255],
-                f"{len(ids)} tickets about {subject} in {params.window_days} days",
-                {"problem": subject, "tickets": len(ids), "latest": ids[-1]},
+                hit.account_id,
+                f"problem:{hit.problem_id}",
+                f"{hit.tickets} tickets about {hit.label} in {params.window_days} days",
+                {"problem": hit.label, "problem_id": hit.problem_id, "tickets": hit.tickets},
             )
-            for (account_id, subject), ids in groups.items()
-            if len(ids) >= params.min_tickets
+            for hit in found
+            if hit.account_id in ctx.accounts
         ]
 
 
