@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -83,7 +84,7 @@ class Firing:
     outcomes: list[str] = field(default_factory=list)
 
 
-class Signal(Generic[P]):
+class Signal(ABC, Generic[P]):
     """A condition on the record that a rule can trigger on.
 
     Subclasses set ``name``, ``description`` and ``params`` and implement ``find``.
@@ -93,21 +94,21 @@ class Signal(Generic[P]):
     description: ClassVar[str]
     params: type[P]
 
+    @abstractmethod
     def find(self, ctx: Context, params: P) -> list[Hit]:
         """The accounts (among ``ctx.accounts``) where the signal holds today."""
-        raise NotImplementedError
 
 
-class Action(Generic[P]):
+class Action(ABC, Generic[P]):
     """Something a rule does when it fires; ``sweep`` runs once per rule and run."""
 
     name: ClassVar[str]
     description: ClassVar[str]
     params: type[P]
 
+    @abstractmethod
     def apply(self, ctx: Context, firing: Firing, params: P) -> None:
         """Act on one firing (append a short outcome to ``firing.outcomes``)."""
-        raise NotImplementedError
 
     def sweep(self, ctx: Context, rule: Rule, params: P) -> int:
         """Periodic work of the action for ``rule`` (escalations); how many things it did."""

@@ -8,10 +8,11 @@ out (nothing to report). ``money=False`` loaders must leave amounts out.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from keepwell.insight.snapshots import ACCURACY_KEYS, latest_run
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
 from keepwell.record.models import Account
 from keepwell.record.service import current_assignment
+from keepwell.teams.departure import departed_holdings
 from keepwell.web.linechart import Series, line_chart
 
 Loader = Callable[[Session, date, bool], dict[str, Any] | None]
@@ -133,27 +135,24 @@ def _movers(session: Session, today: date, money: bool) -> dict[str, Any] | None
     return {"movers": latest_movers(session)}
 
 
+class HeldAccount(NamedTuple):
+    """An active account a departed person held."""
+
+    id: int
+    name: str
+
+
 @report_sections.register("coverage", "Coverage gaps and departures", "coverage.html", order=60)
 def _coverage(session: Session, today: date, money: bool) -> dict[str, Any] | None:
     since = today - DEPARTURE_WINDOW
+    held: dict[int, list[HeldAccount]] = defaultdict(list)
+    for holding in departed_holdings(session, today):
+        held[holding.employee_id].append(HeldAccount(holding.account_id, holding.account))
     left = session.scalars(
         select(Employee)
         .where(Employee.left_at.is_not(None), Employee.left_at > since, Employee.left_at <= today)
         .order_by(Employee.left_at.desc())
     ).all()
-    held = {
-        e.id: session.execute(
-            select(Account.id, Account.name)
-            .join(AccountTeamMember, AccountTeamMember.account_id == Account.id)
-            .where(
-                AccountTeamMember.employee_id == e.id,
-                Account.status == "active",
-                (AccountTeamMember.until.is_(None)) | (AccountTeamMember.until >= e.left_at),
-            )
-            .order_by(Account.name)
-        ).all()
-        for e in left
-    }
     owned = (
         select(AccountTeamMember.account_id)
         .join(Employee, Employee.id == AccountTeamMember.employee_id)
@@ -167,7 +166,7 @@ def _coverage(session: Session, today: date, money: bool) -> dict[str, Any] | No
     ).all()
     return {
         "since": since,
-        "departures": [(e, held[e.id]) for e in left],
+        "departures": [(e, sorted(held.get(e.id, []), key=lambda a: a.name)) for e in left],
         "ownerless": ownerless,
     }
 
