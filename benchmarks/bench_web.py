@@ -7,7 +7,11 @@ connection. Prints p50/p95 latency and requests per second per page, and the SQL
 statements one request of each page runs (counted in this process on the same database).
 
     .venv/bin/python benchmarks/bench_web.py [--accounts 10000] [--clients 20]
-        [--requests 400] [--database URL] [--keep DIR]
+        [--requests 400] [--seconds 15] [--database URL] [--keep DIR] [--workers 2]
+
+The load comes from ``wrk`` (Debian package ``wrk``: a C load generator, so the client
+takes little of the machine's two cores) with one connection per client; without it,
+from Python threads, which take a core of their own and so inflate the figures.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import argparse
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -202,6 +207,45 @@ def drive(
     return {"p50": 1000 * q[49], "p95": 1000 * q[94], "rps": len(latencies) / wall}
 
 
+WRK_SCRIPT = """
+paths = {%(paths)s}
+counter = 0
+local threads = 0
+setup = function(thread)
+  thread:set("counter", threads * 7919)
+  threads = threads + 1
+end
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local bad = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", latency:percentile(50),
+    latency:percentile(95), summary.requests, summary.duration, bad))
+end
+"""
+
+
+def drive_wrk(
+    base: str, paths: list[str], seconds: int, clients: int, headers: dict[str, str]
+) -> dict[str, float]:
+    """``clients`` connections sending ``paths`` in turn for ``seconds`` with ``wrk``."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"paths": ", ".join(f'"{p}"' for p in paths)})
+    command = ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s", "-s", script.name]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, base], capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    fields = next(line for line in out.splitlines() if line.startswith("RESULT")).split()
+    p50, p95, requests, duration, bad = (int(f) for f in fields[1:])
+    if bad:
+        raise RuntimeError(f"{bad} of {requests} requests failed:\n{out}")
+    return {"p50": p50 / 1000, "p95": p95 / 1000, "rps": requests / (duration / 1e6)}
+
+
 def count_statements(url: str, folder: Path, path: str, token: str) -> int:
     """The statements one request of ``path`` runs (after a first request warms up)."""
     from starlette.testclient import TestClient
@@ -233,10 +277,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=400, help="per page, without wrk")
+    parser.add_argument("--seconds", type=int, default=15, help="per page, with wrk")
     parser.add_argument("--database", help="an empty database URL (default: SQLite in --keep)")
     parser.add_argument("--keep", type=Path, help="folder for the database and files (reused)")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="keepwell-bench-web-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -276,15 +321,21 @@ def run(url: str, folder: Path, info: dict[str, Any], args: argparse.Namespace) 
             "account page": f"/accounts/{ids[0]}",
             "API /api/v1/accounts": "/api/v1/accounts",
         }
+        load = "wrk" if shutil.which("wrk") else "Python threads (install wrk for fair figures)"
         print(
-            f"{len(ids):,} accounts, {args.clients} clients, {args.requests} requests per page, "
-            f"{args.workers} server process(es), {url.split(':')[0]}, "
-            f"build {info['build_seconds']:.0f} s"
+            f"{len(ids):,} accounts, {args.clients} clients, {args.workers} server process(es), "
+            f"{url.split(':')[0]}, load from {load}, build {info['build_seconds']:.0f} s"
         )
         print(f"{'page':<24} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'SQL':>5}")
         for name, (paths, kw) in pages.items():
-            drive(base, paths, args.clients * 2, args.clients, **kw)  # warm-up
-            result = drive(base, paths, args.requests, args.clients, **kw)
+            if shutil.which("wrk"):
+                headers = kw.get("headers") or {"Cookie": _cookie_header(kw["cookies"])}
+                listed = [paths(i) for i in range(args.requests)]
+                drive_wrk(base, listed, 2, args.clients, headers)  # warm-up
+                result = drive_wrk(base, listed, args.seconds, args.clients, headers)
+            else:
+                drive(base, paths, args.clients * 2, args.clients, **kw)  # warm-up
+                result = drive(base, paths, args.requests, args.clients, **kw)
             statements = count_statements(url, folder, samples[name], token)
             print(
                 f"{name:<24} {result['p50']:>8.1f} {result['p95']:>8.1f} "
@@ -293,6 +344,10 @@ def run(url: str, folder: Path, info: dict[str, Any], args: argparse.Namespace) 
     finally:
         server.terminate()
         server.wait(30)
+
+
+def _cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
 def _wait(base: str) -> None:

@@ -12,6 +12,7 @@ import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Select,
     SQLColumnExpression,
     and_,
+    bindparam,
     func,
     literal_column,
     or_,
@@ -77,7 +79,7 @@ class Source:
     columns: tuple[Column, ...]
     branches: tuple[Branch, ...]
     build: Builder
-    narrow: Callable[[int], SQLColumnExpression[bool]] | None = None
+    narrow: Callable[[Any], SQLColumnExpression[bool]] | None = None
     """An extra condition on the account that lets the database start from its rows."""
 
 
@@ -99,11 +101,14 @@ def account_timeline(
         check_kinds(kinds)
     if limit is not None and limit <= 0:
         return []
+    kinds_key = frozenset(kinds) if kinds is not None else None
+    shape = (kinds_key, since is not None, until is not None, limit is not None)
+    values = _values(account_id, since, until, limit)
     streams: list[list[TimelineEvent]] = []
-    for source in SOURCES:
-        query = _query(source, account_id, kinds, since, until, limit)
+    for index, source in enumerate(SOURCES):
+        query = _query(index, *shape)
         if query is not None:
-            streams.append(_read(session, source, query))
+            streams.append(_read(session, source, query, values))
     merged = heapq.merge(*streams, key=lambda event: event.at, reverse=True)
     return list(islice(merged, limit))
 
@@ -118,14 +123,27 @@ def check_kinds(kinds: Iterable[str]) -> None:
         )
 
 
+def _values(
+    account_id: int, since: datetime | None, until: datetime | None, limit: int | None
+) -> dict[str, Any]:
+    """The values of the statements' parameters (date columns compare with whole days)."""
+    return {
+        "account_id": account_id,
+        "since": since,
+        "since_day": _first_day_from(since) if since is not None else None,
+        "until": until,
+        "until_day": _first_day_from(until) if until is not None else None,
+        "limit": limit,
+    }
+
+
+@lru_cache(maxsize=512)
 def _query(
-    source: Source,
-    account_id: int,
-    kinds: set[str] | None,
-    since: datetime | None,
-    until: datetime | None,
-    limit: int | None,
+    index: int, kinds: frozenset[str] | None, since: bool, until: bool, limit: bool
 ) -> Select[Any] | None:
+    """Source ``index``'s statement for this shape of request, built once with parameters."""
+    source = SOURCES[index]
+    account_id = bindparam("account_id", type_=Integer)
     parts: list[Select[*tuple[Any, ...]]] = []
     for rank, branch in enumerate(source.branches):
         wanted = _wanted(branch, kinds)
@@ -147,10 +165,10 @@ def _query(
         return None
     merged = union_all(*parts).subquery()
     query = select(merged).order_by(merged.c.at.desc(), merged.c.branch.desc(), merged.c.id.desc())
-    return query if limit is None else query.limit(limit)
+    return query.limit(bindparam("limit", type_=Integer)) if limit else query
 
 
-def _wanted(branch: Branch, kinds: set[str] | None) -> list[SQLColumnExpression[bool]] | None:
+def _wanted(branch: Branch, kinds: frozenset[str] | None) -> list[SQLColumnExpression[bool]] | None:
     """Extra conditions for ``branch`` under the kinds filter; None when it is not wanted."""
     if kinds is None or branch.family in kinds or branch.kind in kinds:
         return []
@@ -161,16 +179,14 @@ def _wanted(branch: Branch, kinds: set[str] | None) -> list[SQLColumnExpression[
     return [branch.action.in_(actions)] if actions else None
 
 
-def _window(
-    at: Column, since: datetime | None, until: datetime | None
-) -> list[SQLColumnExpression[bool]]:
-    """``since <= at < until``; a date column is compared with whole days."""
-    is_date = isinstance(getattr(at, "type", None), Date)
+def _window(at: Column, since: bool, until: bool) -> list[SQLColumnExpression[bool]]:
+    """``since <= at < until`` as parameters; a date column is compared with whole days."""
+    suffix = "_day" if isinstance(getattr(at, "type", None), Date) else ""
     conditions: list[SQLColumnExpression[bool]] = []
-    if since is not None:
-        conditions.append(at >= (_first_day_from(since) if is_date else since))
-    if until is not None:
-        conditions.append(at < (_first_day_from(until) if is_date else until))
+    if since:
+        conditions.append(at >= bindparam("since" + suffix, type_=at.type))
+    if until:
+        conditions.append(at < bindparam("until" + suffix, type_=at.type))
     return conditions
 
 
@@ -180,9 +196,11 @@ def _first_day_from(moment: datetime) -> date:
     return day if moment.time() == time(0) else day + timedelta(days=1)
 
 
-def _read(session: Session, source: Source, query: Select[Any]) -> list[TimelineEvent]:
+def _read(
+    session: Session, source: Source, query: Select[Any], values: dict[str, Any]
+) -> list[TimelineEvent]:
     events = []
-    for row in session.execute(query).mappings():
+    for row in session.execute(query, values).mappings():
         at = row["at"]
         moment = at if isinstance(at, datetime) else datetime.combine(at, time(0))
         events.append(source.build(source.branches[row["branch"]].kind, moment, row))

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from keepwell.people.models import AccountTeamMember, Department, Employee
@@ -23,6 +23,8 @@ WINDOW_DAYS = 180
 """How far back an interaction keeps a relationship active."""
 LEFT_LOOKBACK_DAYS = 365
 """Contacts who left the customer within this many days are listed."""
+NARROW_TO_IDS = 1000
+"""Up to this many accounts, queries filter by id; beyond, they read all and skip."""
 
 
 @dataclass
@@ -123,7 +125,7 @@ def coverage_report(
     _add_team(session, accounts, day)
     _add_revenue(session, accounts, day)
     _add_left_contacts(session, accounts, day)
-    names = dict(session.execute(select(Employee.id, Employee.name)).all())
+    names = _employee_names(session, accounts if account_ids is not None else None)
     ordered = sorted(accounts.values(), key=lambda a: (a.name.lower(), a.account_id))
     return CoverageReport(day, window_days, ordered, names)
 
@@ -136,6 +138,21 @@ def day_end(day: date) -> datetime:
 def present(left_at: Any, active: Any, day: date) -> Any:
     """Not yet gone on ``day``: leaving later, or no leaving day and still active."""
     return or_(and_(left_at.is_not(None), left_at > day), and_(left_at.is_(None), active.is_(True)))
+
+
+def _only(query: Select[Any], column: Any, accounts: dict[int, AccountCoverage]) -> Select[Any]:
+    """``query`` narrowed to ``accounts`` when they are few (else the dict filters the rows)."""
+    return query.where(column.in_(accounts)) if len(accounts) <= NARROW_TO_IDS else query
+
+
+def _employee_names(
+    session: Session, accounts: dict[int, AccountCoverage] | None
+) -> dict[int, str]:
+    """Every employee's name, or only those holding ``accounts`` (when few)."""
+    query = select(Employee.id, Employee.name)
+    if accounts is not None and len(accounts) <= NARROW_TO_IDS:
+        query = query.where(Employee.id.in_({h for a in accounts.values() for h in a.holders}))
+    return {int(i): str(n) for i, n in session.execute(query)}
 
 
 def _add_pairs(
@@ -160,9 +177,7 @@ def _add_pairs(
             present(Contact.left_at, Contact.active, day),
         )
     )
-    if len(accounts) <= 1000:
-        query = query.where(Interaction.account_id.in_(accounts))
-    for row in session.execute(query):
+    for row in session.execute(_only(query, Interaction.account_id, accounts)):
         item = accounts.get(row.account_id)
         if item is None:
             continue
@@ -186,7 +201,7 @@ def _add_team(session: Session, accounts: dict[int, AccountCoverage], day: date)
         .where(current_assignment(day))
         .group_by(AccountTeamMember.account_id)
     )
-    for account_id, count in session.execute(query).all():
+    for account_id, count in session.execute(_only(query, AccountTeamMember.account_id, accounts)):
         if account_id in accounts:
             accounts[account_id].team = int(count)
 
@@ -201,7 +216,7 @@ def _add_revenue(session: Session, accounts: dict[int, AccountCoverage], day: da
         )
         .group_by(Order.account_id)
     )
-    for account_id, total in session.execute(query).all():
+    for account_id, total in session.execute(_only(query, Order.account_id, accounts)):
         if account_id in accounts:
             accounts[account_id].revenue_12m = round(float(total or 0.0), 2)
 
@@ -216,6 +231,6 @@ def _add_left_contacts(session: Session, accounts: dict[int, AccountCoverage], d
         )
         .order_by(Contact.left_at, Contact.name)
     )
-    for account_id, name in session.execute(query).all():
+    for account_id, name in session.execute(_only(query, Contact.account_id, accounts)):
         if account_id in accounts:
             accounts[account_id].left_contacts.append(name)
