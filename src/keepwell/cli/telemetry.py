@@ -185,6 +185,13 @@ def replay_command(
     ctx: typer.Context,
     as_json: AsJson = False,
     reason: Annotated[str | None, typer.Option(help="Only dead letters of this reason.")] = None,
+    allow_late: Annotated[
+        bool,
+        typer.Option(
+            "--allow-late",
+            help="Store readings on pruned days too (resends of pruned readings stay duplicates).",
+        ),
+    ] = False,
 ) -> None:
     """Try the pending dead letters again (e.g. after registering their assets)."""
     with _session(ctx) as session:
@@ -193,6 +200,7 @@ def replay_command(
             reason=reason,
             actor="cli",
             max_item_bytes=get_settings().telemetry_max_item_bytes,
+            allow_late=allow_late,
         )
     if as_json:
         print_json(vars(result))

@@ -24,7 +24,13 @@ from keepwell.record.models import (
 )
 from keepwell.tasks.models import Task, TaskEvent
 from keepwell.teams.models import Comment, HumanRead, Mention, PromiseCheck, QuoteReview
-from keepwell.telemetry.models import DeadLetter, TelemetryBatch, TelemetryDaily
+from keepwell.telemetry.models import (
+    DeadLetter,
+    PrunedDay,
+    PrunedKeys,
+    TelemetryBatch,
+    TelemetryDaily,
+)
 
 __all__ = [
     "Account",
@@ -56,6 +62,8 @@ __all__ = [
     "ProblemRecord",
     "ProblemTicket",
     "PromiseCheck",
+    "PrunedDay",
+    "PrunedKeys",
     "Quote",
     "QuoteReview",
     "RetentionRole",

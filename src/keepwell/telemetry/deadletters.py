@@ -12,7 +12,7 @@ from keepwell.telemetry.models import DeadLetter, TelemetryBatch
 from keepwell.telemetry.parse import Item, Rejection, decode_payload
 from keepwell.telemetry.store import split_known, store_items
 
-REASONS = ("unknown_asset", "bad_timestamp", "bad_value", "oversize", "malformed")
+REASONS = ("unknown_asset", "bad_timestamp", "bad_value", "oversize", "malformed", "late")
 REPLAY_CHUNK = 500
 
 
@@ -53,12 +53,18 @@ def count_dead_letters(session: Session, status: str | None = "pending") -> dict
 
 
 def replay_dead_letters(
-    session: Session, *, reason: str | None = None, actor: str = "", max_item_bytes: int = 65536
+    session: Session,
+    *,
+    reason: str | None = None,
+    actor: str = "",
+    max_item_bytes: int = 65536,
+    allow_late: bool = False,
 ) -> ReplayResult:
     """Try every pending dead letter again (e.g. after its asset was registered) and commit.
 
     A dead letter whose payload now stores completely is marked ``replayed``; one still
-    failing stays pending with its current reason.
+    failing stays pending with its current reason. Items on pruned days are stored only
+    with ``allow_late`` (still never twice: the pruned days' keys are checked).
     """
     result = ReplayResult()
     last_id = 0
@@ -67,7 +73,7 @@ def replay_dead_letters(
     session.flush()
     while letters := _pending_after(session, last_id, reason):
         for letter in letters:
-            _replay_one(session, letter, result, max_item_bytes, batch.id)
+            _replay_one(session, letter, result, max_item_bytes, batch.id, allow_late)
         last_id = letters[-1].id
         session.flush()
     batch.items = result.replayed + result.still_pending
@@ -90,14 +96,20 @@ def _pending_after(session: Session, last_id: int, reason: str | None) -> list[D
 
 
 def _replay_one(
-    session: Session, letter: DeadLetter, result: ReplayResult, limit: int, batch_id: int
+    session: Session,
+    letter: DeadLetter,
+    result: ReplayResult,
+    limit: int,
+    batch_id: int,
+    allow_late: bool,
 ) -> None:
     if letter.reason == "oversize":
         result.still_pending += 1
         return
     items: list[Item | Rejection] = decode_payload(letter.payload.encode(), limit)
     known, rejected = split_known(session, items)
-    stored = store_items(session, known, "replay")
+    stored = store_items(session, known, "replay", allow_late=allow_late)
+    rejected.extend(stored.late)
     result.readings += stored.readings
     result.alarms += stored.alarms
     result.duplicates += stored.duplicates

@@ -93,6 +93,7 @@ def _store(
     session.flush()
     known, rejected = split_known(session, items)
     stored = store_items(session, known, channel)
+    rejected.extend(stored.late)
     keep_dead_letters(session, rejected, channel, batch.id)
     batch.readings, batch.alarms = stored.readings, stored.alarms
     batch.duplicates, batch.dead_letters = stored.duplicates, len(rejected)

@@ -1,7 +1,8 @@
 """Telemetry tables: ingest batches, dead letters and daily rollups per asset and metric.
 
 Readings and alarms themselves live in ``telemetry_events`` (``keepwell.record``), keyed by
-their natural key ``(asset, ts, metric, alarm_code)``.
+their natural key ``(asset, ts, metric, alarm_code)``. Days whose raw rows were pruned keep
+their natural keys, hashed, in ``telemetry_pruned_keys`` (see ``keepwell.telemetry.pruned``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -81,3 +83,23 @@ class TelemetryDaily(Base):
     maximum: Mapped[float | None] = mapped_column(Float)
     alarms: Mapped[int] = mapped_column(Integer, default=0)
     critical_alarms: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PrunedDay(Base):
+    """A day whose raw readings and alarms left ``telemetry_events`` (retention)."""
+
+    __tablename__ = "telemetry_pruned_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    events: Mapped[int] = mapped_column(Integer, default=0)
+    pruned_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class PrunedKeys(Base):
+    """The natural keys one asset had on one pruned day: sorted 8-byte hashes, packed."""
+
+    __tablename__ = "telemetry_pruned_keys"
+
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    hashes: Mapped[bytes] = mapped_column(LargeBinary)

@@ -5,7 +5,9 @@ Complete days are exported from the operational database to
 reader never sees half a file). A manifest keeps how many rows each exported day held;
 a day whose rollups have changed since (late data) is exported again. Retention removes
 partitions, and the raw rows in the database, older than the configured number of days;
-daily rollups are kept.
+daily rollups are kept, and so are the natural keys (hashed) of the pruned rows, so a late
+resend is still recognised (``keepwell.telemetry.pruned``). A pruned day is never exported
+again.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.record.models import Asset, TelemetryEvent
-from keepwell.telemetry.models import TelemetryDaily
+from keepwell.telemetry.models import PrunedDay, TelemetryDaily
+from keepwell.telemetry.pruned import days_with_rows_again, prune_day
 
 SCHEMA = pa.schema(
     [
@@ -70,17 +73,19 @@ def export_raw(session: Session, telemetry_dir: Path, *, before: date) -> Export
 def prune_raw(session: Session, telemetry_dir: Path, *, retention_days: int, today: date) -> int:
     """Remove exported raw data older than ``retention_days``; return the partitions removed.
 
-    Only days already exported leave the database; their rollups stay.
+    Only days already exported leave the database; their rollups and hashed keys stay.
+    Rows stored on an already pruned day since (``--allow-late``) are pruned the same way.
     """
     cutoff = today - timedelta(days=retention_days)
     manifest = _read_manifest(telemetry_dir)
     removed = 0
     for key in sorted(k for k in manifest if date.fromisoformat(k) < cutoff):
-        day = date.fromisoformat(key)
-        session.execute(delete(TelemetryEvent).where(*_on_day(day)))
+        prune_day(session, date.fromisoformat(key))
         shutil.rmtree(raw_dir(telemetry_dir) / f"day={key}", ignore_errors=True)
         del manifest[key]
         removed += 1
+    for day in days_with_rows_again(session):
+        prune_day(session, day)
     session.commit()
     _write_manifest(telemetry_dir, manifest)
     return removed
@@ -90,7 +95,7 @@ def _day_counts(session: Session, before: date) -> dict[date, int]:
     d = TelemetryDaily
     query = (
         select(d.day, func.sum(d.readings + d.alarms))
-        .where(d.day < before)
+        .where(d.day < before, d.day.not_in(select(PrunedDay.day)))
         .group_by(d.day)
         .order_by(d.day)
     )

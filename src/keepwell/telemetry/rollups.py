@@ -11,31 +11,36 @@ from sqlalchemy import Date, case, cast, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from keepwell.record.models import TelemetryEvent
-from keepwell.telemetry.models import TelemetryDaily
+from keepwell.telemetry.models import PrunedDay, TelemetryDaily
 
 
 def rebuild_rollups(session: Session) -> int:
-    """Recompute every daily rollup from ``telemetry_events``; return the rollup rows.
+    """Recompute the daily rollups from ``telemetry_events``; return the rollup rows.
 
-    Runs in the caller's transaction (the caller commits)."""
+    The rollups of pruned days are kept as they are: their raw rows are gone. Runs in the
+    caller's transaction (the caller commits)."""
     e = TelemetryEvent
     sqlite = session.get_bind().dialect.name == "sqlite"
     day = func.date(e.ts) if sqlite else cast(e.ts, Date)
     is_alarm = e.alarm_code != ""
     metric = case((is_alarm, ""), else_=e.metric)
     reading_value = case((is_alarm, None), else_=e.value)
-    query = select(
-        e.asset_id,
-        day,
-        metric,
-        func.count(reading_value),
-        func.coalesce(func.sum(reading_value), 0.0),
-        func.min(reading_value),
-        func.max(reading_value),
-        func.count().filter(is_alarm),
-        func.count().filter(is_alarm & (e.severity == "critical")),
-    ).group_by(e.asset_id, day, metric)
-    session.execute(delete(TelemetryDaily))
+    query = (
+        select(
+            e.asset_id,
+            day,
+            metric,
+            func.count(reading_value),
+            func.coalesce(func.sum(reading_value), 0.0),
+            func.min(reading_value),
+            func.max(reading_value),
+            func.count().filter(is_alarm),
+            func.count().filter(is_alarm & (e.severity == "critical")),
+        )
+        .where(day.not_in(select(PrunedDay.day)))
+        .group_by(e.asset_id, day, metric)
+    )
+    session.execute(delete(TelemetryDaily).where(TelemetryDaily.day.not_in(select(PrunedDay.day))))
     columns = [
         "asset_id",
         "day",

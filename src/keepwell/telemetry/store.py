@@ -2,7 +2,9 @@
 
 Rows go into ``telemetry_events`` with ``INSERT … ON CONFLICT DO NOTHING RETURNING``, so the
 database itself decides which rows are new (also between concurrent writers) and only
-those are added to the daily rollups.
+those are added to the daily rollups. An item on a day whose raw rows were pruned is
+checked against that day's kept keys: a resend is a duplicate, anything else is refused as
+``late`` unless the caller allows late data (``keepwell.telemetry.pruned``).
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import Insert, Table, case, select
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from keepwell.record.models import Asset, TelemetryEvent
 from keepwell.telemetry.models import TelemetryDaily
 from keepwell.telemetry.parse import Item, Rejection
+from keepwell.telemetry.pruned import Key, last_pruned_day, pruned_days, pruned_duplicates
 
 CHUNK = 2000
 EVENTS: Table = TelemetryEvent.__table__  # type: ignore[assignment]
@@ -29,11 +32,13 @@ DAILY: Table = TelemetryDaily.__table__  # type: ignore[assignment]
 
 @dataclass
 class Stored:
-    """What one write added: new readings and alarms, and the duplicates left out."""
+    """What one write added: new readings and alarms, the duplicates left out, and the
+    items refused because they fall on a pruned day (to keep as dead letters)."""
 
     readings: int = 0
     alarms: int = 0
     duplicates: int = 0
+    late: list[Rejection] = field(default_factory=list)
 
 
 def resolve_serials(session: Session, serials: Iterable[str]) -> dict[str, int]:
@@ -65,18 +70,26 @@ def split_known(
     return known, rejected
 
 
-def store_items(session: Session, known: Sequence[tuple[int, Item]], source: str) -> Stored:
+def store_items(
+    session: Session, known: Sequence[tuple[int, Item]], source: str, *, allow_late: bool = False
+) -> Stored:
     """Insert the items not stored before; update the rollups with exactly those.
 
     Keys already stored are looked up first (one range query per chunk), so the usual
     fresh batch inserts without conflicts. On SQLite the transaction already holds the
     write lock (the batch row was written), so that look-up is exact and a plain insert
     follows; on PostgreSQL ``ON CONFLICT DO NOTHING RETURNING`` settles races with
-    concurrent writers.
+    concurrent writers. Items on pruned days are checked against the kept keys after
+    that (so a prune committing meanwhile cannot hide a stored row from both look-ups);
+    new ones are refused as ``late`` unless ``allow_late``.
     """
-    unique = {(a, i.ts, i.metric, i.alarm_code): (a, i) for a, i in known}
-    result = Stored(duplicates=len(known) - len(unique))
+    unique: dict[Key, tuple[int, Item]] = {
+        (a, i.ts, i.metric, i.alarm_code): (a, i) for a, i in known
+    }
+    result = Stored()
     for key in _existing(session, list(unique)):
+        del unique[key]
+    for key in _on_pruned_days(session, unique, allow_late, result):
         del unique[key]
     rows = [
         NewRow(a, i.ts, i.metric, i.value, i.alarm_code, i.severity) for a, i in unique.values()
@@ -84,9 +97,26 @@ def store_items(session: Session, known: Sequence[tuple[int, Item]], source: str
     new_rows = _insert(session, rows, source)
     result.alarms = sum(1 for row in new_rows if row.alarm_code)
     result.readings = len(new_rows) - result.alarms
-    result.duplicates += len(known) - result.duplicates - len(new_rows)
+    result.duplicates = len(known) - len(new_rows) - len(result.late)
     add_to_rollups(session, new_rows)
     return result
+
+
+def _on_pruned_days(
+    session: Session, unique: dict[Key, tuple[int, Item]], allow_late: bool, result: Stored
+) -> list[Key]:
+    """The keys to leave out because they fall on pruned days: resends, and (unless
+    ``allow_late``) new items, which are added to ``result.late``."""
+    pruned = pruned_days(session, (k[1].date() for k in unique))
+    late = [k for k in unique if k[1].date() in pruned]
+    if not late:
+        return []
+    resent = pruned_duplicates(session, late)
+    if allow_late:
+        return list(resent)
+    boundary = (last_pruned_day(session) or max(pruned)) + timedelta(days=1)
+    result.late = [_late(unique[k][1], boundary) for k in late if k not in resent]
+    return late
 
 
 class NewRow(NamedTuple):
@@ -214,11 +244,25 @@ def _sqlite_row(row: NewRow, source: str) -> tuple[Any, ...]:
 
 
 def _unknown(item: Item) -> Rejection:
+    return Rejection(
+        "unknown_asset", f"no asset with serial {item.serial!r}", _payload(item), item.serial
+    )
+
+
+def _late(item: Item, boundary: date) -> Rejection:
+    what = "alarm" if item.is_alarm else "reading"
+    detail = (
+        f"{what} from {item.ts.date()} is older than the pruned boundary {boundary}; "
+        "replay with --allow-late after checking"
+    )
+    return Rejection("late", detail, _payload(item), item.serial)
+
+
+def _payload(item: Item) -> str:
+    """The item as a JSON object that decodes to the same item (for a dead letter)."""
     what: dict[str, Any] = {"asset": item.serial, "ts": item.ts.isoformat()}
     if item.is_alarm:
         what |= {"alarm_code": item.alarm_code, "severity": item.severity}
     else:
         what |= {"metric": item.metric, "value": item.value}
-    return Rejection(
-        "unknown_asset", f"no asset with serial {item.serial!r}", json.dumps(what), item.serial
-    )
+    return json.dumps(what)

@@ -130,10 +130,20 @@ def dead_letters_endpoint(
 
 
 @router.post("/telemetry/replay", summary="Replay the pending dead letters")
-def replay_endpoint(db: SessionDep, who: ApiImporter, state: StateDep) -> dict[str, int]:
+def replay_endpoint(
+    db: SessionDep,
+    who: ApiImporter,
+    state: StateDep,
+    allow_late: Annotated[
+        bool, Query(description="Store readings on pruned days too (after checking them).")
+    ] = False,
+) -> dict[str, int]:
     """Try every pending dead letter again; those that now store are marked replayed."""
     result = replay_dead_letters(
-        db, actor=who.actor, max_item_bytes=state.settings.telemetry_max_item_bytes
+        db,
+        actor=who.actor,
+        max_item_bytes=state.settings.telemetry_max_item_bytes,
+        allow_late=allow_late,
     )
     return vars(result)
 
