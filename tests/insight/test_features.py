@@ -398,7 +398,7 @@ ALPHA = {
     "engaged_contacts_180d": 1,  # K1
     "team_size": 1,  # E1
     "team_departures_180d": 1,  # E2
-    "single_threaded": True,
+    "single_threaded": True,  # E1 and K1 hold the only active pair
     "usage_30d": 15.0,
     "usage_trend": (15 / 30) / (60 / 60),
     "alarms_90d": 1,
@@ -416,7 +416,7 @@ BETA = {
     "team_size": 2,
     "single_threaded": False,
 }
-DELTA = {"tenure_days": 547, "single_threaded": True}
+DELTA = {"tenure_days": 547, "single_threaded": False}  # nobody talks to them: uncovered
 
 
 def _add_problems(engine: Engine, groups: Sequence[tuple[str, str, tuple[str, ...]]]) -> None:

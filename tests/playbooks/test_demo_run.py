@@ -16,8 +16,10 @@ from keepwell.intake.demo import build_demo
 from keepwell.notify.service import queue_digests
 from keepwell.playbooks.service import run_playbooks
 from keepwell.problems.store import refresh_problems
+from keepwell.record.models import Account
 from keepwell.tasks.models import Task
 from keepwell.tasks.owners import team_holders
+from keepwell.voice.nps import unheard_detractors
 
 pytestmark = pytest.mark.slow
 
@@ -65,3 +67,19 @@ def test_run_creates_tasks_once(demo: Engine, tmp_path: Path) -> None:
     assert unowned == orphaned and len(unowned) <= 5  # only accounts nobody is left on
     assert owners is not None and owners >= 10
     assert messages == len({n.recipient for n in first.notices}) < len(first.notices)
+
+
+def test_unheard_detractors_on_the_voice_page_get_a_task(demo: Engine, tmp_path: Path) -> None:
+    with Session(demo) as session:
+        run_playbooks(session, today=AS_OF, folder=tmp_path)
+        session.commit()
+        active = set(session.scalars(select(Account.id).where(Account.status == "active")))
+        unheard = {
+            f"survey:{d.survey_id}"
+            for d in unheard_detractors(session, AS_OF, days=30)
+            if d.account_id in active
+        }
+        rule = Task.rule == "unheard_detractor"
+        tasks = set(session.scalars(select(Task.reason_key).where(rule)))
+    print("unheard on the voice page:", len(unheard), "unheard_detractor tasks:", len(tasks))
+    assert unheard and unheard <= tasks

@@ -29,6 +29,7 @@ from keepwell.record.models import (
 )
 from keepwell.teams.models import HumanRead
 from keepwell.telemetry.rollups import rebuild_rollups
+from keepwell.voice.nps import unheard_detractors
 
 TODAY = date(2026, 6, 30)
 SEEN = iter(range(1, 1_000_000))
@@ -253,22 +254,59 @@ def test_complaint_sla_repeat_problem_and_detractor(engine: Engine) -> None:
             (beta, f"problem:{seals.id}", 3)
         ]
         assert repeat[0].facts["problem"] == "seal leaks"
-        angry = add(s, SurveyResponse, account_id=acme, kind="nps", score=3, responded_at=ago(5))
-        add(s, SurveyResponse, account_id=beta, kind="nps", score=2, responded_at=ago(6))
+
+
+def test_detractor_reads_the_voice_sentiment_and_follow_up(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        w = small_world(s)
+        acme, beta = w.accounts["acme"], w.accounts["beta"]
+
+        def answer(account: int, kind: str, score: float, days: int, comment: str = "") -> int:
+            row = add(
+                s,
+                SurveyResponse,
+                account_id=account,
+                kind=kind,
+                score=score,
+                responded_at=ago(days),
+                comment=comment or None,
+            )
+            return int(row.id)
+
+        angry = answer(acme, "nps", 3, 5)
+        answer(beta, "nps", 2, 6)
         add(s, Interaction, account_id=beta, kind="call", occurred_at=ago(4))  # followed up
-        add(
-            s,
-            SurveyResponse,
-            account_id=beta,
-            kind="csat",
-            score=5,
-            responded_at=ago(3),
-            comment="Fine product, but the delivery was unacceptable",
-        )
-        add(s, SurveyResponse, account_id=acme, kind="nps", score=10, responded_at=ago(3))
+        german = answer(acme, "nps", 8, 4, "Lieferverzug schon wieder, die Dichtungen undicht.")
+        lexicon = answer(beta, "csat", 4, 3, "Lead times are never met and the seals leak")
+        answer(acme, "nps", 10, 3, "Great support, no reason to switch suppliers")
+        answer(acme, "csat", 5, 2, "Excellent service, we would never cancel")
+        late = answer(beta, "nps", 1, 25)  # the call 4 days ago came after the 14 days
+        answer(beta, "nps", 0, 40)  # before within_days
         found = {h.reason_key: h for h in hits(s, "detractor", within_days=30)}
-        assert set(found) == {f"survey:{angry.id}", f"survey:{angry.id + 2}"}
-        assert "negative comment" in found[f"survey:{angry.id + 2}"].summary
+        assert set(found) == {
+            f"survey:{angry}",
+            f"survey:{german}",
+            f"survey:{lexicon}",
+            f"survey:{late}",
+        }
+        assert found[f"survey:{angry}"].summary == f"NPS 3 on {day(5)}, not followed up"
+        assert found[f"survey:{german}"].summary == (
+            f"negative comment on {day(4)}, not followed up"
+        )
+        assert found[f"survey:{lexicon}"].facts == {
+            "kind": "csat",
+            "score": 4,
+            "comment": "Lead times are never met and the seals leak",
+        }
+        assert found[f"survey:{late}"].account_id == beta
+        strict = hits(s, "detractor", within_days=30, nps_max=2, csat_max=1)
+        assert {h.reason_key for h in strict} == {
+            f"survey:{german}",
+            f"survey:{lexicon}",
+            f"survey:{late}",
+        }
+        unheard = {d.survey_id for d in unheard_detractors(s, TODAY, days=30)}
+        assert unheard == {late} and {f"survey:{i}" for i in unheard} <= set(found)
 
 
 def test_key_contact_employee_left_and_single_threaded(engine: Engine) -> None:

@@ -1,8 +1,8 @@
 """Relationship coverage from interactions: who talks to whom, and where it hangs on one thread.
 
 An *active pair* is an employee still employed and a contact still at the customer who
-had at least one interaction inside the window. An account is single-threaded when one
-employee or one contact holds all of its active pairs, and uncovered when it has none.
+had at least one interaction inside the window. Single-threaded and uncovered are defined
+once, in :mod:`keepwell.people.threading` (the churn feature uses the same definition).
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from keepwell.people.models import AccountTeamMember, Department, Employee
+from keepwell.people.threading import RELATIONSHIP_WINDOW_DAYS, is_single_threaded
 from keepwell.record.models import Account, Contact, Interaction, Order
 from keepwell.record.service import current_assignment
 
-WINDOW_DAYS = 180
+WINDOW_DAYS = RELATIONSHIP_WINDOW_DAYS
 """How far back an interaction keeps a relationship active."""
 LEFT_LOOKBACK_DAYS = 365
 """Contacts who left the customer within this many days are listed."""
@@ -58,7 +59,7 @@ class AccountCoverage:
     @property
     def single_threaded(self) -> bool:
         """True when one employee or one contact holds the whole relationship."""
-        return self.threading not in ("multi", "uncovered")
+        return is_single_threaded(len(self.holders), len(self.contacts))
 
     def as_dict(self, *, money: bool = True) -> dict[str, Any]:
         """A JSON-ready dict; ``revenue_12m`` left out without ``money``."""

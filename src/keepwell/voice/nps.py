@@ -4,13 +4,15 @@ NPS answers score 0–10: promoters 9–10, passives 7–8, detractors 0–6; NP
 the share of promoters minus the share of detractors, in points. CSAT answers
 score 1–5; CSAT is the share of 4s and 5s. A detractor counts as followed up
 when anyone logged an interaction (call, visit, email, note …) with that
-account within ``follow_up_days`` after the answer.
+account within ``follow_up_days`` after the answer. The same follow-up rule applies to
+poor CSAT answers (1–2) and to survey comments whose sentiment is negative
+(:func:`awaiting_follow_up`, which the "unheard detractor" playbook reads).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -18,10 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.record.models import Account, Interaction, SurveyResponse
+from keepwell.voice.sentiment import sentiment
 
 FOLLOW_UP_DAYS = 14
 PROMOTER, DETRACTOR_MAX = 9, 6
 CSAT_GOOD = 4
+CSAT_POOR_MAX = 2
+"""CSAT answers up to this score need a follow-up like NPS detractors."""
 
 
 def band(score: float) -> str:
@@ -127,6 +132,10 @@ class Detractor:
     followed_up_at: datetime | None
     due: bool
     """The follow-up window has passed (or ``as_of`` is past it)."""
+    kind: str = "nps"
+    """The survey: ``nps`` or ``csat``."""
+    negative_comment: bool = False
+    """Counted for its negative comment; the score alone would not count."""
 
     @property
     def followed_up(self) -> bool:
@@ -138,6 +147,19 @@ class Detractor:
         return self.followed_up_at is None and self.due
 
 
+def low_score(
+    kind: str, score: float, *, nps_max: float = DETRACTOR_MAX, csat_max: float = CSAT_POOR_MAX
+) -> bool:
+    """An NPS detractor (0–``nps_max``) or a poor CSAT answer (1–``csat_max``)."""
+    survey = kind.lower()
+    return (survey == "nps" and score <= nps_max) or (survey == "csat" and score <= csat_max)
+
+
+def negative_comment(comment: str | None) -> bool:
+    """The comment's sentiment is negative (the same label the comment explorer shows)."""
+    return sentiment(comment).label == "negative"
+
+
 def detractors(
     session: Session,
     as_of: date | None = None,
@@ -147,13 +169,56 @@ def detractors(
 ) -> list[Detractor]:
     """NPS detractors of the last ``days`` days (all when ``None``), newest first."""
     day = as_of or date.today()
-    end = datetime.combine(day, time.max)
-    start = datetime.combine(day - timedelta(days=days), time.max) if days else datetime.min
     rows = [
         r
-        for r in _answers(session, day)
-        if r.kind == "nps" and r.score <= DETRACTOR_MAX and r.responded_at > start
+        for r in _answers_since(session, day, days)
+        if r.kind.lower() == "nps" and low_score(r.kind, r.score)
     ]
+    return _followed_up(session, rows, day, follow_up_days)
+
+
+def awaiting_follow_up(
+    session: Session,
+    as_of: date | None = None,
+    *,
+    days: int | None = 30,
+    nps_max: float = DETRACTOR_MAX,
+    csat_max: float = CSAT_POOR_MAX,
+    follow_up_days: int = FOLLOW_UP_DAYS,
+) -> list[Detractor]:
+    """Detractors, poor CSAT answers and negative survey comments nobody followed up.
+
+    Both the still open ones (no interaction yet, the window runs) and the unheard ones
+    (none within the window), of the last ``days`` days, newest first.
+    """
+    day = as_of or date.today()
+
+    def low(kind: str, score: float) -> bool:
+        return low_score(kind, score, nps_max=nps_max, csat_max=csat_max)
+
+    rows = [
+        r
+        for r in _answers_since(session, day, days)
+        if low(r.kind, r.score) or negative_comment(r.comment)
+    ]
+    return [
+        replace(d, negative_comment=not low(d.kind, d.score))
+        for d in _followed_up(session, rows, day, follow_up_days)
+        if not d.followed_up
+    ]
+
+
+def _answers_since(session: Session, day: date, days: int | None) -> list[Any]:
+    """Survey answers up to the end of ``day`` and after the ``days`` days before it."""
+    start = datetime.combine(day - timedelta(days=days), time.max) if days else datetime.min
+    return [r for r in _answers(session, day) if r.responded_at > start]
+
+
+def _followed_up(
+    session: Session, rows: list[Any], day: date, follow_up_days: int
+) -> list[Detractor]:
+    """Each answer with its first interaction within ``follow_up_days`` after it, newest first."""
+    end = datetime.combine(day, time.max)
     accounts = sorted({r.account_id for r in rows})
     touches: dict[int, list[datetime]] = defaultdict(list)
     if accounts:
@@ -176,6 +241,7 @@ def detractors(
                 comment=r.comment,
                 followed_up_at=min(after) if after else None,
                 due=r.responded_at + window <= end,
+                kind=r.kind.lower(),
             )
         )
     return sorted(found, key=lambda d: (d.responded_at, d.survey_id), reverse=True)

@@ -4,7 +4,8 @@ Contacts carry no start day, so every contact on record counts from the beginnin
 contact or employee is present at the cutoff when they leave on or after the cutoff day,
 or have no leaving day and are still marked active. A team assignment counts while it
 started before the cutoff and has not ended by it; a departure counts when the employee
-left the company while on the account's team.
+left the company while on the account's team. Relationship threads (who talks to whom)
+follow :mod:`keepwell.people.threading`, the definition the team coverage uses.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from keepwell.insight.features.frame import Frame, keyed
+from keepwell.people.threading import RELATIONSHIP_WINDOW_DAYS
 
 
 def _present(left_ago: ir.IntegerValue, left_at: ir.Value, active: ir.BooleanValue) -> ir.Value:
@@ -45,6 +47,40 @@ def engaged_contact_features(frame: Frame) -> ir.Table:
         present, [h.contact_id == present.contact_key, h.cutoff == present.contact_cutoff]
     )
     return keyed(joined, engaged_contacts_180d=joined.contact_id.nunique())
+
+
+def _present_at_cutoff(frame: Frame, name: str) -> ir.Table:
+    """Rows of ``name`` (contacts or employees) present at each cutoff: ``key``, ``at``."""
+    rows = frame.stamp(frame.table(name))
+    left_ago = rows.cutoff.delta(rows.left_at, unit="day")
+    rows = rows.filter(_present(left_ago, rows.left_at, rows.active))
+    return rows.select(key=rows.id, at=rows.cutoff)
+
+
+def thread_features(frame: Frame) -> ir.Table:
+    """Our people and their contacts in active pairs at each cutoff (both still there).
+
+    ``thread_holders`` and ``thread_contacts`` feed ``single_threaded``; they are not
+    features of their own.
+    """
+    interactions = frame.table("interactions")
+    pairs = interactions.filter(
+        interactions.contact_id.notnull(), interactions.employee_id.notnull()
+    )
+    h = frame.history(pairs, "occurred_at", RELATIONSHIP_WINDOW_DAYS)
+    contacts = _present_at_cutoff(frame, "contacts").rename(contact_key="key", contact_at="at")
+    staff = _present_at_cutoff(frame, "employees").rename(staff_key="key", staff_at="at")
+    joined = h.join(
+        contacts, [h.contact_id == contacts.contact_key, h.cutoff == contacts.contact_at]
+    )
+    joined = joined.join(
+        staff, [joined.employee_id == staff.staff_key, joined.cutoff == staff.staff_at]
+    )
+    return keyed(
+        joined,
+        thread_holders=joined.employee_id.nunique(),
+        thread_contacts=joined.contact_id.nunique(),
+    )
 
 
 def team_features(frame: Frame) -> ir.Table:

@@ -33,6 +33,7 @@ from keepwell.insight.features.people import (
     contact_features,
     engaged_contact_features,
     team_features,
+    thread_features,
 )
 from keepwell.insight.features.problems import problem_features
 from keepwell.insight.features.quotes import quote_features
@@ -40,6 +41,7 @@ from keepwell.insight.features.registry import FEATURES
 from keepwell.insight.features.snapshot import SCHEMAS
 from keepwell.insight.features.telemetry import fleet_features, telemetry_features
 from keepwell.insight.features.tickets import ticket_features
+from keepwell.people.threading import is_single_threaded
 
 Block = Callable[[Frame], ir.Table]
 """A feature block: the frame in, one row per ``(account_id, cutoff)`` out."""
@@ -57,6 +59,7 @@ BLOCKS: tuple[Block, ...] = (
     contact_features,
     engaged_contact_features,
     team_features,
+    thread_features,
     fleet_features,
     telemetry_features,
     problem_features,
@@ -85,7 +88,9 @@ def feature_table(frame: Frame, extra_blocks: Sequence[Block] = ()) -> ir.Table:
     table = _attach(accounts_at_cutoffs(frame), [block(frame) for block in BLOCKS])
     table = table.mutate(**{name: _filled(table, name) for name in FEATURES if name not in DERIVED})
     table = table.mutate(
-        single_threaded=(table.team_size <= 1) | (table.engaged_contacts_180d <= 1)
+        single_threaded=is_single_threaded(
+            table.thread_holders.fill_null(0), table.thread_contacts.fill_null(0)
+        )
     )
     table = table.select(*KEYS, *FEATURES)
     return _attach(table, [block(frame) for block in extra_blocks])

@@ -312,8 +312,9 @@ _ALL: tuple[Feature, ...] = (
         "single_threaded",
         "yes/no",
         "boolean",
-        "At most one team member, or at most one engaged contact: the relationship "
-        "hangs on one person.",
+        "The relationship hangs on one person: one employee holds every active relationship "
+        "(an employee still employed and a contact still at the customer with an interaction "
+        "in the last 180 days), or they all reach one contact; false without any.",
     ),
     _feature(
         "telemetry",

@@ -3,25 +3,18 @@ unheard detractors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 
 from keepwell.playbooks.core import Context, Hit, Params, Signal
 from keepwell.playbooks.signals.common import days_ago, end_of, start_of
-from keepwell.record.models import Interaction, SurveyResponse, Ticket
+from keepwell.record.models import Ticket
+from keepwell.voice.nps import CSAT_POOR_MAX, DETRACTOR_MAX, awaiting_follow_up
+from keepwell.voice.nps import Detractor as Answer
 
 DEFAULT_SLA_HOURS: dict[str, float] = {"critical": 4, "high": 24, "medium": 72, "low": 120}
-NEGATIVE_WORDS = (
-    "disappointed",
-    "unacceptable",
-    "frustrat",
-    "worst",
-    "poor",
-    "switch",
-    "cancel",
-    "never again",
-    "angry",
-)
 
 
 class SlaParams(Params):
@@ -98,47 +91,37 @@ class RepeatProblem(Signal[RepeatParams]):
 
 class DetractorParams(Params):
     within_days: int = Field(default=30, ge=1, le=365)
-    nps_max: float = 6
-    csat_max: float = 2
-    negative_words: list[str] = Field(default_factory=lambda: list(NEGATIVE_WORDS))
+    nps_max: float = DETRACTOR_MAX
+    csat_max: float = CSAT_POOR_MAX
 
 
 class Detractor(Signal[DetractorParams]):
-    """A detractor score or a negative comment that nobody has followed up since."""
+    """A detractor score or a negative comment nobody has followed up (the voice's rule)."""
 
     name = "detractor"
-    description = "Detractor NPS/CSAT or a negative comment with no interaction since."
+    description = "Detractor NPS/CSAT or a negative comment nobody has followed up."
     params = DetractorParams
 
     def find(self, ctx: Context, params: DetractorParams) -> list[Hit]:
-        survey = SurveyResponse
-        followed = exists().where(
-            Interaction.account_id == survey.account_id,
-            Interaction.occurred_at > survey.responded_at,
+        found = awaiting_follow_up(
+            ctx.session,
+            ctx.today,
+            days=params.within_days,
+            nps_max=params.nps_max,
+            csat_max=params.csat_max,
         )
-        query = select(survey).where(
-            survey.responded_at >= start_of(days_ago(ctx.today, params.within_days)),
-            survey.responded_at < end_of(ctx.today),
-            ~followed,
-        )
-        hits = []
-        for row in ctx.session.scalars(query.order_by(survey.responded_at)):
-            why = _detractor(row, params)
-            if why and row.account_id in ctx.accounts:
-                facts = {"kind": row.kind, "score": row.score, "comment": row.comment or ""}
-                hits.append(
-                    Hit(row.account_id, f"survey:{row.id}", f"{why}, not followed up", facts)
-                )
-        return hits
+        return [
+            Hit(d.account_id, f"survey:{d.survey_id}", f"{_why(d)}, not followed up", _facts(d))
+            for d in sorted(found, key=lambda d: (d.responded_at, d.survey_id))
+            if d.account_id in ctx.accounts
+        ]
 
 
-def _detractor(row: SurveyResponse, params: DetractorParams) -> str | None:
-    kind = row.kind.lower()
-    if (kind == "nps" and row.score <= params.nps_max) or (
-        kind == "csat" and row.score <= params.csat_max
-    ):
-        return f"{kind.upper()} {row.score:g} on {row.responded_at.date()}"
-    comment = (row.comment or "").lower()
-    if any(word in comment for word in params.negative_words):
-        return f"negative comment on {row.responded_at.date()}"
-    return None
+def _why(d: Answer) -> str:
+    if d.negative_comment:
+        return f"negative comment on {d.responded_at.date()}"
+    return f"{d.kind.upper()} {d.score:g} on {d.responded_at.date()}"
+
+
+def _facts(d: Answer) -> dict[str, Any]:
+    return {"kind": d.kind, "score": d.score, "comment": d.comment or ""}
