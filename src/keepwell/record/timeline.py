@@ -181,12 +181,13 @@ def _wanted(branch: Branch, kinds: frozenset[str] | None) -> list[SQLColumnExpre
 
 def _window(at: Column, since: bool, until: bool) -> list[SQLColumnExpression[bool]]:
     """``since <= at < until`` as parameters; a date column is compared with whole days."""
-    suffix = "_day" if isinstance(getattr(at, "type", None), Date) else ""
+    kind = getattr(at, "type", None)
+    suffix = "_day" if isinstance(kind, Date) else ""
     conditions: list[SQLColumnExpression[bool]] = []
     if since:
-        conditions.append(at >= bindparam("since" + suffix, type_=at.type))
+        conditions.append(at >= bindparam("since" + suffix, type_=kind))
     if until:
-        conditions.append(at < bindparam("until" + suffix, type_=at.type))
+        conditions.append(at < bindparam("until" + suffix, type_=kind))
     return conditions
 
 

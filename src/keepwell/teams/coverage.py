@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ WINDOW_DAYS = RELATIONSHIP_WINDOW_DAYS
 """How far back an interaction keeps a relationship active."""
 LEFT_LOOKBACK_DAYS = 365
 """Contacts who left the customer within this many days are listed."""
+QueryT = TypeVar("QueryT", bound=Select[*tuple[Any, ...]])
 NARROW_TO_IDS = 1000
 """Up to this many accounts, queries filter by id; beyond, they read all and skip."""
 
@@ -141,7 +142,7 @@ def present(left_at: Any, active: Any, day: date) -> Any:
     return or_(and_(left_at.is_not(None), left_at > day), and_(left_at.is_(None), active.is_(True)))
 
 
-def _only(query: Select[Any], column: Any, accounts: dict[int, AccountCoverage]) -> Select[Any]:
+def _only(query: QueryT, column: Any, accounts: dict[int, AccountCoverage]) -> QueryT:
     """``query`` narrowed to ``accounts`` when they are few (else the dict filters the rows)."""
     return query.where(column.in_(accounts)) if len(accounts) <= NARROW_TO_IDS else query
 
