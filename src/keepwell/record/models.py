@@ -21,6 +21,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,11 +32,20 @@ Money = Float
 """Amounts are stored as floating point in the company's reporting currency units."""
 
 
+EXPRESSION_INDEXES = frozenset({"ix_accounts_by_name", "ix_accounts_status_by_name"})
+"""Indexes on expressions, which migrations create and schema comparison leaves out."""
+
+
 class Account(ProvenanceMixin, Base):
     """A customer company."""
 
     __tablename__ = "accounts"
-    __table_args__ = (UniqueConstraint("source", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        # Lists go by name, case-insensitive; these let the database read them in order.
+        Index("ix_accounts_by_name", func.lower(text("name")), "id"),
+        Index("ix_accounts_status_by_name", "status", func.lower(text("name")), "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255), index=True)

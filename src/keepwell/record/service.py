@@ -288,18 +288,7 @@ def _summary_query(day: Any, end: Any, since: Any, accounts: Any) -> Select[Any]
         .group_by(AccountTeamMember.account_id)
         .subquery()
     )
-    recent = Order.ordered_at > since
-    orders = (
-        select(
-            Order.account_id,
-            func.sum(case((recent, 1), else_=0)).label("orders"),
-            func.sum(case((recent, Order.amount), else_=0.0)).label("revenue"),
-            func.max(Order.ordered_at).label("last"),
-        )
-        .where(Order.account_id.in_(accounts), Order.status != "cancelled", Order.ordered_at <= day)
-        .group_by(Order.account_id)
-        .subquery()
-    )
+    orders = _order_totals(day, since, accounts).subquery()
     return (
         select(
             *_columns(Account, ("id", "name", "status", "segment", "region", "tier")),
@@ -316,6 +305,41 @@ def _summary_query(day: Any, end: Any, since: Any, accounts: Any) -> Select[Any]
         .outerjoin(team, team.c.account_id == Account.id)
         .where(Account.id.in_(accounts))
     )
+
+
+def _order_totals(day: Any, since: Any, accounts: Any) -> Select[*tuple[Any, ...]]:
+    """Per account: orders and revenue after ``since`` up to ``day``, and the last order day."""
+    recent = Order.ordered_at > since
+    return (
+        select(
+            Order.account_id,
+            func.sum(case((recent, 1), else_=0)).label("orders"),
+            func.sum(case((recent, Order.amount), else_=0.0)).label("revenue"),
+            func.max(Order.ordered_at).label("last"),
+        )
+        .where(Order.account_id.in_(accounts), Order.status != "cancelled", Order.ordered_at <= day)
+        .group_by(Order.account_id)
+    )
+
+
+@cache
+def _totals() -> Select[*tuple[Any, ...]]:
+    accounts: Any = bindparam("ids", expanding=True)
+    day: Any = bindparam("day")
+    since: Any = bindparam("since")
+    return _order_totals(day, since, accounts).where(Order.ordered_at > since)
+
+
+def order_totals(session: Session, ids: list[int], day: date) -> dict[int, tuple[int, float]]:
+    """Orders and revenue of the twelve months up to ``day`` for the accounts ``ids``
+    (the ``orders_12m`` and ``revenue_12m`` of their summaries, without the rest)."""
+    if len(ids) > SUMMARY_CHUNK:
+        raise ValueError(f"at most {SUMMARY_CHUNK} accounts at a time")
+    if not ids:
+        return {}
+    values = {"day": day, "since": _year_before(day), "ids": ids}
+    rows = session.execute(_totals(), values)
+    return {row.account_id: (int(row.orders), float(row.revenue or 0.0)) for row in rows}
 
 
 def _count_by_account(account_id: Any, condition: ColumnElement[bool]) -> Any:

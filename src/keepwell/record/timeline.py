@@ -33,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import FromClause
 
+from keepwell.db.prepared import read
 from keepwell.intake.fields import INTERACTION_KINDS
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
 from keepwell.record.models import (
@@ -201,7 +202,7 @@ def _read(
     session: Session, source: Source, query: Select[Any], values: dict[str, Any]
 ) -> list[TimelineEvent]:
     events = []
-    for row in session.execute(query, values).mappings():
+    for row in read(session, query, **values).mappings():
         at = row["at"]
         moment = at if isinstance(at, datetime) else datetime.combine(at, time(0))
         events.append(source.build(source.branches[row["branch"]].kind, moment, row))

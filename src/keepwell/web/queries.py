@@ -27,6 +27,7 @@ from keepwell.record.service import (
     account_summaries,
     count_accounts,
     current_assignment,
+    order_totals,
 )
 from keepwell.web.params import MAX_ID
 
@@ -90,19 +91,20 @@ class PortfolioRow:
     """An account now, one year earlier (for the trend), and its latest scores."""
 
     account: AccountSummary
-    year_before: AccountSummary | None
+    year_before: tuple[int, float] | None
+    """Orders and revenue of the twelve months a year earlier."""
     score: RowScore | None = None
 
     @property
     def revenue_change(self) -> float | None:
         """Relative change of twelve-month revenue against the year before."""
-        before = self.year_before.revenue_12m if self.year_before else 0.0
+        before = self.year_before[1] if self.year_before else 0.0
         return (self.account.revenue_12m - before) / before if before else None
 
     @property
     def orders_change(self) -> float | None:
         """Relative change of twelve-month order count against the year before."""
-        before = self.year_before.orders_12m if self.year_before else 0
+        before = self.year_before[0] if self.year_before else 0
         return (self.account.orders_12m - before) / before if before else None
 
 
@@ -135,11 +137,10 @@ def portfolio(
     if not ids:
         return PortfolioPage([], total, run)
     now = {a.id: a for a in account_summaries(session, ids, day)}
-    before: dict[int, AccountSummary] = {}
+    before: dict[int, tuple[int, float]] = {}
     scores: dict[int, RowScore] = {}
     if trend:
-        earlier = account_summaries(session, ids, year_before(day))
-        before = {a.id: a for a in earlier}
+        before = order_totals(session, ids, year_before(day))
     if run is not None:
         query = select(*SCORE_COLUMNS).where(
             AccountScore.run_id == run.id, AccountScore.account_id.in_(ids)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import Any
+
 from alembic import context
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import SAWarning
 
 from keepwell.db.models import Base
 from keepwell.knowledge.fts import include_name
+from keepwell.record.models import EXPRESSION_INDEXES
 from keepwell.settings import get_settings
 
 config = context.config
@@ -20,6 +25,13 @@ def _engine() -> Engine:
     return create_engine(get_settings().resolved_database_url())
 
 
+def include_object(
+    item: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Leave indexes on expressions out of the comparison: SQLite cannot reflect them."""
+    return not (type_ == "index" and name in EXPRESSION_INDEXES)
+
+
 def run_migrations_online() -> None:
     """Run migrations inside one transaction on the configured engine."""
     engine = _engine()
@@ -30,8 +42,11 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
             include_name=include_name,
+            include_object=include_object,
         )
-        with context.begin_transaction():
+        with context.begin_transaction(), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", ".*expression-based index", SAWarning)
+            warnings.filterwarnings("ignore", ".*expression-based index", UserWarning)
             context.run_migrations()
 
 

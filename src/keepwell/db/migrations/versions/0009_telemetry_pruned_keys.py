@@ -2,7 +2,7 @@
 
 Revision ID: 0009
 Revises: 0008
-Create Date: 2026-11-24 10:12:00.000000
+Create Date: 2026-11-24 01:30:00.000000
 """
 
 from collections.abc import Sequence
