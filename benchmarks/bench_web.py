@@ -234,7 +234,17 @@ def drive_wrk(
     """``clients`` connections sending ``paths`` in turn for ``seconds`` with ``wrk``."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % {"paths": ", ".join(f'"{p}"' for p in paths)})
-    command = ["wrk", "-t", "2", "-c", str(clients), "-d", f"{seconds}s", "-s", script.name]
+    command = [
+        "wrk",
+        "-t",
+        str(min(2, clients)),
+        "-c",
+        str(clients),
+        "-d",
+        f"{seconds}s",
+        "-s",
+        script.name,
+    ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run([*command, base], capture_output=True, text=True, check=True).stdout

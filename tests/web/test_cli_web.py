@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import httpx2
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
@@ -128,3 +134,68 @@ def test_serve_builds_the_app_and_runs_uvicorn(
     finally:
         get_settings.cache_clear()
     assert code == 2 and "KEEPWELL_COOKIE_SECURE=false" in err
+
+
+def test_serve_with_workers_runs_that_many_server_processes(tmp_path: Path) -> None:
+    """``--workers 2``: a supervisor and two processes that each answer on the port."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "KEEPWELL_DATA_DIR": str(tmp_path),
+        "KEEPWELL_ENVIRONMENT": "development",
+        "KEEPWELL_COOKIE_SECURE": "false",
+    }
+    url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
+    command = [sys.executable, "-m", "keepwell", "--database-url", url, "serve"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            time.sleep(0.2)
+            workers = [p for p in children(server.pid) if "spawn" in cmdline(p)]
+        assert len(workers) == 2, "two worker processes"
+        while time.monotonic() < deadline:
+            try:
+                if httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx2.HTTPError:
+                time.sleep(0.2)
+        answers = [httpx2.get(f"http://127.0.0.1:{port}/login").status_code for _ in range(6)]
+        assert answers == [200] * 6
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{pid}\n" in status:
+                found.append(int(entry.name))
+    return found
+
+
+def cmdline(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_text().replace("\0", " ")
+    except OSError:
+        return ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -34,6 +35,15 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Server processes (one per processor core suits most machines).",
+        ),
+    ] = 1,
     schedule: Annotated[
         float | None,
         typer.Option(
@@ -51,8 +61,9 @@ def serve(
     from keepwell.web.app import InsecureSettings, create_app
 
     settings = get_settings()
+    engine = state(ctx).engine()  # migrates before any process serves
     try:
-        web_app = create_app(settings, state(ctx).engine())
+        web_app = create_app(settings, engine)
     except InsecureSettings as exc:
         raise fail(str(exc), 2) from None
     if settings.cookie_secure and host not in ("127.0.0.1", "localhost", "::1"):
@@ -65,7 +76,19 @@ def serve(
     if scheduler is not None:
         scheduler.start()
     try:
-        uvicorn.run(web_app, host=host, port=port, proxy_headers=True, log_level="info")
+        if workers == 1:
+            uvicorn.run(web_app, host=host, port=port, proxy_headers=True, log_level="info")
+        else:
+            os.environ["KEEPWELL_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+            uvicorn.run(
+                "keepwell.web.app:create_app",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                proxy_headers=True,
+                log_level="info",
+            )
     finally:
         if scheduler is not None:
             scheduler.stop()

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keepwell.db.base import Base
@@ -34,7 +44,13 @@ class AccountScore(Base):
     """An account's scores in one run, with the reasons and the features behind them."""
 
     __tablename__ = "account_scores"
-    __table_args__ = (UniqueConstraint("run_id", "account_id"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "account_id"),
+        # The portfolio's orders by score read a run's accounts along these.
+        Index("ix_account_scores_run_risk", "run_id", "churn_probability", "account_id"),
+        Index("ix_account_scores_run_health", "run_id", "health_score", "account_id"),
+        Index("ix_account_scores_run_at_risk", "run_id", "revenue_at_risk", "account_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("score_runs.id", ondelete="CASCADE"))

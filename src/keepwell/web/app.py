@@ -14,6 +14,7 @@ from keepwell.settings import Settings, get_settings
 from keepwell.web import api, pages
 from keepwell.web.problems import install_error_handlers
 from keepwell.web.security import SecurityHeadersMiddleware
+from keepwell.web.slots import RequestSlots
 from keepwell.web.state import WebState
 
 STATIC = Path(__file__).parent / "static"
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.keepwell = WebState(settings, engine, session_factory(engine))
     app.add_middleware(SecurityHeadersMiddleware, https=settings.cookie_secure)
+    app.add_middleware(RequestSlots, slots=settings.web_slots)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -159,22 +159,39 @@ def _page_ids(
     offset: int,
     limit: int,
 ) -> list[int]:
-    query = select(Account.id).where(*conditions)
     by_name = (func.lower(Account.name), Account.id)
     if run is None or sort not in SCORE_ORDER:
-        query = query.order_by(*by_name)
-    else:
-        scored = and_(AccountScore.account_id == Account.id, AccountScore.run_id == run.id)
-        key = SCORE_ORDER[sort]
-        query = query.outerjoin(AccountScore, scored).order_by(key.is_(None), key, *by_name)
-    return list(session.scalars(query.offset(offset).limit(limit)))
+        query = select(Account.id).where(*conditions).order_by(*by_name)
+        return list(session.scalars(query.offset(offset).limit(limit)))
+    # Scored accounts in score order (read along the run's score index), then the others.
+    column, descending = SCORE_ORDER[sort]
+    has_key = and_(AccountScore.run_id == run.id, column.is_not(None))
+    scored = (
+        select(Account.id)
+        .join(AccountScore, AccountScore.account_id == Account.id)
+        .where(has_key, *conditions)
+    )
+    ordered = scored.order_by(column.desc() if descending else column, *by_name)
+    ids = list(session.scalars(ordered.offset(offset).limit(limit)))
+    if len(ids) == limit:
+        return ids
+    count = select(func.count()).select_from(scored.subquery())
+    before = offset + len(ids) if ids else session.scalar(count) or 0
+    unscored = (
+        select(Account.id)
+        .where(*conditions, ~exists().where(AccountScore.account_id == Account.id, has_key))
+        .order_by(*by_name)
+    )
+    rest = unscored.offset(max(0, offset - before)).limit(limit - len(ids))
+    return ids + list(session.scalars(rest))
 
 
-SCORE_ORDER: dict[str, Any] = {
-    "risk": -AccountScore.churn_probability,
-    "health": AccountScore.health_score,
-    "at_risk": -AccountScore.revenue_at_risk,
+SCORE_ORDER: dict[str, tuple[Any, bool]] = {
+    "risk": (AccountScore.churn_probability, True),
+    "health": (AccountScore.health_score, False),
+    "at_risk": (AccountScore.revenue_at_risk, True),
 }
+"""The score column each sort follows, and whether highest first."""
 
 
 def year_before(day: date) -> date:

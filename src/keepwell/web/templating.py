@@ -128,7 +128,26 @@ def format_number(value: float | int | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def trend(change: float | None) -> Markup:
+    """A change against the twelve months before, with an arrow: up, flat or down."""
+    if change is None:
+        return Markup('<span class="muted">—</span>')
+    if change > TREND_FLAT:
+        css, mark = "trend-up", "▲"
+    elif change < -TREND_FLAT:
+        css, mark = "trend-down", "▼"
+    else:
+        css, mark = "trend-flat", "●"
+    return Markup(
+        '<span class="trend {}" title="Against the twelve months before">{} {}</span>'
+    ).format(css, mark, format_change(change))
+
+
+TREND_FLAT = 0.005
+"""Changes within half a percent either way count as flat."""
+
 templates.env.globals["money"] = money
+templates.env.globals["trend"] = trend
 templates.env.filters["day"] = format_date
 templates.env.filters["moment"] = format_datetime
 templates.env.filters["change"] = format_change
