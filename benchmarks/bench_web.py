@@ -133,22 +133,18 @@ def settings_for(url: str, folder: Path) -> Settings:
 
 
 def server_command(url: str, folder: Path, port: int, workers: int) -> list[str]:
-    """``uvicorn`` serving ``create_app`` (settings from the environment) with ``workers``."""
+    """``keepwell serve`` on ``port`` with ``workers`` processes, as a user starts it."""
     return [
         sys.executable,
         "-m",
-        "uvicorn",
-        "keepwell.web.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
+        "keepwell",
+        "--database-url",
+        url,
+        "serve",
         "--port",
         str(port),
         "--workers",
         str(workers),
-        "--log-level",
-        "warning",
-        "--no-access-log",
     ]
 
 
@@ -306,7 +302,8 @@ def run(url: str, folder: Path, info: dict[str, Any], args: argparse.Namespace) 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = server_command(url, folder, port, args.workers)
-    server = subprocess.Popen(command, env=server_env(url, folder))
+    log = (folder / "server.log").open("w")
+    server = subprocess.Popen(command, env=server_env(url, folder), stdout=log, stderr=log)
     try:
         _wait(base)
         cookies = sign_in(base)
@@ -354,6 +351,7 @@ def run(url: str, folder: Path, info: dict[str, Any], args: argparse.Namespace) 
     finally:
         server.terminate()
         server.wait(30)
+        log.close()
 
 
 def _cookie_header(cookies: dict[str, str]) -> str:
