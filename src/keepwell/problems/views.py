@@ -6,9 +6,10 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from keepwell.db.prepared import prepared, read
 from keepwell.knowledge.suggest import problem_know_how
 from keepwell.people.models import Employee
 from keepwell.problems.impact import Impact, problem_impacts
@@ -184,7 +185,12 @@ def detection_document(session: Session, run: RunResult) -> dict[str, Any]:
 
 def account_problems(session: Session, account_id: int) -> list[dict[str, Any]]:
     """The live problems this account's tickets belong to, with its ticket count and last one."""
-    query = (
+    return [row._asdict() for row in read(session, _account_problems(), account=account_id)]
+
+
+@prepared
+def _account_problems() -> Select[*tuple[Any, ...]]:
+    return (
         select(
             ProblemRecord.id,
             ProblemRecord.label,
@@ -195,12 +201,11 @@ def account_problems(session: Session, account_id: int) -> list[dict[str, Any]]:
         )
         .join(ProblemTicket, ProblemTicket.problem_id == ProblemRecord.id)
         .join(Ticket, Ticket.id == ProblemTicket.ticket_id)
-        .where(Ticket.account_id == account_id, ProblemRecord.status.in_(LIVE_STATUSES))
+        .where(Ticket.account_id == bindparam("account"), ProblemRecord.status.in_(LIVE_STATUSES))
         .group_by(ProblemRecord.id, ProblemRecord.label, ProblemRecord.status)
         .group_by(ProblemRecord.corrected_on)
         .order_by(func.count().desc(), ProblemRecord.id)
     )
-    return [row._asdict() for row in session.execute(query).all()]
 
 
 def unassigned_tickets(session: Session) -> int:

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
+from keepwell.db.prepared import read
 from keepwell.people.models import Employee
 from keepwell.record.models import Account
 from keepwell.tasks.models import Task, TaskEvent
@@ -160,13 +162,13 @@ def list_tasks(
     session: Session, where: TaskFilter, *, limit: int | None = None, offset: int = 0
 ) -> list[Task]:
     """Tasks matching ``where``: the earliest due first (no due day last), then newest."""
-    query = _query(select(Task), where).order_by(Task.due_on.is_(None), Task.due_on, Task.id.desc())
-    return list(session.scalars(query.offset(offset).limit(limit)))
+    query = _listing(_shape(where)).offset(offset).limit(limit)
+    return list(session.scalars(query, _values(where)))
 
 
 def count_tasks(session: Session, where: TaskFilter) -> int:
     """How many tasks match ``where``."""
-    return session.scalar(_query(select(func.count(Task.id)), where)) or 0
+    return int(read(session, _counting(_shape(where)), **_values(where)).scalar_one())
 
 
 def task_history(session: Session, task_id: int) -> list[TaskEvent]:
@@ -175,20 +177,41 @@ def task_history(session: Session, task_id: int) -> list[TaskEvent]:
     return list(session.scalars(query))
 
 
-def _query(query: Select[Any], where: TaskFilter) -> Select[Any]:
-    if where.owner_id is not None:
-        query = query.where(Task.owner_id == where.owner_id)
-    if where.account_id is not None:
-        query = query.where(Task.account_id == where.account_id)
-    if where.status is not None:
-        query = query.where(Task.status == where.status)
-    if where.open_only or where.overdue_on is not None:
-        query = query.where(Task.status.in_(OPEN_STATUSES))
-    if where.overdue_on is not None:
-        query = query.where(Task.due_on < where.overdue_on)
-    if where.rule is not None:
-        query = query.where(Task.rule == where.rule)
-    return query
+COMPARED = ("owner_id", "account_id", "status", "rule")
+"""The filter fields that select tasks with that value."""
+
+
+def _values(where: TaskFilter) -> dict[str, Any]:
+    """The filter's set values: the parameters of its statement."""
+    return {name: value for name, value in vars(where).items() if value is not None}
+
+
+def _shape(where: TaskFilter) -> tuple[str, ...]:
+    """The filter fields in use (one statement is built per shape)."""
+    return tuple(
+        name for name, value in vars(where).items() if value is not None and value is not False
+    )
+
+
+@cache
+def _listing(shape: tuple[str, ...]) -> Select[Any]:
+    ordered = (Task.due_on.is_(None), Task.due_on, Task.id.desc())
+    return select(Task).where(*_conditions(shape)).order_by(*ordered)
+
+
+@cache
+def _counting(shape: tuple[str, ...]) -> Select[Any]:
+    return select(func.count(Task.id)).where(*_conditions(shape))
+
+
+def _conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    """The conditions of a filter with the fields ``shape``, values as parameters."""
+    conditions = [getattr(Task, name) == bindparam(name) for name in COMPARED if name in shape]
+    if "open_only" in shape or "overdue_on" in shape:
+        conditions.append(Task.status.in_(OPEN_STATUSES))
+    if "overdue_on" in shape:
+        conditions.append(Task.due_on < bindparam("overdue_on"))
+    return conditions
 
 
 def _check_employee(session: Session, employee_id: int) -> None:

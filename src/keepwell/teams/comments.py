@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
 from keepwell.auth.models import User
+from keepwell.db.prepared import prepared, read
 from keepwell.people.models import Employee
 from keepwell.record.models import Account, Quote
 from keepwell.teams.errors import NotFound, TeamsError
@@ -159,23 +160,38 @@ class ThreadEntry:
 
 def thread(session: Session, kind: str, subject_id: int) -> list[ThreadEntry]:
     """The comments on one subject, oldest first, with who each one mentioned."""
-    query = (
-        select(Comment.id, User.name, Comment.body, Comment.created_at)
-        .join(User, User.id == Comment.author_user_id)
-        .where(Comment.subject_kind == kind, Comment.subject_id == subject_id)
-        .order_by(Comment.created_at, Comment.id)
-    )
-    entries = {row.id: ThreadEntry(*row) for row in session.execute(query)}
-    mentions = session.execute(
-        select(Mention.comment_id, func.coalesce(Employee.name, User.name))
+    entries: dict[int, ThreadEntry] = {}
+    for row in read(session, _thread(), kind=kind, subject=subject_id):
+        entry = entries.get(row.id)
+        if entry is None:
+            entry = entries[row.id] = ThreadEntry(row.id, row.author, row.body, row.created_at)
+        if row.mention is not None:
+            entry.mentioned.append(row.mentioned)
+    return list(entries.values())
+
+
+@prepared
+def _thread() -> Select[*tuple[Any, ...]]:
+    """A subject's comments with their mentions, one row per mention (or comment without)."""
+    author = aliased(User)
+    return (
+        select(
+            Comment.id,
+            author.name.label("author"),
+            Comment.body,
+            Comment.created_at,
+            Mention.id.label("mention"),
+            func.coalesce(Employee.name, User.name).label("mentioned"),
+        )
+        .join(author, author.id == Comment.author_user_id)
+        .outerjoin(Mention, Mention.comment_id == Comment.id)
         .outerjoin(Employee, Employee.id == Mention.employee_id)
         .outerjoin(User, User.id == Mention.user_id)
-        .where(Mention.comment_id.in_(entries))
-        .order_by(Mention.id)
+        .where(
+            Comment.subject_kind == bindparam("kind"), Comment.subject_id == bindparam("subject")
+        )
+        .order_by(Comment.created_at, Comment.id, Mention.id)
     )
-    for comment_id, name in mentions.all():
-        entries[comment_id].mentioned.append(name)
-    return list(entries.values())
 
 
 def pending_mentions(session: Session) -> list[Mention]:

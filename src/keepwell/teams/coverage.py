@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from keepwell.db.prepared import prepared, read
 from keepwell.people.models import AccountTeamMember, Department, Employee
 from keepwell.people.threading import RELATIONSHIP_WINDOW_DAYS, is_single_threaded
 from keepwell.record.models import Account, Contact, Interaction, Order
@@ -117,17 +119,17 @@ def coverage_report(
     if window_days < 1:
         raise ValueError("the window must be at least one day")
     day = as_of or date.today()
-    query = select(Account.id, Account.name, Account.status).where(Account.status != "lost")
-    if account_ids is not None:
-        query = select(Account.id, Account.name, Account.status).where(Account.id.in_(account_ids))
     accounts = {
-        row.id: AccountCoverage(row.id, row.name, row.status) for row in session.execute(query)
+        row.id: AccountCoverage(row.id, row.name, row.status)
+        for row in read(session, _accounts(account_ids is not None), ids=account_ids or [])
     }
-    _add_pairs(session, accounts, day, window_days)
-    _add_team(session, accounts, day)
-    _add_revenue(session, accounts, day)
-    _add_left_contacts(session, accounts, day)
-    names = _employee_names(session, accounts if account_ids is not None else None)
+    narrow = len(accounts) <= NARROW_TO_IDS
+    values = {**_window(day, window_days), "ids": list(accounts)}
+    holders = _add_pairs(session, accounts, narrow, values)
+    _add_team(session, accounts, narrow, values)
+    _add_revenue(session, accounts, narrow, values)
+    _add_left_contacts(session, accounts, narrow, values)
+    names = holders if account_ids is not None and narrow else _employee_names(session)
     ordered = sorted(accounts.values(), key=lambda a: (a.name.lower(), a.account_id))
     return CoverageReport(day, window_days, ordered, names)
 
@@ -137,35 +139,58 @@ def day_end(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0))
 
 
-def present(left_at: Any, active: Any, day: date) -> Any:
+def present(left_at: Any, active: Any, day: Any) -> Any:
     """Not yet gone on ``day``: leaving later, or no leaving day and still active."""
     return or_(and_(left_at.is_not(None), left_at > day), and_(left_at.is_(None), active.is_(True)))
 
 
-def _only(query: QueryT, column: Any, accounts: dict[int, AccountCoverage]) -> QueryT:
-    """``query`` narrowed to ``accounts`` when they are few (else the dict filters the rows)."""
-    return query.where(column.in_(accounts)) if len(accounts) <= NARROW_TO_IDS else query
+DAY: Any = bindparam("day", type_=Date)
+"""The report day, as the parameter of the prepared reads below."""
 
 
-def _employee_names(
-    session: Session, accounts: dict[int, AccountCoverage] | None
-) -> dict[int, str]:
-    """Every employee's name, or only those holding ``accounts`` (when few)."""
-    query = select(Employee.id, Employee.name)
-    if accounts is not None and len(accounts) <= NARROW_TO_IDS:
-        query = query.where(Employee.id.in_({h for a in accounts.values() for h in a.holders}))
-    return {int(i): str(n) for i, n in session.execute(query)}
-
-
-def _add_pairs(
-    session: Session, accounts: dict[int, AccountCoverage], day: date, window_days: int
-) -> None:
+def _window(day: date, window_days: int) -> dict[str, Any]:
+    """The values of the prepared reads' parameters for the report day."""
     end = day_end(day)
+    return {
+        "day": day,
+        "since": end - timedelta(days=window_days),
+        "end": end,
+        "year_ago": day - timedelta(days=365),
+        "left_since": day - timedelta(days=LEFT_LOOKBACK_DAYS),
+    }
+
+
+def _only(query: QueryT, column: Any, narrow: bool) -> QueryT:
+    """``query`` narrowed to the accounts ``ids`` when they are few (else the dict filters)."""
+    return query.where(column.in_(bindparam("ids", expanding=True))) if narrow else query
+
+
+@cache
+def _accounts(chosen: bool) -> Select[*tuple[Any, ...]]:
+    query = select(Account.id, Account.name, Account.status)
+    if chosen:
+        return query.where(Account.id.in_(bindparam("ids", expanding=True)))
+    return query.where(Account.status != "lost")
+
+
+@prepared
+def _all_employees() -> Select[*tuple[Any, ...]]:
+    return select(Employee.id, Employee.name)
+
+
+def _employee_names(session: Session) -> dict[int, str]:
+    """Every employee's name."""
+    return {int(row.id): str(row.name) for row in read(session, _all_employees())}
+
+
+@cache
+def _pairs(narrow: bool) -> Select[*tuple[Any, ...]]:
     query = (
         select(
             Interaction.account_id,
             Interaction.employee_id,
             Interaction.contact_id,
+            Employee.name.label("employee"),
             Department.name.label("department"),
         )
         .distinct()
@@ -173,17 +198,26 @@ def _add_pairs(
         .join(Contact, Contact.id == Interaction.contact_id)
         .outerjoin(Department, Department.id == Employee.department_id)
         .where(
-            Interaction.occurred_at >= end - timedelta(days=window_days),
-            Interaction.occurred_at < end,
-            present(Employee.left_at, Employee.active, day),
-            present(Contact.left_at, Contact.active, day),
+            Interaction.occurred_at >= bindparam("since"),
+            Interaction.occurred_at < bindparam("end"),
+            present(Employee.left_at, Employee.active, DAY),
+            present(Contact.left_at, Contact.active, DAY),
         )
     )
-    for row in session.execute(_only(query, Interaction.account_id, accounts)):
+    return _only(query, Interaction.account_id, narrow)
+
+
+def _add_pairs(
+    session: Session, accounts: dict[int, AccountCoverage], narrow: bool, values: dict[str, Any]
+) -> dict[int, str]:
+    """Fill in the active pairs; the names of the employees holding them, by id."""
+    holders: dict[int, str] = {}
+    for row in read(session, _pairs(narrow), **values):
         item = accounts.get(row.account_id)
         if item is None:
             continue
         item.pairs += 1
+        holders[row.employee_id] = row.employee
         if row.employee_id not in item.holders:
             item.holders.append(row.employee_id)
         if row.contact_id not in item.contacts:
@@ -194,45 +228,67 @@ def _add_pairs(
         item.holders.sort()
         item.contacts.sort()
         item.departments.sort()
+    return dict(sorted(holders.items()))
 
 
-def _add_team(session: Session, accounts: dict[int, AccountCoverage], day: date) -> None:
+@cache
+def _team(narrow: bool) -> Select[*tuple[Any, ...]]:
     query = (
-        select(AccountTeamMember.account_id, func.count(func.distinct(Employee.id)))
+        select(AccountTeamMember.account_id, func.count(func.distinct(Employee.id)).label("team"))
         .join(Employee, Employee.id == AccountTeamMember.employee_id)
-        .where(current_assignment(day))
+        .where(current_assignment(DAY))
         .group_by(AccountTeamMember.account_id)
     )
-    for account_id, count in session.execute(_only(query, AccountTeamMember.account_id, accounts)):
-        if account_id in accounts:
-            accounts[account_id].team = int(count)
+    return _only(query, AccountTeamMember.account_id, narrow)
 
 
-def _add_revenue(session: Session, accounts: dict[int, AccountCoverage], day: date) -> None:
+def _add_team(
+    session: Session, accounts: dict[int, AccountCoverage], narrow: bool, values: dict[str, Any]
+) -> None:
+    for row in read(session, _team(narrow), **values):
+        if row.account_id in accounts:
+            accounts[row.account_id].team = int(row.team)
+
+
+@cache
+def _revenue(narrow: bool) -> Select[*tuple[Any, ...]]:
     query = (
-        select(Order.account_id, func.sum(Order.amount))
+        select(Order.account_id, func.sum(Order.amount).label("total"))
         .where(
             Order.status != "cancelled",
-            Order.ordered_at > day - timedelta(days=365),
-            Order.ordered_at <= day,
+            Order.ordered_at > bindparam("year_ago"),
+            Order.ordered_at <= DAY,
         )
         .group_by(Order.account_id)
     )
-    for account_id, total in session.execute(_only(query, Order.account_id, accounts)):
-        if account_id in accounts:
-            accounts[account_id].revenue_12m = round(float(total or 0.0), 2)
+    return _only(query, Order.account_id, narrow)
 
 
-def _add_left_contacts(session: Session, accounts: dict[int, AccountCoverage], day: date) -> None:
+def _add_revenue(
+    session: Session, accounts: dict[int, AccountCoverage], narrow: bool, values: dict[str, Any]
+) -> None:
+    for row in read(session, _revenue(narrow), **values):
+        if row.account_id in accounts:
+            accounts[row.account_id].revenue_12m = round(float(row.total or 0.0), 2)
+
+
+@cache
+def _left_contacts(narrow: bool) -> Select[*tuple[Any, ...]]:
     query = (
         select(Contact.account_id, Contact.name)
         .where(
             Contact.left_at.is_not(None),
-            Contact.left_at <= day,
-            Contact.left_at > day - timedelta(days=LEFT_LOOKBACK_DAYS),
+            Contact.left_at <= DAY,
+            Contact.left_at > bindparam("left_since"),
         )
         .order_by(Contact.left_at, Contact.name)
     )
-    for account_id, name in session.execute(_only(query, Contact.account_id, accounts)):
-        if account_id in accounts:
-            accounts[account_id].left_contacts.append(name)
+    return _only(query, Contact.account_id, narrow)
+
+
+def _add_left_contacts(
+    session: Session, accounts: dict[int, AccountCoverage], narrow: bool, values: dict[str, Any]
+) -> None:
+    for row in read(session, _left_contacts(narrow), **values):
+        if row.account_id in accounts:
+            accounts[row.account_id].left_contacts.append(row.name)

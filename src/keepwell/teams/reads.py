@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
+from keepwell.db import prepared
 from keepwell.insight.snapshots import latest_run, latest_scores
 from keepwell.people.models import Employee
 from keepwell.record.models import Account
@@ -99,11 +101,21 @@ class Disagreement:
 
 def latest_reads(session: Session, account_ids: list[int] | None = None) -> dict[int, HumanRead]:
     """The newest read of each account."""
-    newest = select(func.max(HumanRead.id)).group_by(HumanRead.account_id)
-    query = select(HumanRead).where(HumanRead.id.in_(newest))
-    if account_ids is not None:
-        query = query.where(HumanRead.account_id.in_(account_ids))
-    return {row.account_id: row for row in session.scalars(query)}
+    chosen = account_ids is not None
+    newest = prepared.read(session, _newest(chosen), ids=account_ids or []).scalars().all()
+    if not newest:
+        return {}
+    rows = session.scalars(select(HumanRead).where(HumanRead.id.in_(newest)))
+    return {row.account_id: row for row in rows}
+
+
+@cache
+def _newest(chosen: bool) -> Select[*tuple[Any, ...]]:
+    """The id of each account's newest read (of the accounts ``ids`` when ``chosen``)."""
+    query = select(func.max(HumanRead.id)).group_by(HumanRead.account_id)
+    if chosen:
+        return query.where(HumanRead.account_id.in_(bindparam("ids", expanding=True)))
+    return query
 
 
 def disagreements(session: Session) -> list[Disagreement]:

@@ -13,11 +13,13 @@ import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, true
 from sqlalchemy.orm import Session
 
+from keepwell.db.prepared import read
 from keepwell.record.models import Account, Asset
 from keepwell.telemetry.models import TelemetryDaily
 
@@ -86,12 +88,16 @@ def asset_health(
 
     Reads the daily rollups only (see :mod:`keepwell.telemetry.rollups`)."""
     assets = _assets(session, account_id)
+    if not assets:
+        return assets
     start = as_of - timedelta(days=max(RECENT_DAYS + BASELINE_DAYS, WEEKS * 7) - 1)
-    days = _daily(session, [h.asset_id for h in assets], start, as_of, metric)
+    ids = [h.asset_id for h in assets]
+    values = {"assets": ids, "start": start, "end": as_of, "metric": metric}
+    days = _daily(session, values)
     for health in assets:
         _fill(health, days.get(health.asset_id, {}), as_of)
     _fill_fleet(assets)
-    _fill_run_hours(session, assets, as_of, metric)
+    _fill_run_hours(session, assets, values)
     return assets
 
 
@@ -128,30 +134,39 @@ def _account(healths: list[AssetHealth]) -> AccountUsageTrend:
     )
 
 
-def _assets(session: Session, account_id: int | None) -> list[AssetHealth]:
+@cache
+def _asset_rows(one_account: bool) -> Select[*tuple[Any, ...]]:
     query = (
         select(Asset.id, Asset.serial, Asset.model, Asset.account_id, Account.name)
         .join(Account, Account.id == Asset.account_id)
         .order_by(Asset.serial)
     )
-    if account_id is not None:
-        query = query.where(Asset.account_id == account_id)
-    return [
-        AssetHealth(r.id, r.serial, r.model, r.account_id, r.name) for r in session.execute(query)
-    ]
+    return query.where(Asset.account_id == bindparam("account")) if one_account else query
+
+
+def _assets(session: Session, account_id: int | None) -> list[AssetHealth]:
+    rows = read(session, _asset_rows(account_id is not None), account=account_id)
+    return [AssetHealth(r.id, r.serial, r.model, r.account_id, r.name) for r in rows]
+
+
+@cache
+def _daily_rows(few: bool) -> Select[*tuple[Any, ...]]:
+    d = TelemetryDaily
+    return select(d.asset_id, d.day, d.metric, d.total, d.alarms, d.critical_alarms).where(
+        d.day >= bindparam("start"),
+        d.day <= bindparam("end"),
+        d.metric.in_([bindparam("metric"), ""]),
+        _of_assets(few),
+    )
 
 
 def _daily(
-    session: Session, asset_ids: list[int], start: date, end: date, metric: str
+    session: Session, values: dict[str, Any]
 ) -> dict[int, dict[date, tuple[float, int, int]]]:
     """(usage, alarms, critical alarms) by asset and day."""
-    d = TelemetryDaily
-    query = select(d.asset_id, d.day, d.metric, d.total, d.alarms, d.critical_alarms).where(
-        d.day >= start, d.day <= end, d.metric.in_([metric, ""]), _of_assets(asset_ids)
-    )
     found: dict[int, dict[date, tuple[float, int, int]]] = defaultdict(dict)
-    wanted = set(asset_ids)
-    for row in session.execute(query):
+    wanted = set(values["assets"])
+    for row in read(session, _daily_rows(_few(values["assets"])), **values):
         if row.asset_id not in wanted:
             continue
         usage, alarms, critical = found[row.asset_id].get(row.day, (0.0, 0, 0))
@@ -229,23 +244,31 @@ def _fill_fleet(assets: list[AssetHealth]) -> None:
             h.vs_fleet = h.usage_30d / median if median else None
 
 
-def _fill_run_hours(session: Session, assets: list[AssetHealth], as_of: date, metric: str) -> None:
+@cache
+def _run_hours(few: bool) -> Select[*tuple[Any, ...]]:
     d = TelemetryDaily
-    query = (
-        select(d.asset_id, func.sum(d.total))
-        .where(d.metric == metric, d.day <= as_of, _of_assets([h.asset_id for h in assets]))
+    return (
+        select(d.asset_id, func.sum(d.total).label("total"))
+        .where(d.metric == bindparam("metric"), d.day <= bindparam("end"), _of_assets(few))
         .group_by(d.asset_id)
     )
-    totals = {asset_id: float(total or 0.0) for asset_id, total in session.execute(query)}
+
+
+def _fill_run_hours(session: Session, assets: list[AssetHealth], values: dict[str, Any]) -> None:
+    rows = read(session, _run_hours(_few(values["assets"])), **values)
+    totals = {row.asset_id: float(row.total or 0.0) for row in rows}
     for h in assets:
         h.run_hours = totals.get(h.asset_id, 0.0)
 
 
-def _of_assets(asset_ids: list[int]) -> ColumnElement[bool]:
-    """Rollups of ``asset_ids``, filtered in SQL when they are few (one account's)."""
-    if len(asset_ids) <= ASSET_FILTER_LIMIT:
-        return TelemetryDaily.asset_id.in_(asset_ids)
-    return true()
+def _few(asset_ids: list[int]) -> bool:
+    """Whether the rollups of ``asset_ids`` are filtered in SQL (one account's assets)."""
+    return len(asset_ids) <= ASSET_FILTER_LIMIT
+
+
+def _of_assets(few: bool) -> ColumnElement[bool]:
+    """Rollups of the ``assets`` parameter when they are few, else every asset's."""
+    return TelemetryDaily.asset_id.in_(bindparam("assets", expanding=True)) if few else true()
 
 
 def _change(value: float, baseline: float | None) -> float | None:

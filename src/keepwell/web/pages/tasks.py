@@ -178,10 +178,11 @@ def _account_tasks(
     db: Session, account_id: int, error: str | None, form: dict[str, str]
 ) -> dict[str, Any]:
     where = TaskFilter(account_id=account_id, open_only=True)
+    total = count_tasks(db, where)
     return {
         "account_id": account_id,
-        "tasks": list_tasks(db, where, limit=PANEL_LIMIT),
-        "total": count_tasks(db, where),
+        "tasks": list_tasks(db, where, limit=PANEL_LIMIT) if total else [],
+        "total": total,
         "today": date.today(),
         "roles": ROLES,
         "priorities": PRIORITIES,
