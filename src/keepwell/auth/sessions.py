@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from keepwell.audit.service import record
 from keepwell.auth.clock import digest, new_secret, utcnow
 from keepwell.auth.models import User, UserSession
+from keepwell.db.prepared import prepared
 
 MAX_SESSION_ID = 128
 
@@ -33,17 +34,23 @@ def start_session(
     return raw, row
 
 
+@prepared
+def _by_hash() -> Select[UserSession]:
+    """The session with a given hash, and its user (built once: it runs on every request)."""
+    return (
+        select(UserSession)
+        .options(joinedload(UserSession.user))
+        .where(UserSession.session_hash == bindparam("hash"))
+    )
+
+
 def resolve_session(
     session: Session, raw: str | None, *, now: datetime | None = None
 ) -> UserSession | None:
     """The live session whose id is ``raw`` (unexpired, active user), or None."""
     if not raw or len(raw) > MAX_SESSION_ID:
         return None
-    row = session.scalar(
-        select(UserSession)
-        .options(joinedload(UserSession.user))
-        .where(UserSession.session_hash == digest(raw))
-    )
+    row = session.scalar(_by_hash(), {"hash": digest(raw)})
     if row is None or row.expires_at <= (now or utcnow()) or not row.user.active:
         return None
     return row

@@ -18,6 +18,7 @@ from keepwell.auth.permissions import Permission
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
+templates.env.auto_reload = False  # templates ship with the package; no stat per render
 HIDDEN = Markup('<span class="redacted" title="Hidden for your role">hidden</span>')
 
 
