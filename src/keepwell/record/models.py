@@ -143,7 +143,8 @@ class Order(ProvenanceMixin, Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
-        Index("ix_orders_account_ordered", "account_id", "ordered_at"),
+        # Covers the per-account order counts and revenue (lists, the 360) without the rows.
+        Index("ix_orders_account_ordered", "account_id", "ordered_at", "status", "amount"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -169,7 +170,8 @@ class Ticket(ProvenanceMixin, Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
-        Index("ix_tickets_account_opened", "account_id", "opened_at"),
+        # Covers the per-account open-ticket counts without reading the tickets.
+        Index("ix_tickets_account_opened", "account_id", "opened_at", "closed_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
