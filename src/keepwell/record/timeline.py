@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Date,
@@ -105,13 +105,13 @@ def account_timeline(
     kinds_key = frozenset(kinds) if kinds is not None else None
     shape = (kinds_key, since is not None, until is not None, limit is not None)
     values = _values(account_id, since, until, limit)
-    streams: list[list[TimelineEvent]] = []
+    streams: list[list[_Found]] = []
     for index, source in enumerate(SOURCES):
         query = _query(index, *shape)
         if query is not None:
             streams.append(_read(session, source, query, values))
-    merged = heapq.merge(*streams, key=lambda event: event.at, reverse=True)
-    return list(islice(merged, limit))
+    merged = heapq.merge(*streams, key=lambda found: found.at, reverse=True)
+    return [found.event() for found in islice(merged, limit)]
 
 
 def check_kinds(kinds: Iterable[str]) -> None:
@@ -198,15 +198,28 @@ def _first_day_from(moment: datetime) -> date:
     return day if moment.time() == time(0) else day + timedelta(days=1)
 
 
+class _Found(NamedTuple):
+    """A row read for the timeline; it becomes an event only if it is among those kept."""
+
+    at: datetime
+    source: Source
+    row: RowMapping
+
+    def event(self) -> TimelineEvent:
+        """The row as an event."""
+        kind = self.source.branches[self.row["branch"]].kind
+        return self.source.build(kind, self.at, self.row)
+
+
 def _read(
     session: Session, source: Source, query: Select[Any], values: dict[str, Any]
-) -> list[TimelineEvent]:
-    events = []
+) -> list[_Found]:
+    found = []
     for row in read(session, query, **values).mappings():
         at = row["at"]
         moment = at if isinstance(at, datetime) else datetime.combine(at, time(0))
-        events.append(source.build(source.branches[row["branch"]].kind, moment, row))
-    return events
+        found.append(_Found(moment, source, row))
+    return found
 
 
 def _event(
