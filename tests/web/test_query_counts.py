@@ -77,7 +77,7 @@ def grow(engine: Engine, folder: Path) -> None:
                 session.add(score(run, account, 0.3, 60.0, "watch", 2.0))
 
 
-ACCOUNT_PAGE_BUDGET = 60
+ACCOUNT_PAGE_BUDGET = 45
 """The account 360 gathers a dozen panels (scores, team, coverage, tasks, problems,
 know-how, equipment, ...), each a few statements; none may grow with the record."""
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Integer, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
+from keepwell.db.prepared import prepared, read
 from keepwell.insight.churn.reasons import AccountScore as ChurnScore
 from keepwell.insight.churn.reasons import FeatureChange, what_changed
 from keepwell.insight.models import AccountScore, ScoreRun
@@ -169,14 +170,19 @@ def account_history(
     session: Session, account_id: int, *, runs: int = RUNS_SHOWN
 ) -> list[HistoryPoint]:
     """The account's risk and health in the last ``runs`` runs that scored it, oldest first."""
-    query = (
+    rows = read(session, _account_history(), account=account_id, runs=runs).all()
+    return [HistoryPoint(*row) for row in reversed(rows)]
+
+
+@prepared
+def _account_history() -> Select[date, float | None, float | None]:
+    return (
         select(ScoreRun.as_of, AccountScore.churn_probability, AccountScore.health_score)
         .join(ScoreRun, ScoreRun.id == AccountScore.run_id)
-        .where(AccountScore.account_id == account_id)
+        .where(AccountScore.account_id == bindparam("account", type_=Integer))
         .order_by(ScoreRun.id.desc())
-        .limit(runs)
+        .limit(bindparam("runs", type_=Integer))
     )
-    return [HistoryPoint(*row) for row in reversed(session.execute(query).all())]
 
 
 def _churn(score: AccountScore) -> ChurnScore:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from keepwell.db.prepared import prepared, read
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.signals import share_loss_signals
 
@@ -15,36 +16,31 @@ ACCURACY_KEYS = ("roc_auc", "pr_auc", "brier", "top_decile_lift")
 
 def latest_run(session: Session) -> ScoreRun | None:
     """The newest scoring run, with its backtest metrics."""
-    return session.scalar(select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1))
+    return session.scalar(_latest_run())
 
 
 def latest_scores(
     session: Session, account_ids: list[int] | None = None
 ) -> dict[int, AccountScore]:
     """The newest run's scores by account (only ``account_ids`` if given)."""
-    run = latest_run(session)
-    if run is None:
-        return {}
-    query = select(AccountScore).where(AccountScore.run_id == run.id)
-    if account_ids is not None:
-        query = query.where(AccountScore.account_id.in_(account_ids))
-    return {score.account_id: score for score in session.scalars(query)}
+    if account_ids is None:
+        scores = session.scalars(_latest_scores())
+    else:
+        scores = session.scalars(_latest_scores_of(), {"ids": account_ids})
+    return {score.account_id: score for score in scores}
 
 
 def account_risk(session: Session, account_id: int) -> dict[str, Any] | None:
     """One account's latest scores, reasons and health breakdown, beside the model's accuracy."""
-    run = latest_run(session)
-    if run is None:
-        return None
-    score = latest_scores(session, [account_id]).get(account_id)
+    score = read(session, _account_risk(), account=account_id).first()
     if score is None:
         return None
     return {
-        "run_id": run.id,
-        "as_of": run.as_of.isoformat(),
-        "model": run.model,
-        "method": run.method,
-        "accuracy": {key: run.metrics.get(key) for key in ACCURACY_KEYS},
+        "run_id": score.run_id,
+        "as_of": score.as_of.isoformat(),
+        "model": score.model,
+        "method": score.method,
+        "accuracy": {key: score.metrics.get(key) for key in ACCURACY_KEYS},
         "churn_probability": score.churn_probability,
         "reasons": [r["sentence"] for r in score.reasons],
         "health_score": score.health_score,
@@ -58,3 +54,50 @@ def account_risk(session: Session, account_id: int) -> dict[str, Any] | None:
         "growth": score.growth,
         "share_loss": share_loss_signals(score.features),
     }
+
+
+@prepared
+def _latest_run() -> Select[ScoreRun]:
+    return select(ScoreRun).order_by(ScoreRun.id.desc()).limit(1)
+
+
+def _in_latest_run() -> ColumnElement[bool]:
+    return AccountScore.run_id == select(func.max(ScoreRun.id)).scalar_subquery()
+
+
+@prepared
+def _latest_scores() -> Select[AccountScore]:
+    return select(AccountScore).where(_in_latest_run())
+
+
+@prepared
+def _latest_scores_of() -> Select[AccountScore]:
+    return _latest_scores().where(AccountScore.account_id.in_(bindparam("ids", expanding=True)))
+
+
+@prepared
+def _account_risk() -> Select[*tuple[Any, ...]]:
+    """The account's score in the newest run, with that run's model and accuracy."""
+    score_columns = [
+        getattr(AccountScore, name)
+        for name in (
+            "churn_probability",
+            "reasons",
+            "health_score",
+            "health_band",
+            "health_breakdown",
+            "p_alive",
+            "expected_orders_365d",
+            "expected_value_12m",
+            "annual_revenue",
+            "revenue_at_risk",
+            "growth",
+            "features",
+        )
+    ]
+    return (
+        select(ScoreRun.id.label("run_id"), ScoreRun.as_of, ScoreRun.model, ScoreRun.method)
+        .add_columns(ScoreRun.metrics, *score_columns)
+        .join(AccountScore, AccountScore.run_id == ScoreRun.id)
+        .where(_in_latest_run(), AccountScore.account_id == bindparam("account", type_=Integer))
+    )

@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import DateTime, Float, bindparam, text
 from sqlalchemy.orm import Session
 
+from keepwell.db.prepared import read
 from keepwell.knowledge.fts import TEXT_SEARCH_CONFIG
 from keepwell.knowledge.query import SearchQuery, parse
 
@@ -73,8 +75,7 @@ def search(
     else:
         params["query"] = parsed.fts5()
         statement = _sqlite(filters)
-    rows = session.execute(statement, params).mappings()
-    return [_hit(row) for row in rows]
+    return [_hit(row) for row in read(session, statement, **params).mappings()]
 
 
 def highlight(raw: str) -> Markup:
@@ -124,6 +125,7 @@ def _statement(statement: str, *, typed: bool = True, **values: Any) -> Any:
     return query.columns(updated_at=DateTime(), score=Float()) if typed else query
 
 
+@lru_cache(maxsize=32)
 def _sqlite(filters: str) -> Any:
     """bm25 (title and tags weigh more than the body) over the pool, then snippets of the top."""
     return _statement(
@@ -172,6 +174,7 @@ def _estimated_rows(session: Session, query: str, params: dict[str, Any]) -> int
     return int(plan[0]["Plan"]["Plan Rows"]) if plan else 0
 
 
+@cache
 def _postgres() -> Any:
     """Cover density over the pool; headlines for the top only."""
     config = f"'{TEXT_SEARCH_CONFIG}'::regconfig"

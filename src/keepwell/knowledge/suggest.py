@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Protocol
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, Select, String, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from keepwell.db.prepared import prepared, read
 from keepwell.knowledge.models import Article, ArticleLink
 from keepwell.knowledge.query import STOPWORDS, parse
 from keepwell.knowledge.search import Hit, search
@@ -77,39 +80,88 @@ def linked_articles(
     session: Session, targets: Iterable[tuple[str, int]], limit: int = 20
 ) -> list[ArticleRef]:
     """Articles linked to any of ``targets`` (``(kind, id)`` pairs), recently changed first."""
-    conditions = [
-        (ArticleLink.target_kind == kind) & (ArticleLink.target_id == target_id)
-        for kind, target_id in targets
-    ]
-    if not conditions:
+    ids_by_kind: dict[str, list[int]] = {}
+    for kind, target_id in targets:
+        ids_by_kind.setdefault(kind, []).append(target_id)
+    if not ids_by_kind:
         return []
+    values: dict[str, Any] = {"limit": limit}
+    for index, (kind, ids) in enumerate(ids_by_kind.items()):
+        values.update({f"kind_{index}": kind, f"ids_{index}": ids})
+    rows = read(session, _linked(len(ids_by_kind)), **values)
+    return [ArticleRef(row.id, row.title, row.status) for row in rows]
+
+
+@lru_cache(maxsize=8)
+def _linked(kinds: int) -> Select[int, str, str]:
+    """Articles linked to targets of ``kinds`` kinds (``kind_<n>`` with the ids ``ids_<n>``)."""
+    conditions = [
+        (ArticleLink.target_kind == bindparam(f"kind_{n}", type_=String))
+        & ArticleLink.target_id.in_(bindparam(f"ids_{n}", expanding=True))
+        for n in range(kinds)
+    ]
     linked = select(ArticleLink.article_id).where(or_(*conditions))
-    query = (
+    return (
         select(Article.id, Article.title, Article.status)
         .where(Article.id.in_(linked))
         .order_by(Article.updated_at.desc(), Article.id.desc())
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
-    return [ArticleRef(*row) for row in session.execute(query)]
+
+
+class Equipment(Protocol):
+    """What the account's suggestions need of one of its assets."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def model(self) -> str | None: ...
+    @property
+    def product_line(self) -> str | None: ...
 
 
 def account_know_how(session: Session, account_id: int, limit: int = 6) -> KnowHow:
     """Articles for an account: linked to it or its assets, then related to its business."""
-    account = session.get(Account, account_id)
-    if account is None:
+    rows = read(session, _industry_and_assets(), account=account_id).all()
+    if not rows:
         return KnowHow()
-    assets = session.execute(
-        select(Asset.id, Asset.model, Asset.product_line).where(Asset.account_id == account_id)
-    ).all()
+    assets = [row for row in rows if row.id is not None]
+    return equipment_know_how(session, account_id, rows[0].industry, assets, limit)
+
+
+def equipment_know_how(
+    session: Session,
+    account_id: int,
+    industry: str | None,
+    assets: Sequence[Equipment],
+    limit: int = 6,
+) -> KnowHow:
+    """``account_know_how`` for an account whose industry and assets (by id) are known."""
     targets = [("account", account_id), *(("asset", a.id) for a in assets)]
-    subjects = session.scalars(
-        select(Ticket.subject)
-        .where(Ticket.account_id == account_id)
-        .order_by(Ticket.opened_at.desc())
-        .limit(RECENT_TICKETS)
+    subjects = read(session, _recent_subjects(), account=account_id, limit=RECENT_TICKETS)
+    words = [industry or "", *(f"{a.product_line or ''} {a.model or ''}" for a in assets)]
+    return _know_how(session, targets, [*words, *subjects.scalars()], limit)
+
+
+@prepared
+def _industry_and_assets() -> Select[str | None, int | None, str | None, str | None]:
+    """The account's industry, once per asset (once with no asset when it has none)."""
+    return (
+        select(Account.industry, Asset.id, Asset.model, Asset.product_line)
+        .outerjoin(Asset, Asset.account_id == Account.id)
+        .where(Account.id == bindparam("account", type_=Integer))
+        .order_by(Asset.id)
     )
-    words = [account.industry or "", *(f"{a.product_line or ''} {a.model or ''}" for a in assets)]
-    return _know_how(session, targets, [*words, *subjects], limit)
+
+
+@prepared
+def _recent_subjects() -> Select[str]:
+    return (
+        select(Ticket.subject)
+        .where(Ticket.account_id == bindparam("account", type_=Integer))
+        .order_by(Ticket.opened_at.desc())
+        .limit(bindparam("limit", type_=Integer))
+    )
 
 
 def ticket_know_how(session: Session, ticket_id: int, limit: int = 6) -> KnowHow | None:

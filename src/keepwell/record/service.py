@@ -12,21 +12,22 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    Date,
+    DateTime,
     Executable,
     Integer,
     Select,
     and_,
     bindparam,
     case,
-    cast,
-    extract,
     func,
     or_,
     select,
 )
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from keepwell.db.prepared import prepared, read
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.record.models import (
     Account,
@@ -64,6 +65,12 @@ MAX_ID = 2**31 - 1
 BY_NAME = (func.lower(Account.name), Account.id)
 SUMMARY_CHUNK = 1000
 """Pages up to this size are listed by ids with a prepared statement."""
+_ACCOUNT = bindparam("account", type_=Integer)
+_DAY = bindparam("day", type_=Date)
+_END = bindparam("end", type_=DateTime)
+"""Values of the account 360's prepared statements: the account, the day, its end."""
+Day = date | ColumnElement[Any]
+"""A day, or a parameter standing for one in a prepared statement."""
 
 
 class AccountLookupError(LookupError):
@@ -351,21 +358,21 @@ def _count_by_account(account_id: Any, condition: ColumnElement[bool]) -> Any:
     )
 
 
-def _contact_present(day: date) -> ColumnElement[bool]:
+def _contact_present(day: Day) -> ColumnElement[bool]:
     return _present(Contact.left_at, Contact.active, day)
 
 
-def _present(left_at: Any, active: Any, day: date) -> ColumnElement[bool]:
+def _present(left_at: Any, active: Any, day: Day) -> ColumnElement[bool]:
     """Not yet left on ``day``: leaving later, or no leaving day and still active (never NULL)."""
     return or_(and_(left_at.is_not(None), left_at > day), and_(left_at.is_(None), active.is_(True)))
 
 
-def _ticket_open(end: datetime) -> ColumnElement[bool]:
+def _ticket_open(end: datetime | ColumnElement[Any]) -> ColumnElement[bool]:
     still_open = and_(Ticket.closed_at.is_(None), Ticket.status.in_(OPEN_TICKET_STATUSES))
     return and_(Ticket.opened_at < end, or_(Ticket.closed_at >= end, still_open))
 
 
-def current_assignment(day: date) -> ColumnElement[bool]:
+def current_assignment(day: Day) -> ColumnElement[bool]:
     """The assignment runs on ``day`` and its employee is still employed."""
     since, until = AccountTeamMember.since, AccountTeamMember.until
     return and_(
@@ -394,12 +401,12 @@ def account_360(
 ) -> Account360:
     """Everything about the account as of ``as_of`` (default today), with its latest events."""
     day = as_of or date.today()
-    account = session.get(Account, account_id, options=[selectinload(Account.external_ids)])
-    if account is None:
+    header = _header(session, account_id)
+    if header is None:
         raise AccountLookupError(f"no account with id {account_id}", [])
     return Account360(
         as_of=day,
-        account=_header(account),
+        account=header,
         team=_team(session, account_id, day),
         contacts=_contacts(session, account_id, day),
         orders=_orders_trend(session, account_id, day),
@@ -410,16 +417,37 @@ def account_360(
     )
 
 
-def _header(account: Account) -> AccountHeader:
-    fields = {name: getattr(account, name) for name in AccountHeader.model_fields}
-    links = sorted((link.source, link.external_id) for link in account.external_ids)
+HEADER_COLUMNS = tuple(name for name in AccountHeader.model_fields if name != "external_ids")
+
+
+@prepared
+def _header_query() -> Select[*tuple[Any, ...]]:
+    """The account's own columns, once per id it has in a source system."""
+    return (
+        select(
+            *_columns(Account, HEADER_COLUMNS),
+            AccountExternalId.source.label("link_source"),
+            AccountExternalId.external_id.label("link_id"),
+        )
+        .outerjoin(AccountExternalId, AccountExternalId.account_id == Account.id)
+        .where(Account.id == _ACCOUNT)
+    )
+
+
+def _header(session: Session, account_id: int) -> AccountHeader | None:
+    rows = _rows(session, _header_query(), account=account_id)
+    if not rows:
+        return None
+    fields = {name: rows[0][name] for name in HEADER_COLUMNS}
+    links = sorted((r["link_source"], r["link_id"]) for r in rows if r["link_source"] is not None)
     fields["external_ids"] = [ExternalId(source=s, external_id=e) for s, e in links]
-    fields["attributes"] = dict(account.attributes or {})
+    fields["attributes"] = dict(fields["attributes"] or {})
     return AccountHeader.model_validate(fields)
 
 
-def _team(session: Session, account_id: int, day: date) -> list[TeamMember]:
-    query = (
+@prepared
+def _team_query() -> Select[*tuple[Any, ...]]:
+    return (
         select(
             AccountTeamMember.employee_id,
             Employee.name,
@@ -430,32 +458,85 @@ def _team(session: Session, account_id: int, day: date) -> list[TeamMember]:
             RetentionRole.name.label("role"),
             AccountTeamMember.since,
             AccountTeamMember.until,
-            current_assignment(day).label("current"),
+            current_assignment(_DAY).label("current"),
         )
         .join(Employee, Employee.id == AccountTeamMember.employee_id)
         .join(RetentionRole, RetentionRole.id == AccountTeamMember.role_id)
         .outerjoin(Department, Department.id == Employee.department_id)
-        .where(AccountTeamMember.account_id == account_id)
+        .where(AccountTeamMember.account_id == _ACCOUNT)
     )
-    members = [TeamMember.model_validate(row) for row in _rows(session, query)]
+
+
+def _team(session: Session, account_id: int, day: date) -> list[TeamMember]:
+    rows = _rows(session, _team_query(), account=account_id, day=day)
+    members = [TeamMember.model_validate(row) for row in rows]
     return sorted(members, key=lambda m: (not m.current, m.role, m.name))
 
 
-def _contacts(session: Session, account_id: int, day: date) -> list[ContactOut]:
+@prepared
+def _contacts_query() -> Select[*tuple[Any, ...]]:
     names = ("id", "name", "title", "role", "email", "phone", "is_key", "left_at")
-    status = case((_contact_present(day), "active"), else_="left").label("status")
-    query = select(*_columns(Contact, names), status).where(Contact.account_id == account_id)
-    contacts = [ContactOut.model_validate(row) for row in _rows(session, query)]
+    status = case((_contact_present(_DAY), "active"), else_="left").label("status")
+    return select(*_columns(Contact, names), status).where(Contact.account_id == _ACCOUNT)
+
+
+def _contacts(session: Session, account_id: int, day: date) -> list[ContactOut]:
+    rows = _rows(session, _contacts_query(), account=account_id, day=day)
+    contacts = [ContactOut.model_validate(row) for row in rows]
     return sorted(contacts, key=lambda c: (c.status != "active", not c.is_key, c.name))
 
 
+ORDER_BUCKETS = (*(f"q{i}" for i in range(QUARTERS_SHOWN)), "last", "previous")
+"""The spans ``_orders_query`` counts: the quarters shown, oldest first, then the last
+twelve months and the twelve before them."""
+
+
+@prepared
+def _orders_query() -> Select[*tuple[Any, ...]]:
+    """Orders and revenue in each of ``ORDER_BUCKETS`` (``from <= ordered_at < until``)."""
+    at = Order.ordered_at
+    columns: list[Any] = []
+    for bucket in ORDER_BUCKETS:
+        inside = and_(
+            at >= bindparam(f"{bucket}_from", type_=Date),
+            at < bindparam(f"{bucket}_until", type_=Date),
+        )
+        columns.append(func.count().filter(inside).label(f"{bucket}_orders"))
+        columns.append(func.sum(Order.amount).filter(inside).label(f"{bucket}_revenue"))
+    return select(*columns).where(
+        Order.account_id == _ACCOUNT,
+        Order.status != "cancelled",
+        at >= bindparam("since", type_=Date),
+        at <= _DAY,
+    )
+
+
 def _orders_trend(session: Session, account_id: int, day: date) -> OrdersTrend:
-    quarters = _quarters(session, account_id, day)
-    last = _period(session, account_id, _year_before(day) + timedelta(days=1), day)
-    before = last.start - timedelta(days=1)
-    previous = _period(session, account_id, _year_before(before) + timedelta(days=1), before)
+    spans = _order_spans(day)
+    values: dict[str, Any] = {"since": min(start for start, _ in spans.values()), "day": day}
+    for bucket, (start, end) in spans.items():
+        values.update({f"{bucket}_from": start, f"{bucket}_until": end + timedelta(days=1)})
+    row = _rows(session, _orders_query(), account=account_id, **values)[0]
+    totals = {
+        bucket: PeriodTotals(
+            start=start,
+            end=end,
+            orders=row[f"{bucket}_orders"],
+            revenue=row[f"{bucket}_revenue"] or 0.0,
+        )
+        for bucket, (start, end) in spans.items()
+    }
+    last, previous = totals.pop("last"), totals.pop("previous")
     return OrdersTrend(
-        quarters=quarters,
+        quarters=[
+            QuarterTotals(
+                quarter=f"{q.start.year}-Q{(q.start.month - 1) // 3 + 1}",
+                start=q.start,
+                orders=q.orders,
+                revenue=q.revenue,
+            )
+            for q in totals.values()
+        ],
         last_12_months=last,
         previous_12_months=previous,
         revenue_change=_change(previous.revenue, last.revenue),
@@ -463,29 +544,15 @@ def _orders_trend(session: Session, account_id: int, day: date) -> OrdersTrend:
     )
 
 
-def _quarters(session: Session, account_id: int, day: date) -> list[QuarterTotals]:
-    starts = [_quarter_start(day, back) for back in range(QUARTERS_SHOWN - 1, -1, -1)]
-    year = cast(extract("year", Order.ordered_at), Integer).label("year")
-    month = cast(extract("month", Order.ordered_at), Integer).label("month")
-    query = (
-        select(year, month, func.count().label("n"), func.sum(Order.amount).label("total"))
-        .where(_counted_orders(account_id), Order.ordered_at >= starts[0], Order.ordered_at <= day)
-        .group_by(year, month)
-    )
-    totals = {start: [0, 0.0] for start in starts}
-    for y, m, n, total in session.execute(query):
-        bucket = totals[date(int(y), (int(m) - 1) // 3 * 3 + 1, 1)]
-        bucket[0] += n
-        bucket[1] += total or 0.0
-    return [
-        QuarterTotals(
-            quarter=f"{s.year}-Q{(s.month - 1) // 3 + 1}",
-            start=s,
-            orders=int(totals[s][0]),
-            revenue=totals[s][1],
-        )
-        for s in starts
-    ]
+def _order_spans(day: date) -> dict[str, tuple[date, date]]:
+    """The first and last day of each of ``ORDER_BUCKETS`` as of ``day``."""
+    starts = [_quarter_start(day, back) for back in range(QUARTERS_SHOWN - 1, -2, -1)]
+    spans = {f"q{i}": (starts[i], starts[i + 1] - timedelta(days=1)) for i in range(QUARTERS_SHOWN)}
+    last_start = _year_before(day) + timedelta(days=1)
+    before = last_start - timedelta(days=1)
+    spans["last"] = (last_start, day)
+    spans["previous"] = (_year_before(before) + timedelta(days=1), before)
+    return spans
 
 
 def _quarter_start(day: date, back: int) -> date:
@@ -494,25 +561,14 @@ def _quarter_start(day: date, back: int) -> date:
     return date(index // 4, index % 4 * 3 + 1, 1)
 
 
-def _period(session: Session, account_id: int, start: date, end: date) -> PeriodTotals:
-    query = select(func.count(), func.coalesce(func.sum(Order.amount), 0.0)).where(
-        _counted_orders(account_id), Order.ordered_at >= start, Order.ordered_at <= end
-    )
-    count, revenue = session.execute(query).one()
-    return PeriodTotals(start=start, end=end, orders=count, revenue=revenue)
-
-
-def _counted_orders(account_id: int) -> ColumnElement[bool]:
-    return and_(Order.account_id == account_id, Order.status != "cancelled")
-
-
 def _change(before: float, after: float) -> float | None:
     return None if not before else (after - before) / before
 
 
-def _open_tickets(session: Session, account_id: int, day: date) -> list[OpenTicket]:
+@prepared
+def _open_tickets_query() -> Select[*tuple[Any, ...]]:
     names = ("id", "source", "external_id", "kind", "severity", "status", "subject", "opened_at")
-    query = (
+    return (
         select(
             *_columns(Ticket, names),
             Asset.serial.label("asset_serial"),
@@ -520,16 +576,21 @@ def _open_tickets(session: Session, account_id: int, day: date) -> list[OpenTick
         )
         .outerjoin(Asset, Asset.id == Ticket.asset_id)
         .outerjoin(Employee, Employee.id == Ticket.assignee_id)
-        .where(Ticket.account_id == account_id, _ticket_open(_end_of(day)))
+        .where(Ticket.account_id == _ACCOUNT, _ticket_open(_END))
     )
+
+
+def _open_tickets(session: Session, account_id: int, day: date) -> list[OpenTicket]:
+    rows = _rows(session, _open_tickets_query(), account=account_id, end=_end_of(day))
     tickets = [
         OpenTicket.model_validate({**row, "age_days": (day - row["opened_at"].date()).days})
-        for row in _rows(session, query)
+        for row in rows
     ]
     return sorted(tickets, key=lambda t: (SEVERITY_ORDER.get(t.severity, 9), t.opened_at, t.id))
 
 
-def _last_surveys(session: Session, account_id: int, day: date) -> list[SurveyOut]:
+@prepared
+def _last_surveys_query() -> Select[*tuple[Any, ...]]:
     rank = (
         func.row_number()
         .over(
@@ -540,43 +601,53 @@ def _last_surveys(session: Session, account_id: int, day: date) -> list[SurveyOu
     )
     ranked = (
         select(SurveyResponse.id, rank)
-        .where(SurveyResponse.account_id == account_id, SurveyResponse.responded_at < _end_of(day))
+        .where(SurveyResponse.account_id == _ACCOUNT, SurveyResponse.responded_at < _END)
         .subquery()
     )
     names = ("id", "kind", "score", "comment", "campaign", "responded_at")
-    query = (
+    return (
         select(*_columns(SurveyResponse, names), Contact.name.label("contact"))
         .join(ranked, and_(ranked.c.id == SurveyResponse.id, ranked.c.rank == 1))
         .outerjoin(Contact, Contact.id == SurveyResponse.contact_id)
         .order_by(SurveyResponse.kind)
     )
-    return [SurveyOut.model_validate(row) for row in _rows(session, query)]
 
 
-def _assets(session: Session, account_id: int, day: date) -> list[AssetOut]:
-    end = _end_of(day)
+def _last_surveys(session: Session, account_id: int, day: date) -> list[SurveyOut]:
+    rows = _rows(session, _last_surveys_query(), account=account_id, end=_end_of(day))
+    return [SurveyOut.model_validate(row) for row in rows]
+
+
+@prepared
+def _assets_query() -> Select[*tuple[Any, ...]]:
     alarms = (
         select(TelemetryEvent.asset_id, func.count().label("n"))
         .join(Asset, Asset.id == TelemetryEvent.asset_id)
         .where(
-            Asset.account_id == account_id,
+            Asset.account_id == _ACCOUNT,
             TelemetryEvent.alarm_code != "",
-            TelemetryEvent.ts >= end - timedelta(days=ALARM_DAYS),
-            TelemetryEvent.ts < end,
+            TelemetryEvent.ts >= bindparam("alarms_since", type_=DateTime),
+            TelemetryEvent.ts < _END,
         )
         .group_by(TelemetryEvent.asset_id)
         .subquery()
     )
     names = ("id", "serial", "model", "product_line", "status", "installed_at", "warranty_end")
-    query = (
+    return (
         select(
             *_columns(Asset, (*names, "service_contract_end")),
             func.coalesce(alarms.c.n, 0).label("alarms_90d"),
         )
         .outerjoin(alarms, alarms.c.asset_id == Asset.id)
-        .where(Asset.account_id == account_id)
+        .where(Asset.account_id == _ACCOUNT)
         .order_by(Asset.serial)
     )
+
+
+def _assets(session: Session, account_id: int, day: date) -> list[AssetOut]:
+    end = _end_of(day)
+    since = end - timedelta(days=ALARM_DAYS)
+    rows = _rows(session, _assets_query(), account=account_id, end=end, alarms_since=since)
     return [
         AssetOut.model_validate(
             {
@@ -585,7 +656,7 @@ def _assets(session: Session, account_id: int, day: date) -> list[AssetOut]:
                 "under_service_contract": _covered(row["service_contract_end"], day),
             }
         )
-        for row in _rows(session, query)
+        for row in rows
     ]
 
 
@@ -597,5 +668,5 @@ def _columns(model: Any, names: tuple[str, ...]) -> list[Any]:
     return [getattr(model, name) for name in names]
 
 
-def _rows(session: Session, query: Executable) -> list[dict[str, Any]]:
-    return [dict(row) for row in session.execute(query).mappings()]
+def _rows(session: Session, query: Executable, **values: Any) -> list[dict[str, Any]]:
+    return [dict(row) for row in read(session, query, **values).mappings()]

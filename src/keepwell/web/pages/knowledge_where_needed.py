@@ -14,7 +14,7 @@ from keepwell.auth.permissions import Permission
 from keepwell.knowledge.errors import KnowledgeError
 from keepwell.knowledge.handover import handover_material
 from keepwell.knowledge.lesson import lessons_to_write
-from keepwell.knowledge.suggest import account_know_how
+from keepwell.knowledge.suggest import equipment_know_how
 from keepwell.people.models import Employee
 from keepwell.record.schemas import Account360
 from keepwell.web.deps import CurrentUser, Principal, SessionDep
@@ -28,7 +28,8 @@ router = APIRouter(include_in_schema=False)
 @account_panels.register("know-how", "Know-how", "knowledge/_panel_know_how.html", order=60)
 def know_how_panel(db: Session, who: Principal, view: Account360) -> dict[str, Any] | None:
     """Articles linked to the account or its assets, then related ones."""
-    know_how = account_know_how(db, view.account.id)
+    assets = sorted(view.assets, key=lambda asset: asset.id)
+    know_how = equipment_know_how(db, view.account.id, view.account.industry, assets)
     can_write = who.can(Permission.WRITE)
     if know_how.empty and not can_write:
         return None
