@@ -132,7 +132,9 @@ def settings_for(url: str, folder: Path) -> Settings:
     )
 
 
-def server_command(url: str, folder: Path, port: int, workers: int) -> list[str]:
+def server_command(
+    url: str, folder: Path, port: int, workers: int, slots: int | None = None
+) -> list[str]:
     """``keepwell serve`` on ``port`` with ``workers`` processes, as a user starts it."""
     return [
         sys.executable,
@@ -145,6 +147,7 @@ def server_command(url: str, folder: Path, port: int, workers: int) -> list[str]
         str(port),
         "--workers",
         str(workers),
+        *(["--slots", str(slots)] if slots else []),
     ]
 
 
@@ -287,7 +290,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="per page, with wrk")
     parser.add_argument("--database", help="an empty database URL (default: SQLite in --keep)")
     parser.add_argument("--keep", type=Path, help="folder for the database and files (reused)")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--slots", type=int, help="requests per process at once (default: 2)")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="keepwell-bench-web-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -301,7 +305,7 @@ def main() -> None:
 def run(url: str, folder: Path, info: dict[str, Any], args: argparse.Namespace) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = server_command(url, folder, port, args.workers)
+    command = server_command(url, folder, port, args.workers, args.slots)
     log = (folder / "server.log").open("w")
     server = subprocess.Popen(command, env=server_env(url, folder), stdout=log, stderr=log)
     try:
@@ -330,7 +334,8 @@ def run(url: str, folder: Path, info: dict[str, Any], args: argparse.Namespace) 
         }
         load = "wrk" if shutil.which("wrk") else "Python threads (install wrk for fair figures)"
         print(
-            f"{len(ids):,} accounts, {args.clients} clients, {args.workers} server process(es), "
+            f"{len(ids):,} accounts, {args.clients} clients, {args.workers} server process(es) "
+            f"with {args.slots or 'default'} slot(s), "
             f"{url.split(':')[0]}, load from {load}, build {info['build_seconds']:.0f} s"
         )
         print(f"{'page':<24} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'SQL':>5}")

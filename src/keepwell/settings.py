@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     """The company's playbook rules (default: ``<data_dir>/playbooks``)."""
     run_every_minutes: int = Field(default=0, ge=0)
     """``keepwell serve`` runs scoring and playbooks this often in-process (0: never)."""
-    web_slots: int = Field(default=4, ge=1, le=15)
+    web_slots: int = Field(default=2, ge=1, le=15)
     """Requests one web server process works on at once; the rest wait their turn
     (at most the database connection pool's 15)."""
     public_url: str = "http://127.0.0.1:8000"

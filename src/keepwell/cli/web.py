@@ -44,6 +44,15 @@ def serve(
             help="Server processes (one per processor core suits most machines).",
         ),
     ] = 1,
+    slots: Annotated[
+        int | None,
+        typer.Option(
+            "--slots",
+            min=1,
+            max=15,
+            help="Requests each process works on at once (default: KEEPWELL_WEB_SLOTS, 2).",
+        ),
+    ] = None,
     schedule: Annotated[
         float | None,
         typer.Option(
@@ -60,6 +69,9 @@ def serve(
     from keepwell.playbooks.schedule import Scheduler
     from keepwell.web.app import InsecureSettings, create_app
 
+    if slots is not None:
+        os.environ["KEEPWELL_WEB_SLOTS"] = str(slots)  # for worker processes too
+        get_settings.cache_clear()
     settings = get_settings()
     engine = state(ctx).engine()  # migrates before any process serves
     try:

@@ -139,16 +139,17 @@ def trend(change: float | None) -> Markup:
         css, mark = "trend-down", "▼"
     else:
         css, mark = "trend-flat", "●"
+    text = f"{mark} {format_change(change)}"  # digits, signs and symbols: nothing to escape
     return Markup(
-        '<span class="trend {}" title="Against the twelve months before">{} {}</span>'
-    ).format(css, mark, format_change(change))
+        f'<span class="trend {css}" title="Against the twelve months before">{text}</span>'
+    )
 
 
 TREND_FLAT = 0.005
 """Changes within half a percent either way count as flat."""
 
-templates.env.globals["money"] = money
-templates.env.globals["trend"] = trend
+templates.env.filters["money"] = money
+templates.env.filters["trend"] = trend
 templates.env.filters["day"] = format_date
 templates.env.filters["moment"] = format_datetime
 templates.env.filters["change"] = format_change
@@ -160,4 +161,4 @@ def format_value(value: float | None, spec: str = ".0f") -> str:
     return "—" if value is None else format(value, spec)
 
 
-templates.env.globals["fmt"] = format_value
+templates.env.filters["fmt"] = format_value
