@@ -8,7 +8,7 @@ from __future__ import annotations
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
@@ -16,6 +16,7 @@ from keepwell.auth.clock import utcnow
 from keepwell.auth.models import User, UserSession
 from keepwell.auth.passwords import hash_password, verify_password
 from keepwell.auth.permissions import Role
+from keepwell.db.prepared import prepared
 from keepwell.people.models import Employee
 
 MAX_EMAIL = 255
@@ -69,13 +70,18 @@ def employee_for(session: Session, user: User) -> Employee | None:
     """The user's employee record: the linked one, else the active employee with their email."""
     if user.employee_id is not None:
         return session.get(Employee, user.employee_id)
-    query = (
+    return session.scalar(_employee_by_email(), {"email": user.email})
+
+
+@prepared
+def _employee_by_email() -> Select[Employee]:
+    """The active employee with an email (any case) first; built once, asked per request."""
+    return (
         select(Employee)
-        .where(func.lower(Employee.email) == user.email)
+        .where(func.lower(Employee.email) == bindparam("email"))
         .order_by(Employee.active.desc(), Employee.id)
         .limit(1)
     )
-    return session.scalar(query)
 
 
 def create_user(

@@ -195,7 +195,7 @@ def account_summaries(session: Session, ids: list[int], day: date) -> list[Accou
     values = {"day": day, "end": _end_of(day), "since": _year_before(day), "ids": ids}
     if not ids:
         return []
-    found = {row["id"]: dict(row) for row in session.execute(_summary(), values).mappings()}
+    found = {row["id"]: dict(row) for row in read(session, _summary(), **values).mappings()}
     return [AccountSummary.model_validate(found[i]) for i in ids if i in found]
 
 
@@ -220,7 +220,7 @@ def count_accounts(
         department=department,
         day=as_of or date.today(),
     )
-    return session.scalar(select(func.count(Account.id)).where(*conditions)) or 0
+    return session.scalar(select(func.count()).select_from(Account).where(*conditions)) or 0
 
 
 def account_filters(
@@ -345,7 +345,7 @@ def order_totals(session: Session, ids: list[int], day: date) -> dict[int, tuple
     if not ids:
         return {}
     values = {"day": day, "since": _year_before(day), "ids": ids}
-    rows = session.execute(_totals(), values)
+    rows = read(session, _totals(), **values)
     return {row.account_id: (int(row.orders), float(row.revenue or 0.0)) for row in rows}
 
 

@@ -12,10 +12,11 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import Select, and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from keepwell.db.prepared import prepared, read
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.snapshots import latest_run
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
@@ -142,12 +143,19 @@ def portfolio(
     if trend:
         before = order_totals(session, ids, year_before(day))
     if run is not None:
-        query = select(*SCORE_COLUMNS).where(
-            AccountScore.run_id == run.id, AccountScore.account_id.in_(ids)
-        )
-        scores = {s.account_id: RowScore(*s) for s in session.execute(query)}
+        found = read(session, _row_scores(), run=run.id, ids=ids)
+        scores = {s.account_id: RowScore(**s._mapping) for s in found}
     rows = [PortfolioRow(now[i], before.get(i), scores.get(i)) for i in ids if i in now]
     return PortfolioPage(rows, total, run)
+
+
+@prepared
+def _row_scores() -> Select[*tuple[Any, ...]]:
+    """The scores a page of rows shows, from one run."""
+    return select(*SCORE_COLUMNS).where(
+        AccountScore.run_id == bindparam("run"),
+        AccountScore.account_id.in_(bindparam("ids", expanding=True)),
+    )
 
 
 def _page_ids(
