@@ -92,18 +92,23 @@ def serve(
             uvicorn.run(web_app, host=host, port=port, proxy_headers=True, log_level="info")
         else:
             os.environ["KEEPWELL_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
-            uvicorn.run(
-                "keepwell.web.app:create_app",
-                factory=True,
-                workers=workers,
-                host=host,
-                port=port,
-                proxy_headers=True,
-                log_level="info",
-            )
+            _serve_processes(host, port, workers)
     finally:
         if scheduler is not None:
             scheduler.stop()
+
+
+def _serve_processes(host: str, port: int, workers: int) -> None:
+    """``workers`` processes, each on its own socket of the port where the kernel can
+    spread connections over them (Linux); else uvicorn's processes sharing one socket."""
+    import uvicorn
+
+    from keepwell.web.serving import APP, can_share_port, serve_processes
+
+    if can_share_port():
+        serve_processes(host, port, workers)
+    else:
+        uvicorn.run(APP, factory=True, workers=workers, host=host, port=port, proxy_headers=True)
 
 
 @user_app.command("create")
