@@ -7,7 +7,7 @@ test can walk every route and check it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -29,8 +29,12 @@ from keepwell.web.security import (
 from keepwell.web.state import WebState, web_state
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """A database session for one request; writes are committed by the route."""
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """A database session for one request; writes are committed by the route.
+
+    The dependencies that need no database work are ``async``, so FastAPI runs them
+    without handing each to a worker thread; the session connects on first use there.
+    """
     session = web_state(request).sessions()
     try:
         yield session
@@ -38,8 +42,13 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
+async def current_state(request: Request) -> WebState:
+    """The application state, as a dependency."""
+    return web_state(request)
+
+
 SessionDep = Annotated[Session, Depends(get_db)]
-StateDep = Annotated[WebState, Depends(web_state)]
+StateDep = Annotated[WebState, Depends(current_state)]
 CsrfDep = Annotated[str | None, Depends(submitted_csrf)]
 
 
