@@ -119,10 +119,14 @@ def test_serve_builds_the_app_and_runs_uvicorn(
 
     import uvicorn
 
+    from keepwell.web import serving
+
     monkeypatch.setattr(uvicorn, "run", fake_run)
+    monkeypatch.setattr(serving, "freeze_startup_objects", lambda: seen.update(frozen=True))
     url = sqlite_engine.url.render_as_string(hide_password=False)
     code, _, _ = run(url, "serve", "--port", "8123")
     assert code == 0 and (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    assert seen["frozen"], "start-up objects are kept out of the collector's way"
     assert seen["app"].title == "Keepwell"
     monkeypatch.setenv("KEEPWELL_COOKIE_SECURE", "false")
     monkeypatch.setenv("KEEPWELL_ENVIRONMENT", "production")

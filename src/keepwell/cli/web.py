@@ -68,6 +68,7 @@ def serve(
 
     from keepwell.playbooks.schedule import Scheduler
     from keepwell.web.app import InsecureSettings, create_app
+    from keepwell.web.serving import freeze_startup_objects
 
     if slots is not None:
         os.environ["KEEPWELL_WEB_SLOTS"] = str(slots)  # for worker processes too
@@ -89,6 +90,7 @@ def serve(
         scheduler.start()
     try:
         if workers == 1:
+            freeze_startup_objects()
             uvicorn.run(web_app, host=host, port=port, proxy_headers=True, log_level="info")
         else:
             os.environ["KEEPWELL_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)

@@ -9,6 +9,7 @@ started again.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import socket
@@ -19,6 +20,17 @@ from types import FrameType
 
 APP = "keepwell.web.app:create_app"
 CHECK_SECONDS = 0.5
+GC_THRESHOLDS = (5000, 20, 20)
+"""Young collections every 5,000 allocations (700 by default), full ones less often."""
+
+
+def freeze_startup_objects() -> None:
+    """Keep the collector off what start-up built (modules, models, routes): a full
+    collection over that heap stalls every waiting request for 200-300 ms; frozen, the
+    collector only walks what requests create."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def can_share_port() -> bool:
@@ -42,7 +54,11 @@ def serve_process(host: str, port: int, log_level: str) -> None:
     """One server process: its own socket on the shared port, the app from the settings."""
     import uvicorn
 
-    config = uvicorn.Config(APP, factory=True, proxy_headers=True, log_level=log_level)
+    from keepwell.web.app import create_app
+
+    app = create_app()
+    freeze_startup_objects()
+    config = uvicorn.Config(app, proxy_headers=True, log_level=log_level)
     uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
 
 
