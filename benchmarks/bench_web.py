@@ -1,13 +1,16 @@
 """Web latency: portfolio, account page and API list with 10,000 accounts, 20 concurrent clients.
 
 Builds the demo company at the given size (the importer's fast path), stores two
-synthetic scoring runs for every account, serves the app with uvicorn in a separate
-process, and sends each page's requests from ``--clients`` threads, each with its own
-connection. Prints p50/p95 latency and requests per second per page, and the SQL
-statements one request of each page runs (counted in this process on the same database).
+synthetic scoring runs for every account, serves the app with ``keepwell serve`` in
+separate processes and, side by side, with stock uvicorn (``--workers``, one shared
+socket, default garbage collector), and sends each page's requests from ``--clients``
+concurrent clients, each with its own keep-alive connection, never pausing. Prints
+p50/p95 latency and requests per second per page, and the SQL statements one request
+of each page runs (counted in this process on the same database).
 
     .venv/bin/python benchmarks/bench_web.py [--accounts 10000] [--clients 20]
-        [--requests 400] [--seconds 15] [--database URL] [--keep DIR] [--workers 2]
+        [--seconds 15] [--workers 2] [--slots 1] [--no-baseline] [--database URL]
+        [--keep DIR]
 
 The load comes from ``wrk`` (Debian package ``wrk``: a C load generator, so the client
 takes little of the machine's two cores) with one connection per client; without it,
@@ -291,7 +294,13 @@ def main() -> None:
     parser.add_argument("--database", help="an empty database URL (default: SQLite in --keep)")
     parser.add_argument("--keep", type=Path, help="folder for the database and files (reused)")
     parser.add_argument("--workers", type=int, default=2, help="server processes")
-    parser.add_argument("--slots", type=int, help="requests per process at once (default: 2)")
+    parser.add_argument("--slots", type=int, default=1, help="requests per process at once")
+    parser.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_false",
+        help="skip the same run against stock uvicorn",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="keepwell-bench-web-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -303,11 +312,72 @@ def main() -> None:
 
 
 def run(url: str, folder: Path, info: dict[str, Any], args: argparse.Namespace) -> None:
+    """Each page under load from ``keepwell serve`` and, unless ``--no-baseline``, from
+    stock uvicorn serving the same app the same way a user might start it."""
+    load = "wrk" if shutil.which("wrk") else "Python threads (install wrk for fair figures)"
+    print(
+        f"{len(info['ids']):,} accounts, {args.clients} clients, {url.split(':')[0]}, "
+        f"load from {load}, build {info['build_seconds']:.0f} s"
+    )
+    servers: dict[str, Callable[[int], list[str]]] = {
+        f"keepwell serve --workers {args.workers} --slots {args.slots}": lambda port: (
+            server_command(url, folder, port, args.workers, args.slots)
+        ),
+    }
+    if args.baseline:
+        servers[f"uvicorn --workers {args.workers} (stock)"] = lambda port: uvicorn_command(
+            port, args.workers
+        )
+    statements: dict[str, int] = {}
+    print(f"{'server':<36} {'page':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'SQL':>5}")
+    for label, command in servers.items():
+        for page, result in measure(url, folder, info, args, command).items():
+            if page not in statements:
+                statements[page] = count_statements(url, folder, SAMPLES[page](info), info["token"])
+            print(
+                f"{label:<36} {page:<22} {result['p50']:>8.1f} {result['p95']:>8.1f} "
+                f"{result['rps']:>8.1f} {statements[page]:>5}"
+            )
+
+
+SAMPLES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "portfolio": lambda info: "/portfolio",
+    "portfolio by risk": lambda info: "/portfolio?sort=risk",
+    "account page": lambda info: f"/accounts/{info['ids'][0]}",
+    "API /api/v1/accounts": lambda info: "/api/v1/accounts",
+}
+"""One request of each page whose statements are counted."""
+
+
+def uvicorn_command(port: int, workers: int) -> list[str]:
+    """Stock uvicorn with the app factory (one shared socket, default collector)."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "keepwell.web.app:create_app",
+        "--factory",
+        "--workers",
+        str(workers),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+
+
+def measure(
+    url: str,
+    folder: Path,
+    info: dict[str, Any],
+    args: argparse.Namespace,
+    command: Callable[[int], list[str]],
+) -> dict[str, dict[str, float]]:
+    """p50/p95 and requests per second of every page from the server ``command`` starts."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = server_command(url, folder, port, args.workers, args.slots)
     log = (folder / "server.log").open("w")
-    server = subprocess.Popen(command, env=server_env(url, folder), stdout=log, stderr=log)
+    server = subprocess.Popen(command(port), env=server_env(url, folder), stdout=log, stderr=log)
     try:
         _wait(base)
         cookies = sign_in(base)
@@ -326,33 +396,17 @@ def run(url: str, folder: Path, info: dict[str, Any], args: argparse.Namespace) 
                 {"headers": {"Authorization": f"Bearer {token}"}},
             ),
         }
-        samples = {
-            "portfolio": "/portfolio",
-            "portfolio by risk": "/portfolio?sort=risk",
-            "account page": f"/accounts/{ids[0]}",
-            "API /api/v1/accounts": "/api/v1/accounts",
-        }
-        load = "wrk" if shutil.which("wrk") else "Python threads (install wrk for fair figures)"
-        print(
-            f"{len(ids):,} accounts, {args.clients} clients, {args.workers} server process(es) "
-            f"with {args.slots or 'default'} slot(s), "
-            f"{url.split(':')[0]}, load from {load}, build {info['build_seconds']:.0f} s"
-        )
-        print(f"{'page':<24} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'SQL':>5}")
+        results = {}
         for name, (paths, kw) in pages.items():
             if shutil.which("wrk"):
                 headers = kw.get("headers") or {"Cookie": _cookie_header(kw["cookies"])}
                 listed = [paths(i) for i in range(args.requests)]
                 drive_wrk(base, listed, 2, args.clients, headers)  # warm-up
-                result = drive_wrk(base, listed, args.seconds, args.clients, headers)
+                results[name] = drive_wrk(base, listed, args.seconds, args.clients, headers)
             else:
                 drive(base, paths, args.clients * 2, args.clients, **kw)  # warm-up
-                result = drive(base, paths, args.requests, args.clients, **kw)
-            statements = count_statements(url, folder, samples[name], token)
-            print(
-                f"{name:<24} {result['p50']:>8.1f} {result['p95']:>8.1f} "
-                f"{result['rps']:>8.1f} {statements:>5}"
-            )
+                results[name] = drive(base, paths, args.requests, args.clients, **kw)
+        return results
     finally:
         server.terminate()
         server.wait(30)

@@ -220,7 +220,7 @@ def count_accounts(
         department=department,
         day=as_of or date.today(),
     )
-    return session.scalar(select(func.count()).select_from(Account).where(*conditions)) or 0
+    return read(session, select(func.count()).select_from(Account).where(*conditions)).scalar() or 0
 
 
 def account_filters(

@@ -170,7 +170,7 @@ def _page_ids(
     by_name = (func.lower(Account.name), Account.id)
     if run is None or sort not in SCORE_ORDER:
         query = select(Account.id).where(*conditions).order_by(*by_name)
-        return list(session.scalars(query.offset(offset).limit(limit)))
+        return list(read(session, query.offset(offset).limit(limit)).scalars())
     # Scored accounts in score order (read along the run's score index), then the others.
     column, descending = SCORE_ORDER[sort]
     has_key = and_(AccountScore.run_id == run.id, column.is_not(None))
@@ -180,7 +180,7 @@ def _page_ids(
         .where(has_key, *conditions)
     )
     ordered = scored.order_by(column.desc() if descending else column, *by_name)
-    ids = list(session.scalars(ordered.offset(offset).limit(limit)))
+    ids = list(read(session, ordered.offset(offset).limit(limit)).scalars())
     if len(ids) == limit:
         return ids
     count = select(func.count()).select_from(scored.subquery())
@@ -191,7 +191,7 @@ def _page_ids(
         .order_by(*by_name)
     )
     rest = unscored.offset(max(0, offset - before)).limit(limit - len(ids))
-    return ids + list(session.scalars(rest))
+    return ids + list(read(session, rest).scalars())
 
 
 SCORE_ORDER: dict[str, tuple[Any, bool]] = {
