@@ -81,7 +81,9 @@ def prune_raw(session: Session, telemetry_dir: Path, *, retention_days: int, tod
     removed = 0
     for key in sorted(k for k in manifest if date.fromisoformat(k) < cutoff):
         prune_day(session, date.fromisoformat(key))
-        shutil.rmtree(raw_dir(telemetry_dir) / f"day={key}", ignore_errors=True)
+        folder = raw_dir(telemetry_dir) / f"day={key}"
+        if folder.exists():  # already gone is fine; any other failure is reported
+            shutil.rmtree(folder)
         del manifest[key]
         removed += 1
     for day in days_with_rows_again(session):
