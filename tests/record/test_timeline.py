@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from keepwell.intake.mapping import Mapping
 from keepwell.intake.service import import_file
 from keepwell.record.models import Account, TelemetryEvent, Ticket
-from keepwell.record.timeline import account_timeline
+from keepwell.record.timeline import account_timeline, recent_events
 
 FILES: dict[str, tuple[Mapping, str]] = {
     "accounts": (
@@ -233,3 +233,23 @@ def test_statement_count_does_not_grow_with_events(
     with statements(engine) as some:
         account_timeline(session, account_id, kinds={"ticket", "survey"})
     assert len(some) == 2
+
+
+@pytest.mark.parametrize("limit", [1, 3, 50])
+def test_recent_events_of_several_accounts_match_each_timeline(
+    engine: Engine, acme: tuple[Session, int], limit: int
+) -> None:
+    """One statement per source for all accounts, and each account's events exactly as its
+    own timeline gives them (newest first, ``since`` inclusive, at most ``limit``)."""
+    session, _ = acme
+    accounts = list(session.scalars(select(Account.id).order_by(Account.id)))
+    assert len(accounts) > 1
+    for since in (datetime(2000, 1, 1), *(e.at for e in account_timeline(session, accounts[0]))):
+        with statements(engine) as seen:
+            found = recent_events(session, [*accounts, accounts[0]], since=since, limit=limit)
+        assert len(seen) == 8
+        assert list(found) == accounts
+        for account in accounts:
+            expected = account_timeline(session, account, since=since, limit=limit)
+            assert found[account] == expected
+    assert any(found.values()), "the record has events to compare"

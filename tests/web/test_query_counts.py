@@ -39,6 +39,7 @@ def pages(engine: Engine, record: dict[str, int]) -> list[str]:
         "/portfolio?sort=risk&status=any",
         f"/portfolio?owner={owner}&department={department}",
         f"/accounts/{acme}",
+        "/my-work",  # the member is on the team of every added account
         "/api/v1/accounts",
         f"/api/v1/accounts/{acme}",
         f"/api/v1/accounts/{acme}/timeline",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Date,
@@ -31,7 +31,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.expression import FromClause
+from sqlalchemy.sql.expression import FromClause, Subquery
 
 from keepwell.db.prepared import read
 from keepwell.intake.fields import INTERACTION_KINDS
@@ -51,6 +51,8 @@ from keepwell.record.schemas import TimelineEvent
 Builder = Callable[[str, datetime, RowMapping], TimelineEvent]
 """Turns one selected row into an event, given the branch's kind and the event's time."""
 Column = SQLColumnExpression[Any]
+AccountCondition = Callable[[Any], SQLColumnExpression[bool]]
+"""Given an account id column, the condition that picks the accounts asked for."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class Source:
     columns: tuple[Column, ...]
     branches: tuple[Branch, ...]
     build: Builder
-    narrow: Callable[[Any], SQLColumnExpression[bool]] | None = None
+    narrow: Callable[[AccountCondition], SQLColumnExpression[bool]] | None = None
     """An extra condition on the account that lets the database start from its rows."""
 
 
@@ -110,6 +112,31 @@ def account_timeline(
         query = _query(index, *shape)
         if query is not None:
             streams.append(_read(session, source, query, values))
+    return _newest(streams, limit)
+
+
+def recent_events(
+    session: Session, account_ids: Iterable[int], *, since: datetime, limit: int
+) -> dict[int, list[TimelineEvent]]:
+    """Each account's newest events since ``since``, at most ``limit`` each: the same
+    timeline, read for all the accounts with one statement per source table."""
+    wanted = list(dict.fromkeys(account_ids))
+    if not wanted or limit <= 0:
+        return {account: [] for account in wanted}
+    values = {**_values(0, since, None, limit), "accounts": wanted}
+    streams: dict[int, list[list[_Found]]] = {account: [] for account in wanted}
+    for index, source in enumerate(SOURCES):
+        query = _many_query(index)
+        by_account: dict[int, list[_Found]] = {}
+        for found in _read(session, source, query, values):
+            by_account.setdefault(found.row["timeline_account"], []).append(found)
+        for account, rows in by_account.items():
+            streams[account].append(rows)
+    return {account: _newest(streams[account], limit) for account in wanted}
+
+
+def _newest(streams: list[list[_Found]], limit: int | None) -> list[TimelineEvent]:
+    """The newest ``limit`` of streams that are each newest first, as events."""
     merged = heapq.merge(*streams, key=lambda found: found.at, reverse=True)
     return [found.event() for found in islice(merged, limit)]
 
@@ -143,30 +170,64 @@ def _query(
     index: int, kinds: frozenset[str] | None, since: bool, until: bool, limit: bool
 ) -> Select[Any] | None:
     """Source ``index``'s statement for this shape of request, built once with parameters."""
-    source = SOURCES[index]
-    account_id = bindparam("account_id", type_=Integer)
+    merged = _branches(SOURCES[index], _one_account, kinds, since, until)
+    if merged is None:
+        return None
+    query = select(merged).order_by(*_newest_first(merged))
+    return query.limit(bindparam("limit", type_=Integer)) if limit else query
+
+
+@lru_cache(maxsize=16)
+def _many_query(index: int) -> Select[Any]:
+    """Source ``index``'s rows since ``since`` for several accounts, newest ``limit`` each."""
+    merged = _branches(SOURCES[index], _some_accounts, None, True, False)
+    assert merged is not None  # every branch is wanted without a kinds filter
+    newest = func.row_number().over(
+        partition_by=merged.c.timeline_account, order_by=_newest_first(merged)
+    )
+    ranked = select(merged, newest.label("newest")).subquery()
+    return select(ranked).where(ranked.c.newest <= bindparam("limit", type_=Integer))
+
+
+def _one_account(column: Any) -> SQLColumnExpression[bool]:
+    return cast(SQLColumnExpression[bool], column == bindparam("account_id", type_=Integer))
+
+
+def _some_accounts(column: Any) -> SQLColumnExpression[bool]:
+    return cast(SQLColumnExpression[bool], column.in_(bindparam("accounts", expanding=True)))
+
+
+def _branches(
+    source: Source,
+    picked: AccountCondition,
+    kinds: frozenset[str] | None,
+    since: bool,
+    until: bool,
+) -> Subquery | None:
+    """The source's wanted branches as one ``UNION ALL``: branch rank, time, account, columns."""
     parts: list[Select[*tuple[Any, ...]]] = []
     for rank, branch in enumerate(source.branches):
         wanted = _wanted(branch, kinds)
         if wanted is None:
             continue
-        conditions = [source.account_id == account_id, branch.at.is_not(None), *wanted]
+        conditions = [picked(source.account_id), branch.at.is_not(None), *wanted]
         if source.narrow is not None:
-            conditions.append(source.narrow(account_id))
+            conditions.append(source.narrow(picked))
         conditions += _window(branch.at, since, until)
         if branch.where is not None:
             conditions.append(branch.where)
         rank_column = literal_column(str(rank), Integer).label("branch")
+        account: Any = source.account_id.label("timeline_account")
         parts.append(
-            select(rank_column, branch.at.label("at"), *source.columns)
+            select(rank_column, branch.at.label("at"), account, *source.columns)
             .select_from(source.frame)
             .where(*conditions)
         )
-    if not parts:
-        return None
-    merged = union_all(*parts).subquery()
-    query = select(merged).order_by(merged.c.at.desc(), merged.c.branch.desc(), merged.c.id.desc())
-    return query.limit(bindparam("limit", type_=Integer)) if limit else query
+    return union_all(*parts).subquery() if parts else None
+
+
+def _newest_first(merged: Subquery) -> tuple[Any, ...]:
+    return (merged.c.at.desc(), merged.c.branch.desc(), merged.c.id.desc())
 
 
 def _wanted(branch: Branch, kinds: frozenset[str] | None) -> list[SQLColumnExpression[bool]] | None:
@@ -497,9 +558,7 @@ _ALARMS = Source(
     (Branch("telemetry.alarm", TelemetryEvent.ts, TelemetryEvent.alarm_code != ""),),
     _alarm_event,
     # Without it PostgreSQL may walk the whole time index looking for the account's alarms.
-    lambda account: TelemetryEvent.asset_id.in_(
-        select(Asset.id).where(Asset.account_id == account)
-    ),
+    lambda picked: TelemetryEvent.asset_id.in_(select(Asset.id).where(picked(Asset.account_id))),
 )
 
 # People leaving: the customer's contacts and the account team

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
 from keepwell.record.schemas import TimelineEvent
-from keepwell.record.timeline import account_timeline
+from keepwell.record.timeline import recent_events
 from keepwell.web.deps import CurrentUser, SessionDep
 from keepwell.web.paging import pager
 from keepwell.web.panels import work_panels
@@ -47,9 +47,9 @@ def my_work(
     if employee is not None:
         first = pager(request, page, 0, PER_PAGE)
         items, total = assignments(db, employee.id, today, limit=PER_PAGE, offset=first.offset)
-        for account_id in dict.fromkeys(item.account_id for item in items):
-            events = account_timeline(db, account_id, since=week_start, limit=WEEK_EVENTS + 1)
-            weeks[account_id] = visible_events(events, who.sees_money)
+        accounts = (item.account_id for item in items)
+        found = recent_events(db, accounts, since=week_start, limit=WEEK_EVENTS + 1)
+        weeks = {a: visible_events(events, who.sees_money) for a, events in found.items()}
     context = {
         "employee": employee,
         "assignments": items,
