@@ -61,6 +61,8 @@ def features_markdown() -> str:
     groups: dict[str, list[str]] = {}
     for feature in FEATURES.values():
         missing = "missing" if feature.fill is None else str(feature.fill)
+        if feature.dtype == "boolean" and feature.fill is not None:
+            missing = "true" if feature.fill else "false"
         groups.setdefault(feature.group, []).append(
             f"| `{feature.name}` | {feature.unit} | {feature.dtype} | {missing} | "
             f"{feature.description} |"

@@ -315,6 +315,7 @@ _ALL: tuple[Feature, ...] = (
         "The relationship hangs on one person: one employee holds every active relationship "
         "(an employee still employed and a contact still at the customer with an interaction "
         "in the last 180 days), or they all reach one contact; false without any.",
+        0,
     ),
     _feature(
         "telemetry",
