@@ -67,18 +67,18 @@ def serve(
     import uvicorn
 
     from keepwell.playbooks.schedule import Scheduler
-    from keepwell.web.app import InsecureSettings, create_app
-    from keepwell.web.serving import freeze_startup_objects
+    from keepwell.web.app import InsecureSettings, check_settings, create_app
+    from keepwell.web.serving import freeze_startup_objects, serve_processes
 
     if slots is not None:
         os.environ["KEEPWELL_WEB_SLOTS"] = str(slots)  # for worker processes too
         get_settings.cache_clear()
     settings = get_settings()
-    engine = state(ctx).engine()  # migrates before any process serves
     try:
-        web_app = create_app(settings, engine)
+        check_settings(settings)
     except InsecureSettings as exc:
         raise fail(str(exc), 2) from None
+    engine = state(ctx).engine()  # migrates before any process serves
     if settings.cookie_secure and host not in ("127.0.0.1", "localhost", "::1"):
         err_console.print(
             "Session cookies are HTTPS-only: serve behind TLS, or set "
@@ -90,27 +90,15 @@ def serve(
         scheduler.start()
     try:
         if workers == 1:
+            web_app = create_app(settings, engine)
             freeze_startup_objects()
             uvicorn.run(web_app, host=host, port=port, proxy_headers=True, log_level="info")
         else:
             os.environ["KEEPWELL_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
-            _serve_processes(host, port, workers)
+            serve_processes(host, port, workers)
     finally:
         if scheduler is not None:
             scheduler.stop()
-
-
-def _serve_processes(host: str, port: int, workers: int) -> None:
-    """``workers`` processes, each on its own socket of the port where the kernel can
-    spread connections over them (Linux); else uvicorn's processes sharing one socket."""
-    import uvicorn
-
-    from keepwell.web.serving import APP, can_share_port, serve_processes
-
-    if can_share_port():
-        serve_processes(host, port, workers)
-    else:
-        uvicorn.run(APP, factory=True, workers=workers, host=host, port=port, proxy_headers=True)
 
 
 @user_app.command("create")

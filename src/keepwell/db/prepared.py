@@ -16,17 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from sqlalchemy import CursorResult, Executable
 from sqlalchemy.orm import Session
 
 StatementT = TypeVar("StatementT", bound=Executable)
+Shape = ParamSpec("Shape")
 
 
-def prepared(build: Callable[[], StatementT]) -> Callable[[], StatementT]:
-    """Decorator: ``build`` runs once; later calls return the same statement."""
-    return cache(build)
+def prepared(build: Callable[Shape, StatementT]) -> Callable[Shape, StatementT]:
+    """Decorator: ``build`` runs once per shape (its arguments, e.g. whether a filter is
+    present); later calls with the same arguments return the same statement."""
+    return cast(Callable[Shape, StatementT], cache(build))
 
 
 def read(session: Session, statement: Executable, /, **values: Any) -> CursorResult[Any]:

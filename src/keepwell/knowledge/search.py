@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
 from sqlalchemy import DateTime, Float, bindparam, text
 from sqlalchemy.orm import Session
 
-from keepwell.db.prepared import read
+from keepwell.db.prepared import prepared, read
 from keepwell.knowledge.fts import TEXT_SEARCH_CONFIG
 from keepwell.knowledge.query import SearchQuery, parse
 
@@ -174,7 +174,7 @@ def _estimated_rows(session: Session, query: str, params: dict[str, Any]) -> int
     return int(plan[0]["Plan"]["Plan Rows"]) if plan else 0
 
 
-@cache
+@prepared
 def _postgres() -> Any:
     """Cover density over the pool; headlines for the top only."""
     config = f"'{TEXT_SEARCH_CONFIG}'::regconfig"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -270,7 +269,7 @@ def _team_accounts(condition: ColumnElement[bool], day: date) -> Select[Any]:
     )
 
 
-@cache
+@prepared
 def _summary() -> Select[Any]:
     """The account-list statement, its values bound at execution (see ``account_summaries``)."""
     accounts: Any = bindparam("ids", expanding=True)
@@ -329,7 +328,7 @@ def _order_totals(day: Any, since: Any, accounts: Any) -> Select[*tuple[Any, ...
     )
 
 
-@cache
+@prepared
 def _totals() -> Select[*tuple[Any, ...]]:
     accounts: Any = bindparam("ids", expanding=True)
     day: Any = bindparam("day")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
-from keepwell.db.prepared import read
+from keepwell.db.prepared import prepared, read
 from keepwell.people.models import Employee
 from keepwell.record.models import Account
 from keepwell.tasks.models import Task, TaskEvent
@@ -193,13 +192,13 @@ def _shape(where: TaskFilter) -> tuple[str, ...]:
     )
 
 
-@cache
+@prepared
 def _listing(shape: tuple[str, ...]) -> Select[Any]:
     ordered = (Task.due_on.is_(None), Task.due_on, Task.id.desc())
     return select(Task).where(*_conditions(shape)).order_by(*ordered)
 
 
-@cache
+@prepared
 def _counting(shape: tuple[str, ...]) -> Select[Any]:
     return select(func.count(Task.id)).where(*_conditions(shape))
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Date, Select, and_, bindparam, func, or_, select
@@ -165,7 +164,7 @@ def _only(query: QueryT, column: Any, narrow: bool) -> QueryT:
     return query.where(column.in_(bindparam("ids", expanding=True))) if narrow else query
 
 
-@cache
+@prepared
 def _accounts(chosen: bool) -> Select[*tuple[Any, ...]]:
     query = select(Account.id, Account.name, Account.status)
     if chosen:
@@ -183,7 +182,7 @@ def _employee_names(session: Session) -> dict[int, str]:
     return {int(row.id): str(row.name) for row in read(session, _all_employees())}
 
 
-@cache
+@prepared
 def _pairs(narrow: bool) -> Select[*tuple[Any, ...]]:
     query = (
         select(
@@ -231,7 +230,7 @@ def _add_pairs(
     return dict(sorted(holders.items()))
 
 
-@cache
+@prepared
 def _team(narrow: bool) -> Select[*tuple[Any, ...]]:
     query = (
         select(AccountTeamMember.account_id, func.count(func.distinct(Employee.id)).label("team"))
@@ -250,7 +249,7 @@ def _add_team(
             accounts[row.account_id].team = int(row.team)
 
 
-@cache
+@prepared
 def _revenue(narrow: bool) -> Select[*tuple[Any, ...]]:
     query = (
         select(Order.account_id, func.sum(Order.amount).label("total"))
@@ -272,7 +271,7 @@ def _add_revenue(
             accounts[row.account_id].revenue_12m = round(float(row.total or 0.0), 2)
 
 
-@cache
+@prepared
 def _left_contacts(narrow: bool) -> Select[*tuple[Any, ...]]:
     query = (
         select(Contact.account_id, Contact.name)

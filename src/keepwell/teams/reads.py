@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
@@ -109,7 +108,7 @@ def latest_reads(session: Session, account_ids: list[int] | None = None) -> dict
     return {row.account_id: row for row in rows}
 
 
-@cache
+@prepared.prepared
 def _newest(chosen: bool) -> Select[*tuple[Any, ...]]:
     """The id of each account's newest read (of the accounts ``ids`` when ``chosen``)."""
     query = select(func.max(HumanRead.id)).group_by(HumanRead.account_id)

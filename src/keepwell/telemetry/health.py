@@ -13,13 +13,12 @@ import statistics
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select, true
 from sqlalchemy.orm import Session
 
-from keepwell.db.prepared import read
+from keepwell.db.prepared import prepared, read
 from keepwell.record.models import Account, Asset
 from keepwell.telemetry.models import TelemetryDaily
 
@@ -134,7 +133,7 @@ def _account(healths: list[AssetHealth]) -> AccountUsageTrend:
     )
 
 
-@cache
+@prepared
 def _asset_rows(one_account: bool) -> Select[*tuple[Any, ...]]:
     query = (
         select(Asset.id, Asset.serial, Asset.model, Asset.account_id, Account.name)
@@ -149,7 +148,7 @@ def _assets(session: Session, account_id: int | None) -> list[AssetHealth]:
     return [AssetHealth(r.id, r.serial, r.model, r.account_id, r.name) for r in rows]
 
 
-@cache
+@prepared
 def _daily_rows(few: bool) -> Select[*tuple[Any, ...]]:
     d = TelemetryDaily
     return select(d.asset_id, d.day, d.metric, d.total, d.alarms, d.critical_alarms).where(
@@ -244,7 +243,7 @@ def _fill_fleet(assets: list[AssetHealth]) -> None:
             h.vs_fleet = h.usage_30d / median if median else None
 
 
-@cache
+@prepared
 def _run_hours(few: bool) -> Select[*tuple[Any, ...]]:
     d = TelemetryDaily
     return (

@@ -63,7 +63,13 @@ def serve_process(host: str, port: int, log_level: str) -> None:
 
 
 def serve_processes(host: str, port: int, workers: int, log_level: str = "info") -> None:
-    """Run ``workers`` server processes until interrupted, restarting any that dies."""
+    """Run ``workers`` server processes until interrupted, restarting any that dies;
+    where the kernel cannot spread connections, uvicorn's processes on one socket."""
+    if not can_share_port():
+        import uvicorn
+
+        uvicorn.run(APP, factory=True, workers=workers, host=host, port=port, proxy_headers=True)
+        return
     context = multiprocessing.get_context("spawn")
     listening_socket(host, port).close()  # fail here, clearly, if the port is taken
     processes: list[BaseProcess] = []

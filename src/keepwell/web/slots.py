@@ -54,15 +54,12 @@ class RequestSlots:
         if slots < 1:
             raise ValueError("a server process needs at least one request slot")
         self.app = app
-        self.slots = slots
-        self._slots: FifoSlots | None = None
+        self._slots = FifoSlots(slots)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self._slots is None:
-            self._slots = FifoSlots(self.slots)
         await self._slots.acquire()
         try:
             await self.app(scope, receive, send)
