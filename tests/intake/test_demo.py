@@ -344,6 +344,35 @@ def test_cli_builds_the_demo_as_json(tmp_path: Path) -> None:
     assert summary["rows"]["accounts"] == 8
     assert summary["created"] == sum(summary["rows"].values())
     assert (tmp_path / "files" / "ground_truth.json").is_file()
+    # Eight accounts are too few to learn churn from: said, and the rest is still built.
+    assert summary["score_runs"] == []
+    assert summary["not_scored"].startswith("The demo is too small to learn churn risk from")
+    assert {s["role"] for s in summary["sign_ins"]} == {"admin", "leader", "member"}
+    assert len(summary["password"]) >= 12
+
+
+@pytest.mark.slow
+def test_no_serve_builds_the_demo_that_is_served(tmp_path: Path) -> None:
+    """Sign-ins, score runs and playbook tasks exist right after ``demo --no-serve``."""
+    url = f"sqlite:///{tmp_path / 'ready.sqlite3'}"
+    args = ["--database-url", url, "demo", "--no-serve", "--accounts", "100", "--json"]
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "files")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    runs = summary["score_runs"]
+    assert len(runs) == 3
+    assert all(date.fromisoformat(run["as_of"]) <= date.today() for run in runs)
+    assert runs[-1]["as_of"] == date.today().isoformat()
+    assert summary["tasks_created"] > 0
+    users = CliRunner().invoke(app, ["--database-url", url, "user", "list", "--json"])
+    assert users.exit_code == 0, users.output
+    listed = {u["email"]: u["role"] for u in json.loads(users.stdout)}
+    assert listed == {s["email"]: s["role"] for s in summary["sign_ins"]}
+    shown = CliRunner().invoke(app, ["--database-url", url, "account", "show", "1", "--json"])
+    assert shown.exit_code == 0, shown.output
+    risk = json.loads(shown.stdout)["risk"]
+    assert 0.0 <= risk["churn_probability"] <= 1.0
+    assert risk["run_id"] == runs[-1]["run_id"]
 
 
 def test_default_as_of_is_today(tmp_path: Path) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,13 +23,16 @@ from rich.progress import (
 from rich.table import Table
 from sqlalchemy import Engine
 
+from keepwell.auth.demo import DemoLogin, ensure_demo_users
 from keepwell.cli.app import app, console, fail, print_json, state
+from keepwell.db import session_scope
+from keepwell.insight.churn import ChurnDataError
 from keepwell.intake.demo import DemoLoadError, DemoSummary, build_demo
 from keepwell.intake.errors import IntakeError
 from keepwell.settings import get_settings
 
 DEMO_SCORING_WEEKS = (4, 2, 0)
-"""The demo is scored this many weeks before its last day, oldest first."""
+"""The demo is scored this many weeks before the day after its last day, oldest first."""
 MIXED_HINT = (
     "The database may hold other data, such as a demo built with another seed: "
     "build the demo into a fresh database (--database-url)."
@@ -37,7 +43,10 @@ MIXED_HINT = (
 def demo_command(
     ctx: typer.Context,
     no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Load the demo data and exit.")
+        bool,
+        typer.Option(
+            "--no-serve", help="Build the demo (data, scores, tasks, sign-ins); do not serve it."
+        ),
     ] = False,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the demo company.")] = 7,
     accounts: Annotated[
@@ -59,49 +68,98 @@ def demo_command(
     ),
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
 ) -> None:
-    """Build the demo company: three years of a pump maker's exports, imported into Keepwell."""
+    """Build the demo company: three years of a pump maker's exports, imported into Keepwell.
+
+    Then score it, run the playbooks and create the demo sign-ins, so the app opens with
+    risk, reasons, tasks and people who can sign in; ``--no-serve`` stops there.
+    """
     out_dir = out or get_settings().data_dir / "demo"
     day = as_of.date() if as_of else date.today()
     started = time.perf_counter()
+    engine = state(ctx).engine()
     try:
         summary = _build(ctx, out_dir, seed, accounts, day, quiet=as_json)
+        ready = prepare_demo(engine, day, status=_Status(quiet=as_json))
     except DemoLoadError as exc:
         raise fail(f"{exc}\n{MIXED_HINT}") from None
     except IntakeError as exc:
         raise fail(str(exc)) from None
     seconds = round(time.perf_counter() - started, 1)
     if as_json:
-        print_json({**summary.as_dict(), "seconds": seconds})
+        print_json({**summary.as_dict(), **ready.as_dict(), "seconds": seconds})
     else:
         _print_summary(summary, seconds)
+        _print_ready(ready)
     if not no_serve:
-        _score_demo(ctx, day)
         _serve_demo(ctx, host, port)
 
 
-def _score_demo(ctx: typer.Context, last_day: date) -> None:
-    """Score the demo company so the app opens with risk, health and their reasons.
+@dataclass(frozen=True)
+class DemoReady:
+    """What makes the loaded demo a working product: scores, tasks and sign-ins."""
 
-    Runs also four and two weeks back, so trends, movers and "what changed" have history.
-    Then runs the playbooks once, as ``keepwell run`` does, so the app opens with tasks.
+    score_runs: list[dict[str, Any]]
+    not_scored: str | None
+    playbooks: dict[str, Any]
+    password: str
+    sign_ins: list[DemoLogin]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape printed by ``keepwell demo --json`` (see docs/demo.md)."""
+        return {
+            "score_runs": self.score_runs,
+            "not_scored": self.not_scored,
+            "tasks_created": self.playbooks["tasks_created"],
+            "password": self.password,
+            "sign_ins": [asdict(login) for login in self.sign_ins],
+        }
+
+
+class _Status:
+    """Shows what the demo is doing on the terminal; silent when JSON is printed."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def __call__(self, message: str) -> AbstractContextManager[object]:
+        return nullcontext() if self.quiet else console.status(message)
+
+
+def prepare_demo(
+    engine: Engine,
+    last_day: date,
+    *,
+    status: Callable[[str], AbstractContextManager[object]] = lambda _: nullcontext(),
+) -> DemoReady:
+    """Score the demo, run its playbooks and create its sign-ins, as the served demo has them.
+
+    Scores are made four and two weeks before the day after ``last_day`` and on it (never
+    after today), so trends, movers and "what changed" have history. The playbooks then
+    run once, as ``keepwell run`` does, so the app opens with tasks. A demo too small to
+    learn churn from (a few accounts) is left unscored, and ``not_scored`` says why.
     """
     from keepwell.insight.scoring import run_scoring
 
-    summary: dict[str, Any] = {}
-    for weeks_back in DEMO_SCORING_WEEKS:
-        day = last_day - timedelta(weeks=weeks_back) if weeks_back else None
-        label = f"as of {day}" if day else "now"
-        with console.status(f"Scoring the demo company {label} (churn model, health, value) …"):
-            summary = run_scoring(state(ctx).engine(), as_of=day).summary()
-    console.print(
-        f"Scored {summary['scored']} accounts: {summary['model']} ({summary['method']}), "
-        f"backtest ROC AUC {summary['roc_auc']:.2f}; {len(DEMO_SCORING_WEEKS)} runs kept."
-    )
-    with console.status("Running the playbooks …"):
-        result = demo_playbooks(state(ctx).engine(), last_day)
-    created = {p["rule"]: p["tasks_created"] for p in result["playbooks"] if p["tasks_created"]}
-    listed = ", ".join(f"{name} {count}" for name, count in sorted(created.items()))
-    console.print(f"Playbooks created {result['tasks_created']} tasks ({listed or 'none'}).")
+    final = min(last_day + timedelta(days=1), date.today())
+    runs: list[dict[str, Any]] = []
+    not_scored = None
+    try:
+        for weeks_back in DEMO_SCORING_WEEKS:
+            day = final - timedelta(weeks=weeks_back)
+            with status(f"Scoring the demo company as of {day} (churn model, health, value) …"):
+                runs.append(_run_brief(run_scoring(engine, as_of=day).summary()))
+    except ChurnDataError as exc:
+        not_scored = f"The demo is too small to learn churn risk from: {exc}."
+    with status("Running the playbooks …"):
+        playbooks = demo_playbooks(engine, last_day)
+    with session_scope(engine) as session:
+        password, logins = ensure_demo_users(session)
+    return DemoReady(runs, not_scored, playbooks, password, logins)
+
+
+def _run_brief(summary: dict[str, Any]) -> dict[str, Any]:
+    keys = ("run_id", "as_of", "scored", "model", "method", "roc_auc")
+    return {key: summary[key] for key in keys}
 
 
 def demo_playbooks(engine: Engine, last_day: date) -> dict[str, Any]:
@@ -115,20 +173,30 @@ def demo_playbooks(engine: Engine, last_day: date) -> dict[str, Any]:
     return run_once(engine, today=last_day, score=False, actor="demo", send=send)
 
 
-def _serve_demo(ctx: typer.Context, host: str, port: int) -> None:
-    """Create the demo sign-ins, print them and run the web app."""
-    from keepwell.auth.demo import ensure_demo_users
-    from keepwell.cli.web import serve
-    from keepwell.db import session_scope
-
-    with session_scope(state(ctx).engine()) as session:
-        password, logins = ensure_demo_users(session)
-    table = Table(title=f"Demo sign-ins — password for all: {password}")
+def _print_ready(ready: DemoReady) -> None:
+    if ready.not_scored:
+        console.print(ready.not_scored)
+    else:
+        latest = ready.score_runs[-1]
+        console.print(
+            f"Scored {latest['scored']} accounts as of {latest['as_of']} "
+            f"({len(ready.score_runs)} runs kept, so trends and movers have history)."
+        )
+    result = ready.playbooks
+    created = {p["rule"]: p["tasks_created"] for p in result["playbooks"] if p["tasks_created"]}
+    listed = ", ".join(f"{name} {count}" for name, count in sorted(created.items()))
+    console.print(f"Playbooks created {result['tasks_created']} tasks ({listed or 'none'}).")
+    table = Table(title=f"Demo sign-ins — password for all: {ready.password}")
     for column in ("email", "role", "department"):
         table.add_column(column)
-    for login in logins:
+    for login in ready.sign_ins:
         table.add_row(login.email, login.role, login.department)
     console.print(table)
+
+
+def _serve_demo(ctx: typer.Context, host: str, port: int) -> None:
+    from keepwell.cli.web import serve
+
     console.print(f"Keepwell is running at [bold]http://{host}:{port}[/] (Ctrl+C stops it).")
     serve(ctx, host=host, port=port)
 

@@ -105,8 +105,8 @@ def _mostly_numeric(raw: pd.Series, numbers: pd.Series) -> bool:
 
 
 def _numeric_group(source: str, label: str, numbers: pd.Series, y: Ints) -> ReasonGroup:
-    lost = numbers[y == 1].median()
-    kept = numbers[y == 0].median()
+    lost = _median(numbers[y == 1])
+    kept = _median(numbers[y == 0])
 
     def template(values: Values) -> str | None:
         value = values.get(source)
@@ -117,6 +117,12 @@ def _numeric_group(source: str, label: str, numbers: pd.Series, y: Ints) -> Reas
         )
 
     return ReasonGroup(source, (source,), template)
+
+
+def _median(values: pd.Series) -> float:
+    """The median of the known values; NaN when none is known (no warning)."""
+    known = values.dropna()
+    return float(known.median()) if len(known) else float("nan")
 
 
 def _category_group(

@@ -121,19 +121,26 @@ def train_and_score(
 ) -> ChurnRun:
     """Train and judge both models, keep the better one and score the live accounts.
 
-    ``as_of`` is the scoring day (default: the day after the latest record); only data
-    before it are used. The definition defaults to the company's (see
+    ``as_of`` is the scoring day, the day the scores describe: only data recorded before
+    it are used, and it is never after today (default: today, or the day after the
+    latest record when that is earlier). The definition defaults to the company's (see
     :func:`load_definition`).
     """
     definition = definition or load_definition(data_dir=get_settings().data_dir)
     options = options or TrainingOptions(
         horizon_days=definition.horizon_days, settle_days=definition.settle_days
     )
+    today = date.today()
+    if as_of is not None and as_of > today:
+        raise ChurnDataError(
+            f"the scoring day {as_of} is after today ({today}): scores describe a day "
+            "that has begun, from the data recorded before it"
+        )
     span = record_span(engine)
     if span is None:
-        return _snapshot_run(engine, definition, options, as_of or date.today(), None)
-    data_end = min(span[1], as_of - timedelta(days=1)) if as_of else span[1]
-    score_day = as_of or span[1] + timedelta(days=1)
+        return _snapshot_run(engine, definition, options, as_of or today, None)
+    score_day = as_of or min(span[1] + timedelta(days=1), today)
+    data_end = min(span[1], score_day - timedelta(days=1))
     try:
         return _time_run(engine, engine_name, definition, options, (span[0], data_end), score_day)
     except ChurnDataError as exc:
