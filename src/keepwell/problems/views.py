@@ -229,3 +229,13 @@ def owned_problems(session: Session, employee_id: int) -> list[dict[str, Any]]:
         .order_by(ProblemRecord.id)
     )
     return [row._asdict() for row in session.execute(query).all()]
+
+
+def problem_of_ticket(session: Session, ticket_id: int) -> tuple[int, str, str] | None:
+    """The live recurring problem a ticket belongs to: ``(id, title, status)``, or None."""
+    row = session.execute(
+        select(ProblemRecord.id, ProblemRecord.label, ProblemRecord.status)
+        .join(ProblemTicket, ProblemTicket.problem_id == ProblemRecord.id)
+        .where(ProblemTicket.ticket_id == ticket_id, ProblemRecord.status.in_(LIVE_STATUSES))
+    ).one_or_none()
+    return None if row is None else (row.id, row.label, row.status)

@@ -72,7 +72,10 @@ class AccountExternalId(TimestampMixin, Base):
     """The id an account has in one source system (CRM, ERP, helpdesk, ...)."""
 
     __tablename__ = "account_external_ids"
-    __table_args__ = (UniqueConstraint("source", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_account_external_ids_external_id", "external_id"),  # typed ids, any source
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -172,6 +175,7 @@ class Ticket(ProvenanceMixin, Base):
         UniqueConstraint("source", "external_id"),
         # Covers the per-account open-ticket counts without reading the tickets.
         Index("ix_tickets_account_opened", "account_id", "opened_at", "closed_at", "status"),
+        Index("ix_tickets_external_id", "external_id"),  # a typed ticket number, any source
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

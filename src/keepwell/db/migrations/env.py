@@ -10,7 +10,8 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import SAWarning
 
 from keepwell.db.models import Base
-from keepwell.knowledge.fts import include_name
+from keepwell.knowledge.fts import include_name as article_index_names
+from keepwell.record.fts import include_name as ticket_index_names
 from keepwell.record.models import EXPRESSION_INDEXES
 from keepwell.settings import get_settings
 
@@ -23,6 +24,13 @@ def _engine() -> Engine:
     if isinstance(engine, Engine):
         return engine
     return create_engine(get_settings().resolved_database_url())
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Leave the full-text objects (articles, tickets) out of the comparison."""
+    return article_index_names(name, type_, parent_names) and ticket_index_names(
+        name, type_, parent_names
+    )
 
 
 def include_object(

@@ -10,6 +10,7 @@ from keepwell.web.api import (
     playbooks,
     problems,
     records,
+    search,
     tasks,
     teams,
     telemetry,
@@ -31,6 +32,7 @@ for module in (
     playbooks,
     problems,
     voice,
+    search,
 ):
     _v1.include_router(module.router)
 router.include_router(_v1)
