@@ -18,14 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, case, func, literal_column, or_, select, text
+from sqlalchemy import Select, TextClause, bindparam, case, func, select, text
 from sqlalchemy.orm import Session
 
 from keepwell.db.prepared import prepared, read
 from keepwell.knowledge.search import search as search_articles
 from keepwell.problems.models import LIVE_STATUSES
 from keepwell.problems.models import ProblemRecord as Problem
-from keepwell.record.fts import TICKETS_FTS_TABLE, TICKETS_TEXT_CONFIG, TICKETS_VECTOR_COLUMN
+from keepwell.record.fts import TEXT_CONFIG, VECTOR_COLUMN, fts_table
 from keepwell.record.models import Account, AccountExternalId, Asset, Contact, Ticket
 from keepwell.record.timeline import TICKET_LABELS
 
@@ -33,8 +33,11 @@ KINDS = ("account", "contact", "ticket", "asset", "problem", "article")
 """The kinds of result, in the order they are shown."""
 PER_KIND = 5
 MAX_QUERY = 200
-WORD = re.compile(r"\w+")
+WORD = re.compile(r"[^\W_]+")
 MAX_WORDS = 8
+POOL = 200
+"""At most this many matches of a kind are ordered: the newest (a word nearly every ticket
+has would otherwise make the query read them all)."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ def _accounts(session: Session, typed: str, limit: int) -> list[Found]:
         system = _source_name(row.source)
         subtitle = f"{system} customer number {row.external_id}"
         found.setdefault(row.id, Found("account", row.id, row.name, subtitle, _account(row.id)))
-    for row in read(session, _accounts_by_name(), **_like(typed), limit=limit):
+    for row in _word_matches(session, "accounts", typed, _accounts_named(), limit):
         subtitle = " · ".join(p for p in (row.segment, row.region, _lost(row.status)) if p)
         found.setdefault(row.id, Found("account", row.id, row.name, subtitle, _account(row.id)))
     return list(found.values())[:limit]
@@ -103,11 +106,11 @@ def _accounts_by_external_id() -> Select[*tuple[Any, ...]]:
 
 
 @prepared
-def _accounts_by_name() -> Select[*tuple[Any, ...]]:
+def _accounts_named() -> Select[*tuple[Any, ...]]:
     lowered = func.lower(Account.name)
     return (
         select(Account.id, Account.name, Account.segment, Account.region, Account.status)
-        .where(lowered.like(bindparam("contains"), escape="\\"))
+        .where(Account.id.in_(bindparam("ids", expanding=True)))
         .order_by(case((lowered.like(bindparam("starts"), escape="\\"), 0), else_=1), lowered)
         .limit(bindparam("limit"))
     )
@@ -115,7 +118,7 @@ def _accounts_by_name() -> Select[*tuple[Any, ...]]:
 
 def _contacts(session: Session, typed: str, limit: int) -> list[Found]:
     found = []
-    for row in read(session, _contacts_by_name(), **_like(typed), limit=limit):
+    for row in _word_matches(session, "contacts", typed, _contacts_named(), limit):
         role = row.title or row.role
         parts = [f"{role} at {row.account_name}" if role else row.account_name]
         if not row.active or row.left_at is not None:
@@ -126,9 +129,8 @@ def _contacts(session: Session, typed: str, limit: int) -> list[Found]:
 
 
 @prepared
-def _contacts_by_name() -> Select[*tuple[Any, ...]]:
-    name, email = func.lower(Contact.name), func.lower(Contact.email)
-    contains: Any = bindparam("contains")
+def _contacts_named() -> Select[*tuple[Any, ...]]:
+    name = func.lower(Contact.name)
     return (
         select(
             Contact.id,
@@ -141,7 +143,7 @@ def _contacts_by_name() -> Select[*tuple[Any, ...]]:
             Account.name.label("account_name"),
         )
         .join(Account, Account.id == Contact.account_id)
-        .where(or_(name.like(contains, escape="\\"), email.like(contains, escape="\\")))
+        .where(Contact.id.in_(bindparam("ids", expanding=True)))
         .order_by(case((name.like(bindparam("starts"), escape="\\"), 0), else_=1), name)
         .limit(bindparam("limit"))
     )
@@ -149,20 +151,16 @@ def _contacts_by_name() -> Select[*tuple[Any, ...]]:
 
 def _tickets(session: Session, typed: str, limit: int) -> list[Found]:
     rows = list(read(session, _tickets_by_number(), ids=_id_forms(typed), limit=limit))
-    words = WORD.findall(typed)[:MAX_WORDS]
-    if words and len(rows) < limit:
-        dialect = session.get_bind().dialect.name
-        statement, match = _ticket_text_search(dialect, words)
-        rows += read(session, statement, match=match, limit=limit)
+    if len(rows) < limit:
+        rows += _word_matches(session, "tickets", typed, _tickets_with_ids(), limit)
     found: dict[int, Found] = {}
     for row in rows:
         kind = TICKET_LABELS.get(row.kind, row.kind.capitalize())
         status = "closed" if row.closed_at is not None else row.status
         opened = row.opened_at.date().isoformat()
         subtitle = f"{kind} {row.external_id} · {row.account_name} · opened {opened} · {status}"
-        found.setdefault(
-            row.id, Found("ticket", row.id, row.subject, subtitle, f"/tickets/{row.id}")
-        )
+        url = f"/tickets/{row.id}"
+        found.setdefault(row.id, Found("ticket", row.id, row.subject, subtitle, url))
     return list(found.values())[:limit]
 
 
@@ -189,52 +187,21 @@ def _tickets_by_number() -> Select[*tuple[Any, ...]]:
     )
 
 
-def _ticket_text_search(dialect: str, words: list[str]) -> tuple[Any, str]:
-    """The full-text statement of this database and the match expression for ``words``.
-
-    Every word must occur; the last may be the beginning of a word (typing goes on).
-    """
-    if dialect == "sqlite":
-        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
-        return _sqlite_ticket_text(), " ".join(terms)
-    return _postgres_ticket_text(), " & ".join([*words[:-1], f"{words[-1]}:*"])
-
-
 @prepared
-def _sqlite_ticket_text() -> Any:
-    matches = (
-        select(literal_column("rowid", Integer).label("id"))
-        .select_from(text(TICKETS_FTS_TABLE))
-        .where(text(f"{TICKETS_FTS_TABLE} MATCH :match"))
-        .order_by(text("rank"))
-        .limit(bindparam("limit"))
-        .subquery()
-    )
-    return (
-        select(*_TICKET_COLUMNS)
-        .join(matches, matches.c.id == Ticket.id)
-        .join(Account, Account.id == Ticket.account_id)
-    )
-
-
-@prepared
-def _postgres_ticket_text() -> Any:
-    vector: Any = literal_column(f"tickets.{TICKETS_VECTOR_COLUMN}")
-    query = func.to_tsquery(
-        literal_column(f"'{TICKETS_TEXT_CONFIG}'::regconfig"), bindparam("match")
-    )
+def _tickets_with_ids() -> Select[*tuple[Any, ...]]:
+    """The matched tickets, newest first (the word index returns the newest matches)."""
     return (
         select(*_TICKET_COLUMNS)
         .join(Account, Account.id == Ticket.account_id)
-        .where(vector.op("@@")(query))
-        .order_by(func.ts_rank(vector, query).desc(), Ticket.id.desc())
+        .where(Ticket.id.in_(bindparam("ids", expanding=True)))
+        .order_by(Ticket.id.desc())
         .limit(bindparam("limit"))
     )
 
 
 def _assets(session: Session, typed: str, limit: int) -> list[Found]:
     found = []
-    for row in read(session, _assets_by_serial(), **_like(typed), limit=limit):
+    for row in _word_matches(session, "assets", typed, _assets_with_ids(), limit):
         model = row.model or row.product_line or "Machine"
         subtitle = f"{model} at {row.account_name}"
         if row.status != "active":
@@ -245,9 +212,8 @@ def _assets(session: Session, typed: str, limit: int) -> list[Found]:
 
 
 @prepared
-def _assets_by_serial() -> Select[*tuple[Any, ...]]:
-    serial, model = func.lower(Asset.serial), func.lower(Asset.model)
-    contains: Any = bindparam("contains")
+def _assets_with_ids() -> Select[*tuple[Any, ...]]:
+    serial = func.lower(Asset.serial)
     return (
         select(
             Asset.id,
@@ -259,10 +225,43 @@ def _assets_by_serial() -> Select[*tuple[Any, ...]]:
             Account.name.label("account_name"),
         )
         .join(Account, Account.id == Asset.account_id)
-        .where(or_(serial.like(contains, escape="\\"), model.like(contains, escape="\\")))
+        .where(Asset.id.in_(bindparam("ids", expanding=True)))
         .order_by(case((serial.like(bindparam("starts"), escape="\\"), 0), else_=1), serial)
         .limit(bindparam("limit"))
     )
+
+
+def _word_matches(
+    session: Session, table: str, typed: str, rows: Select[*tuple[Any, ...]], limit: int
+) -> list[Any]:
+    """``rows`` (a statement over ``ids``) for the newest ``POOL`` matches of ``typed``'s
+    words in ``table``'s word index: every word must begin a word of the record, the last
+    may be unfinished (typing goes on)."""
+    words = WORD.findall(typed.lower())[:MAX_WORDS]
+    if not words:
+        return []
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        match = " ".join([f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'])
+    else:
+        match = " & ".join([*words[:-1], f"{words[-1]}:*"])
+    ids = list(read(session, _matching_ids(dialect, table), match=match, pool=POOL).scalars())
+    if not ids:
+        return []
+    return list(read(session, rows, ids=ids, starts=_like(typed)["starts"], limit=limit))
+
+
+@prepared
+def _matching_ids(dialect: str, table: str) -> TextClause:
+    if dialect == "sqlite":
+        fts = fts_table(table)
+        sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH :match ORDER BY rowid DESC LIMIT :pool"
+    else:
+        sql = (
+            f"SELECT id FROM {table} WHERE {VECTOR_COLUMN} @@ "
+            f"to_tsquery('{TEXT_CONFIG}'::regconfig, :match) ORDER BY id DESC LIMIT :pool"
+        )
+    return text(sql)
 
 
 PROBLEM_STATUS_WORDS = {
