@@ -161,3 +161,28 @@ def test_search_page_and_ticket_page(
     assert "Complaint" in ticket.text
     assert f'href="/accounts/{record["C-1"]}"' in ticket.text
     assert member.get("/tickets/999999").status_code == 404
+
+
+def test_the_command_line_finds_what_the_api_finds(
+    anonymous: TestClient,
+    token: Callable[[str, str], str],
+    record: dict[str, int],
+    engine: Engine,
+) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from keepwell.cli import app
+
+    url = engine.url.render_as_string(hide_password=False)
+    result = CliRunner().invoke(app, ["--database-url", url, "search", "acme", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["results"] == _search(
+        anonymous, token("member", "read"), q="acme"
+    )
+    table = CliRunner().invoke(app, ["--database-url", url, "search", "seal"])
+    assert "Seal leaking" in table.stdout
+    wrong = CliRunner().invoke(app, ["--database-url", url, "search", "acme", "--kinds", "invoice"])
+    assert wrong.exit_code == 2
+    assert "unknown: ['invoice']" in wrong.stderr
