@@ -10,14 +10,17 @@ from sqlalchemy.orm import Session
 from tests.teams.world import DAY, build
 
 from keepwell.db import session_scope
+from keepwell.people.models import Department, Employee
 from keepwell.record.models import Order, Quote
-from keepwell.teams.errors import Conflict, TeamsError
+from keepwell.teams.errors import Conflict, NotAllowed, TeamsError
 from keepwell.teams.rfq import (
     broken_promises,
     check_specification,
     missing_reviews,
     promise_results,
     review_quote,
+    reviewer_names,
+    reviews_of,
     send_quote,
     sla_breaches,
     sla_state,
@@ -48,6 +51,7 @@ def review(session: Session, quote_id: int, kind: str, decision: str, note: str 
         user_id=None,
         employee_id=None,
         actor="test",
+        is_admin=True,
     )
 
 
@@ -154,3 +158,34 @@ def test_promises_are_checked_against_delivery(engine: Engine) -> None:
     assert metrics["median_turnaround_days"] == 4 and metrics["within_sla"] == 2
     assert (metrics["won"], metrics["decided"], metrics["win_rate"]) == (2, 3, 0.667)
     assert (metrics["promises_checked"], metrics["broken_promises"]) == (2, 2)
+
+
+def test_a_review_is_recorded_by_its_department(engine: Engine) -> None:
+    ids = build(engine)
+    with session_scope(engine) as session:
+        rfq = quote(session, ids["acme"], DAY - timedelta(days=2))
+        engineering = Department(name="Engineering")
+        session.add(engineering)
+        session.flush()
+        eva = Employee(
+            name="Eva Engineer",
+            email="eva@maker.test",
+            department_id=engineering.id,
+            source="hr",
+            external_id="eva",
+        )
+        session.add(eva)
+        session.flush()
+        given = {"decision": "approved", "note": "", "user_id": None, "actor": "t"}
+        with pytest.raises(
+            NotAllowed, match=r"someone in Engineering \(or an admin\); you are in Sales"
+        ):
+            review_quote(session, rfq.id, kind="engineering", employee_id=ids["ann"], **given)
+        with pytest.raises(NotAllowed, match="you are not linked to an employee"):
+            review_quote(session, rfq.id, kind="engineering", employee_id=None, **given)
+        with pytest.raises(NotAllowed, match="someone in Quality"):
+            review_quote(session, rfq.id, kind="quality", employee_id=eva.id, **given)
+        review_quote(session, rfq.id, kind="engineering", employee_id=eva.id, **given)
+        assert reviewer_names(session, reviews_of(session, rfq.id)) == {
+            "engineering": "Eva Engineer"
+        }

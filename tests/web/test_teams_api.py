@@ -93,10 +93,17 @@ def test_teams_api_end_to_end(
     send = {"lead_time_days": 14, "specification": "As drawing 12-A"}
     gate = api.post(f"/api/v1/rfqs/{rfq_id}/send", json=send, headers=member)
     assert gate.status_code == 409 and "Engineering feasibility" in gate.json()["detail"]
+    admin = bearer(token("admin", "write"))
+    sales = api.post(
+        f"/api/v1/rfqs/{rfq_id}/reviews",
+        json={"kind": "engineering", "decision": "approved"},
+        headers=leader,
+    )
+    assert sales.status_code == 403 and "you are in Sales" in sales.json()["detail"]
     for kind in ("engineering", "operations", "quality"):
         review = {"kind": kind, "decision": "approved"}
         assert (
-            api.post(f"/api/v1/rfqs/{rfq_id}/reviews", json=review, headers=member).status_code
+            api.post(f"/api/v1/rfqs/{rfq_id}/reviews", json=review, headers=admin).status_code
             == 201
         )
     assert api.get(f"/api/v1/rfqs/{rfq_id}/reviews", headers=member).json()["missing"] == []

@@ -37,14 +37,25 @@ def test_the_quote_goes_out_only_after_the_reviews(
     refused = member.post(f"/rfqs/{quote_id}/send", send)
     assert refused.status_code == 409
     assert "before these reviews approve it: Engineering feasibility" in refused.text
+    # Reviews are the reviewing department's (or an admin's): Sales and Service are refused.
+    engineering = {"kind": "engineering", "decision": "approved"}
+    sales = browser("leader").post(f"/rfqs/{quote_id}/reviews", engineering)
+    assert sales.status_code == 403
+    assert "recorded by someone in Engineering (or an admin); you are in Sales" in sales.text
+    assert member.post(f"/rfqs/{quote_id}/reviews", engineering).status_code == 403
+    assert 'name="kind"' not in member.get(f"/rfqs/{quote_id}").text  # no form to refuse
+    admin = browser("admin")
     for kind in ("engineering", "operations"):
-        done = member.post(f"/rfqs/{quote_id}/reviews", {"kind": kind, "decision": "approved"})
+        done = admin.post(f"/rfqs/{quote_id}/reviews", {"kind": kind, "decision": "approved"})
         assert done.status_code == 303
-    blank = member.post(f"/rfqs/{quote_id}/reviews", {"kind": "quality", "decision": "declined"})
+    blank = admin.post(f"/rfqs/{quote_id}/reviews", {"kind": "quality", "decision": "declined"})
     assert blank.status_code == 422 and "say what has to change" in blank.text
     assert member.post(f"/rfqs/{quote_id}/send", send).status_code == 409
+    assert "disabled>Send the quote" in member.get(f"/rfqs/{quote_id}").text
     approve = {"kind": "quality", "decision": "approved"}
-    assert member.post(f"/rfqs/{quote_id}/reviews", approve).status_code == 303
+    assert admin.post(f"/rfqs/{quote_id}/reviews", approve).status_code == 303
+    reviewed = member.get(f"/rfqs/{quote_id}").text
+    assert reviewed.count("<td>Admin<br>") == 3  # who approved, and when, on each review
     assert member.post(f"/rfqs/{quote_id}/send", send).status_code == 303
     page = member.get(f"/rfqs/{quote_id}").text
     assert "answered late, 8 d" in page and "Duplex impeller" in page

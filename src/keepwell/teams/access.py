@@ -21,6 +21,11 @@ def is_leader(user: User, permissions: frozenset[Permission]) -> bool:
     return user.role in LEADING_ROLES and Permission.WRITE in permissions
 
 
+def is_admin(user: User) -> bool:
+    """True for admins: they may stand in for any department (e.g. an RFQ review)."""
+    return user.role == Role.ADMIN.value
+
+
 def require_leader(user: User, permissions: frozenset[Permission], what: str) -> None:
     """Refuse ``what`` unless the user is a leader or an admin."""
     if not is_leader(user, permissions):

@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
+from keepwell.auth.models import User
+from keepwell.people.models import Department, Employee
 from keepwell.record.models import Account, Order, Quote
-from keepwell.teams.errors import Conflict, NotFound, TeamsError
+from keepwell.teams.errors import Conflict, NotAllowed, NotFound, TeamsError
 from keepwell.teams.models import PromiseCheck, QuoteReview
 
 REVIEWS = {
@@ -27,6 +29,8 @@ REVIEWS = {
     "quality": "Quality requirements",
 }
 """The reviews every RFQ needs before its quote goes out."""
+REVIEWERS = {"engineering": "Engineering", "operations": "Operations", "quality": "Quality"}
+"""The department whose people record each review (admins may record any)."""
 DECISIONS = ("approved", "changes_needed", "declined")
 RESPONSE_SLA_DAYS = 5
 """Days from receiving an RFQ to sending the quote."""
@@ -46,10 +50,46 @@ def reviews_of(session: Session, quote_id: int) -> dict[str, QuoteReview]:
     return {row.kind: row for row in rows}
 
 
+def reviewer_names(session: Session, reviews: dict[str, QuoteReview]) -> dict[str, str]:
+    """Who recorded each review: the employee's name, else the user's, by review kind."""
+    employees = {r.reviewer_employee_id for r in reviews.values()} - {None}
+    users = {r.reviewer_user_id for r in reviews.values()} - {None}
+    employee_names = dict(
+        session.execute(select(Employee.id, Employee.name).where(Employee.id.in_(employees))).all()
+    )
+    user_names = dict(session.execute(select(User.id, User.name).where(User.id.in_(users))).all())
+    names = {}
+    for kind, review in reviews.items():
+        employee = employee_names.get(review.reviewer_employee_id or 0)
+        name = employee or user_names.get(review.reviewer_user_id or 0)
+        if name:
+            names[kind] = name
+    return names
+
+
 def missing_reviews(session: Session, quote_id: int) -> list[str]:
     """Required reviews not (yet) approved, in the order of ``REVIEWS``."""
     done = reviews_of(session, quote_id)
     return [k for k in REVIEWS if k not in done or done[k].decision != "approved"]
+
+
+def department_of(session: Session, employee_id: int | None) -> str | None:
+    """The name of the employee's department, or None."""
+    if employee_id is None:
+        return None
+    return session.scalar(
+        select(Department.name)
+        .join(Employee, Employee.department_id == Department.id)
+        .where(Employee.id == employee_id)
+    )
+
+
+def reviews_allowed(department: str | None, *, is_admin: bool) -> list[str]:
+    """The reviews a person of ``department`` may record: their department's, or all."""
+    if is_admin:
+        return list(REVIEWS)
+    mine = (department or "").casefold()
+    return [kind for kind, owner in REVIEWERS.items() if owner.casefold() == mine]
 
 
 def review_quote(
@@ -62,11 +102,22 @@ def review_quote(
     user_id: int | None,
     employee_id: int | None,
     actor: str,
+    is_admin: bool = False,
 ) -> QuoteReview:
-    """Record (or replace) one required review of an RFQ that has not been answered."""
+    """Record (or replace) one required review of an RFQ that has not been answered.
+
+    Only someone of the reviewing department (``REVIEWERS``), or an admin, records it.
+    """
     quote = get_quote(session, quote_id)
     if kind not in REVIEWS:
         raise TeamsError(f"the review is one of: {', '.join(REVIEWS)}")
+    department = department_of(session, employee_id)
+    if kind not in reviews_allowed(department, is_admin=is_admin):
+        who = f"you are in {department}" if department else "you are not linked to an employee"
+        raise NotAllowed(
+            f"the {REVIEWS[kind]} review is recorded by someone in {REVIEWERS[kind]} "
+            f"(or an admin); {who}"
+        )
     if decision not in DECISIONS:
         raise TeamsError(f"the decision is one of: {', '.join(DECISIONS)}")
     if decision != "approved" and not note.strip():

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 
 from keepwell.auth.service import employee_for
 from keepwell.people.models import Employee
-from keepwell.teams.access import require_leader
+from keepwell.teams.access import is_admin, require_leader
 from keepwell.teams.comments import add_comment, check_subject, thread
 from keepwell.teams.coverage import coverage_report
 from keepwell.teams.departure import (
@@ -228,6 +228,7 @@ def review_endpoint(quote_id: IdPath, data: ReviewCreate, db: SessionDep, who: A
             user_id=who.user.id,
             employee_id=_employee_id(db, who),
             actor=who.actor,
+            is_admin=is_admin(who.user),
         ),
     )
     return {"kind": row.kind, "decision": row.decision, "missing": missing_reviews(db, quote_id)}

@@ -10,16 +10,21 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
+from keepwell.teams.access import is_admin
 from keepwell.teams.comments import thread
 from keepwell.teams.errors import TeamsError
 from keepwell.teams.rfq import (
     DECISIONS,
+    REVIEWERS,
     REVIEWS,
     check_specification,
+    department_of,
     get_quote,
     missing_reviews,
     promise_results,
     review_quote,
+    reviewer_names,
+    reviews_allowed,
     reviews_of,
     send_quote,
     sla_state,
@@ -79,6 +84,7 @@ def review_page(
             user_id=who.user.id,
             employee_id=employee.id if employee else None,
             actor=who.actor,
+            is_admin=is_admin(who.user),
         ),
     )
 
@@ -147,12 +153,18 @@ def _context(db: SessionDep, quote_id: int, who: Principal) -> dict[str, Any]:
         raise
     sla, days = sla_state(quote, date.today())
     promises = promise_results(db, [quote_id])
+    reviews = reviews_of(db, quote_id)
+    employee = employee_for(db, who.user)
+    department = department_of(db, employee.id if employee else None)
     return {
         "quote": quote,
         "account": get_account(db, quote.account_id),
         "sla": sla,
         "sla_days": days,
-        "reviews": reviews_of(db, quote_id),
+        "reviews": reviews,
+        "reviewers": reviewer_names(db, reviews),
+        "mine": reviews_allowed(department, is_admin=is_admin(who.user)),
+        "reviewing": REVIEWERS,
         "missing": missing_reviews(db, quote_id),
         "kinds": REVIEWS,
         "decisions": DECISIONS,
