@@ -107,11 +107,18 @@ def _accounts_by_external_id() -> Select[*tuple[Any, ...]]:
 
 @prepared
 def _accounts_named() -> Select[*tuple[Any, ...]]:
-    lowered = func.lower(Account.name)
+    columns = (Account.id, Account.name, Account.segment, Account.region, Account.status)
+    return _ranked(select(*columns), Account.id, Account.name)
+
+
+def _ranked(statement: Select[*tuple[Any, ...]], key: Any, name: Any) -> Select[*tuple[Any, ...]]:
+    """``statement`` narrowed to the ``ids`` bound later, those whose ``name`` starts with
+    what was typed first, then by name."""
+    lowered = func.lower(name)
+    starts = case((lowered.like(bindparam("starts"), escape="\\"), 0), else_=1)
     return (
-        select(Account.id, Account.name, Account.segment, Account.region, Account.status)
-        .where(Account.id.in_(bindparam("ids", expanding=True)))
-        .order_by(case((lowered.like(bindparam("starts"), escape="\\"), 0), else_=1), lowered)
+        statement.where(key.in_(bindparam("ids", expanding=True)))
+        .order_by(starts, lowered)
         .limit(bindparam("limit"))
     )
 
@@ -130,23 +137,17 @@ def _contacts(session: Session, typed: str, limit: int) -> list[Found]:
 
 @prepared
 def _contacts_named() -> Select[*tuple[Any, ...]]:
-    name = func.lower(Contact.name)
-    return (
-        select(
-            Contact.id,
-            Contact.name,
-            Contact.title,
-            Contact.role,
-            Contact.active,
-            Contact.left_at,
-            Contact.account_id,
-            Account.name.label("account_name"),
-        )
-        .join(Account, Account.id == Contact.account_id)
-        .where(Contact.id.in_(bindparam("ids", expanding=True)))
-        .order_by(case((name.like(bindparam("starts"), escape="\\"), 0), else_=1), name)
-        .limit(bindparam("limit"))
-    )
+    statement = select(
+        Contact.id,
+        Contact.name,
+        Contact.title,
+        Contact.role,
+        Contact.active,
+        Contact.left_at,
+        Contact.account_id,
+        Account.name.label("account_name"),
+    ).join(Account, Account.id == Contact.account_id)
+    return _ranked(statement, Contact.id, Contact.name)
 
 
 def _tickets(session: Session, typed: str, limit: int) -> list[Found]:
@@ -213,22 +214,16 @@ def _assets(session: Session, typed: str, limit: int) -> list[Found]:
 
 @prepared
 def _assets_with_ids() -> Select[*tuple[Any, ...]]:
-    serial = func.lower(Asset.serial)
-    return (
-        select(
-            Asset.id,
-            Asset.serial,
-            Asset.model,
-            Asset.product_line,
-            Asset.status,
-            Asset.account_id,
-            Account.name.label("account_name"),
-        )
-        .join(Account, Account.id == Asset.account_id)
-        .where(Asset.id.in_(bindparam("ids", expanding=True)))
-        .order_by(case((serial.like(bindparam("starts"), escape="\\"), 0), else_=1), serial)
-        .limit(bindparam("limit"))
-    )
+    statement = select(
+        Asset.id,
+        Asset.serial,
+        Asset.model,
+        Asset.product_line,
+        Asset.status,
+        Asset.account_id,
+        Account.name.label("account_name"),
+    ).join(Account, Account.id == Asset.account_id)
+    return _ranked(statement, Asset.id, Asset.serial)
 
 
 def _word_matches(
