@@ -14,6 +14,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.responses import Response
 
+from keepwell.audit.words import action_label
 from keepwell.auth.permissions import Permission
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -154,6 +155,7 @@ templates.env.filters["day"] = format_date
 templates.env.filters["moment"] = format_datetime
 templates.env.filters["change"] = format_change
 templates.env.filters["number"] = format_number
+templates.env.filters["action_label"] = action_label
 
 
 def format_value(value: float | None, spec: str = ".0f") -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from starlette.responses import Response
 
 from keepwell.audit.models import AuditLog
+from keepwell.audit.words import action_label, entry_changes
 from keepwell.web.deps import PageAuditor, SessionDep
 from keepwell.web.paging import pager
 from keepwell.web.redaction import visible_changes
@@ -43,9 +44,12 @@ def audit_page(
     )
     actions = db.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action))
     context = {
-        "entries": [(e, visible_changes(e.changes, who.sees_money)) for e in entries],
+        "entries": [
+            (e, entry_changes(e.action, visible_changes(e.changes, who.sees_money)))
+            for e in entries
+        ],
         "pager": paging,
-        "actions": list(actions),
+        "actions": [(a, action_label(a)) for a in actions],
         "action": action,
         "actor": actor,
     }
