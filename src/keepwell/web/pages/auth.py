@@ -14,9 +14,9 @@ from keepwell.auth.service import UserError, change_password
 from keepwell.auth.sessions import end_session, resolve_session, start_session
 from keepwell.web.deps import PUBLIC, CurrentUser, SessionDep, StateDep
 from keepwell.web.security import (
-    LOGIN_CSRF_COOKIE,
     clear_session_cookie,
     login_csrf,
+    login_csrf_cookie_name,
     session_cookie_name,
     set_login_csrf,
     set_session_cookie,
@@ -76,7 +76,7 @@ def login(
     next_url: Annotated[str, Form(alias="next", max_length=2048)] = "/",
 ) -> Response:
     """Check the credentials; on success open a session and go on to ``next``."""
-    if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
+    if not tokens_match(request.cookies.get(login_csrf_cookie_name(state.settings)), csrf_token):
         return _login_form(
             request,
             state,
@@ -100,7 +100,9 @@ def login(
     db.commit()
     response = RedirectResponse(safe_next(next_url), status_code=SEE_OTHER)
     set_session_cookie(response, raw, state.settings)
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    response.delete_cookie(
+        login_csrf_cookie_name(state.settings), path="/", secure=state.settings.cookie_secure
+    )
     return response
 
 
@@ -152,7 +154,7 @@ def _login_form(
     email: str = "",
     status: int = 200,
 ) -> Response:
-    token = login_csrf(request)
+    token = login_csrf(request, state.settings)
     context = {"login_csrf": token, "next": safe_next(next_url), "error": error, "email": email}
     response = render(request, "login.html", context, status=status)
     set_login_csrf(response, token, state.settings)
