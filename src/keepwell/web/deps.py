@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from keepwell.auth.models import ApiToken, User, UserSession
 from keepwell.auth.permissions import Permission, role_permissions, token_permissions
+from keepwell.auth.service import employee_for
 from keepwell.auth.sessions import resolve_session
 from keepwell.auth.tokens import resolve_token
+from keepwell.record.notes import Writer
 from keepwell.web.security import (
     SAFE_METHODS,
     session_cookie_name,
@@ -81,6 +83,10 @@ class Principal:
         if self.token is not None:
             return f"{self.user.email} (token {self.token.name})"
         return self.user.email
+
+    def writer(self, db: Session) -> Writer:
+        """The principal as the author (or editor) of notes and interactions."""
+        return Writer(self.user.id, self.user.role, employee_for(db, self.user), self.actor)
 
 
 class NotAuthenticated(Exception):
