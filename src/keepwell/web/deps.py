@@ -21,6 +21,7 @@ from keepwell.auth.permissions import Permission, role_permissions, token_permis
 from keepwell.auth.service import employee_for
 from keepwell.auth.sessions import resolve_session
 from keepwell.auth.tokens import resolve_token
+from keepwell.auth.visibility import MONEY_FIELDS, hidden_fields
 from keepwell.record.notes import Writer
 from keepwell.web.security import (
     SAFE_METHODS,
@@ -69,8 +70,13 @@ class Principal:
 
     @property
     def sees_money(self) -> bool:
-        """True when amounts and values may be shown."""
-        return self.can(Permission.MONEY)
+        """True when no money field is hidden from the principal."""
+        return not self.hidden.intersection(MONEY_FIELDS)
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        """The fields the principal may not read, filter, sort or test (``record.field``)."""
+        return hidden_fields(self.permissions)
 
     @property
     def csrf_token(self) -> str:

@@ -41,8 +41,8 @@ TEAMS = Resource(
     TeamMemberPublic,
     options=(selectinload(AccountTeamMember.role),),
 )
-ORDERS = Resource("order", Order, OrderPublic, money=("amount",))
-QUOTES = Resource("quote", Quote, QuotePublic, money=("value",))
+ORDERS = Resource("order", Order, OrderPublic)
+QUOTES = Resource("quote", Quote, QuotePublic)
 TICKETS = Resource("ticket", Ticket, TicketPublic)
 SURVEYS = Resource("survey response", SurveyResponse, SurveyPublic)
 INTERACTIONS = Resource("interaction", Interaction, InteractionPublic)
