@@ -20,7 +20,7 @@ from keepwell.auth.models import ApiToken, User, UserSession
 from keepwell.auth.permissions import Permission, role_permissions, token_permissions
 from keepwell.auth.service import employee_for
 from keepwell.auth.sessions import resolve_session
-from keepwell.auth.tokens import resolve_token
+from keepwell.auth.tokens import expired_token, resolve_token
 from keepwell.auth.visibility import MONEY_FIELDS, hidden_fields
 from keepwell.record.notes import Writer
 from keepwell.web.security import (
@@ -98,9 +98,10 @@ class Principal:
 class NotAuthenticated(Exception):
     """No valid session or token came with a request that needs one."""
 
-    def __init__(self, api: bool) -> None:
+    def __init__(self, api: bool, detail: str = "sign in or send an API token") -> None:
         super().__init__("authentication required")
         self.api = api
+        self.detail = detail
 
 
 class Forbidden(Exception):
@@ -156,6 +157,10 @@ class Requirement:
 def _from_token(db: Session, raw: str) -> Principal | None:
     token = resolve_token(db, raw)
     if token is None:
+        stale = expired_token(db, raw)
+        if stale is not None and stale.expires_at is not None:
+            when = stale.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+            raise NotAuthenticated(True, f"the API token expired on {when}; ask for a new one")
         return None
     if db.dirty:
         db.commit()

@@ -106,7 +106,7 @@ def install_error_handlers(app: FastAPI) -> None:
 def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
     if exc.api:
         headers = {"WWW-Authenticate": 'Bearer realm="keepwell"'}
-        return problem_response(request, 401, "sign in or send an API token", headers=headers)
+        return problem_response(request, 401, exc.detail, headers=headers)
     target = "/login?next=" + _next(request)
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": target})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from keepwell.record.schemas import (
     Account360,
@@ -241,6 +241,7 @@ class MePublic(BaseModel):
     via: Literal["session", "token"]
     scope: str | None
     token_name: str | None
+    token_expires_at: AwareDatetime | None = None
 
 
 class RowErrorPublic(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -19,7 +20,8 @@ docs_router = APIRouter(include_in_schema=False)
 
 @router.get("/api/v1/me", summary="Who am I")
 def me(who: ApiReader) -> MePublic:
-    """The caller: user, role, permissions, and the token used if any."""
+    """The caller: user, role, permissions, and the token used if any (with its expiry)."""
+    expiry = who.token.expires_at if who.token else None
     return MePublic(
         id=who.user.id,
         email=who.user.email,
@@ -29,6 +31,7 @@ def me(who: ApiReader) -> MePublic:
         via="token" if who.token else "session",
         scope=who.token.scope if who.token else None,
         token_name=who.token.name if who.token else None,
+        token_expires_at=expiry.replace(tzinfo=UTC) if expiry else None,
     )
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from keepwell.auth.login import authenticate
+from keepwell.auth.login import authenticate, check_current_password
 from keepwell.auth.passwords import MAX_LENGTH, PasswordPolicyError
 from keepwell.auth.service import UserError, change_password
 from keepwell.auth.sessions import end_session, resolve_session, start_session
@@ -84,8 +84,7 @@ def login(
             error="The form expired; please try again.",
             status=403,
         )
-    ip = request.client.host if request.client else "unknown"
-    result = authenticate(db, email, password, ip, state.settings)
+    result = authenticate(db, email, password, client_address(request), state.settings)
     db.commit()
     if result.user is None:
         if result.locked_until is not None:
@@ -128,21 +127,38 @@ def password_change(
     request: Request,
     who: CurrentUser,
     db: SessionDep,
+    state: StateDep,
     current: Password,
     new: Password,
     confirm: Password,
 ) -> Response:
-    """Change one's password; every other session of the user ends."""
+    """Change one's password; every other session of the user ends and their API tokens
+    are revoked. Wrong current passwords count towards the sign-in lockout (429 then)."""
     if new != confirm:
         return render(request, "password.html", {"error": "The new passwords differ."}, status=422)
+    checked = check_current_password(db, who.user, current, client_address(request), state.settings)
+    if not checked.ok:
+        db.commit()
+        if checked.locked_until is not None:
+            until = checked.locked_until.strftime("%H:%M UTC")
+            error = f"Too many wrong passwords. Try again after {until}."
+            return render(request, "password.html", {"error": error}, status=429)
+        error = "The current password is not right."
+        return render(request, "password.html", {"error": error}, status=422)
     keep = who.session.id if who.session else None
     try:
-        change_password(db, who.user, current, new, keep_session=keep)
+        change_password(db, who.user, current, new, keep_session=keep, checked=True)
     except (UserError, PasswordPolicyError) as exc:
         db.rollback()
         return render(request, "password.html", {"error": str(exc).capitalize()}, status=422)
     db.commit()
     return render(request, "password.html", {"done": True})
+
+
+def client_address(request: Request) -> str:
+    """The connecting address (a trusted proxy's forwarded one only when
+    ``KEEPWELL_TRUSTED_PROXIES`` names that proxy)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _login_form(
