@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
 from keepwell.auth.permissions import edits_others_notes
+from keepwell.db.values import Moment
 from keepwell.people.models import Employee
 from keepwell.record.models import Account, Contact, Interaction
 from keepwell.record.service import MAX_ID
@@ -34,7 +34,7 @@ class InteractionBase(BaseModel):
 
     kind: InteractionKind = "note"
     direction: Direction | None = None
-    occurred_at: datetime | None = Field(default=None, description="Default: now (UTC).")
+    occurred_at: Moment | None = Field(default=None, description="Default: now (UTC).")
     subject: str | None = Field(default=None, max_length=512)
     text: str = Field(default="", max_length=20_000)
     contact_id: Id | None = None
@@ -54,7 +54,7 @@ class InteractionUpdate(BaseModel):
 
     kind: InteractionKind | None = None
     direction: Direction | None = None
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     subject: str | None = Field(default=None, max_length=512)
     text: str | None = Field(default=None, max_length=20_000)
     contact_id: Id | None = None

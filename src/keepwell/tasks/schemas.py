@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from keepwell.db.values import UtcDateTime
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -62,11 +64,11 @@ class TaskPublic(BaseModel):
     rule: str | None
     reason_key: str | None
     escalate_after_days: int | None
-    escalated_at: datetime | None
+    escalated_at: UtcDateTime | None
     escalated_to_id: int | None
     created_by: str
-    created_at: datetime
-    closed_at: datetime | None
+    created_at: UtcDateTime
+    closed_at: UtcDateTime | None
 
 
 class TaskEventPublic(BaseModel):
@@ -74,7 +76,7 @@ class TaskEventPublic(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    at: datetime
+    at: UtcDateTime
     actor: str
     field: str
     old: str | None

@@ -121,9 +121,17 @@ class Requirement:
     A state-changing request authenticated by the cookie must carry the CSRF token.
     """
 
-    def __init__(self, permission: Permission, *, api: bool) -> None:
+    def __init__(
+        self,
+        permission: Permission,
+        *,
+        api: bool,
+        alternatives: frozenset[Permission] = frozenset(),
+    ) -> None:
         self.permission = permission
         self.api = api
+        self.alternatives = alternatives
+        """Permissions that also grant the route (``import`` for the OpenAPI document)."""
 
     def __call__(
         self, request: Request, db: SessionDep, state: StateDep, csrf: CsrfDep
@@ -139,7 +147,7 @@ class Requirement:
             and not tokens_match(session.csrf_token, csrf)
         ):
             raise Forbidden("the form is out of date or forged (CSRF token)", self.api)
-        if not principal.can(self.permission):
+        if not principal.can(self.permission) and not self.alternatives & principal.permissions:
             raise Forbidden(f"your role may not do this (needs {self.permission})", self.api)
         return principal
 
@@ -183,6 +191,11 @@ def requires(permission: Permission, *, api: bool = False) -> Requirement:
     return Requirement(permission, api=api)
 
 
+ApiAnyToken = Annotated[
+    Principal,
+    Depends(Requirement(Permission.READ, api=True, alternatives=frozenset({Permission.IMPORT}))),
+]
+"""Any signed-in browser or token, of any scope (the OpenAPI document)."""
 CurrentUser = Annotated[Principal, Depends(requires(Permission.READ))]
 """Any signed-in user, on a page."""
 PageWriter = Annotated[Principal, Depends(requires(Permission.WRITE))]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
-from keepwell.web.deps import ApiReader, CurrentUser
+from keepwell.web.deps import ApiAnyToken, ApiReader, CurrentUser
 from keepwell.web.problems import problem_responses
 from keepwell.web.schemas import MePublic
 from keepwell.web.templating import render
@@ -61,8 +61,8 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
 
 
 @router.get("/api/openapi.json", include_in_schema=False)
-def openapi(request: Request, who: ApiReader) -> JSONResponse:
-    """The OpenAPI 3.1 description of this API."""
+def openapi(request: Request, who: ApiAnyToken) -> JSONResponse:
+    """The OpenAPI 3.1 description of this API (any token, of any scope)."""
     return JSONResponse(openapi_document(request.app))
 
 
