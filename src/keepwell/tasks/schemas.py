@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwell.db.values import UtcDateTime
+from keepwell.db.values import Day, UtcDateTime
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -29,7 +28,7 @@ class TaskCreate(BaseModel):
     account_id: Id | None = None
     owner_id: Id | None = None
     role_key: str | None = Field(default=None, max_length=64)
-    due_on: date | None = None
+    due_on: Day | None = None
     priority: Priority = "normal"
     escalate_after_days: int | None = Field(default=None, ge=0, le=365)
 
@@ -43,7 +42,7 @@ class TaskUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=20_000)
     status: Status | None = None
     owner_id: Id | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
     priority: Priority | None = None
 
 
@@ -58,7 +57,7 @@ class TaskPublic(BaseModel):
     account_id: int | None
     owner_id: int | None
     role_key: str | None
-    due_on: date | None
+    due_on: Day | None
     priority: str
     status: str
     rule: str | None

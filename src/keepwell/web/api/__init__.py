@@ -18,9 +18,14 @@ from keepwell.web.api import (
     writes,
 )
 from keepwell.web.api.strict import refuse_unknown_query
+from keepwell.web.problems import problem_responses
 
 router = APIRouter()
-_v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(refuse_unknown_query)])
+_v1 = APIRouter(
+    prefix="/api/v1",
+    dependencies=[Depends(refuse_unknown_query)],
+    responses=problem_responses(400),  # a body that cannot be parsed at all
+)
 for module in (
     accounts,
     records,

@@ -35,7 +35,10 @@ class IngestResultPublic(BaseModel):
     "/telemetry",
     summary="Ingest a batch of readings and alarms",
     status_code=201,
-    responses=problem_responses(413),
+    responses={
+        200: {"model": IngestResultPublic, "description": "The batch of this key, again"},
+        **problem_responses(413),
+    },
 )
 async def ingest_endpoint(
     request: Request,
