@@ -31,8 +31,15 @@ class Settings(BaseSettings):
     """How long a browser session lasts after signing in."""
     login_max_failures: int = Field(default=5, ge=1)
     """Failed sign-ins per email and address, within ``login_window_minutes``, before lockout."""
+    login_account_max_failures: int = Field(default=20, ge=1)
+    """Failed sign-ins per email from any address before that account is locked."""
+    login_address_max_failures: int = Field(default=50, ge=1)
+    """Failed sign-ins from one address for any emails before that address is locked."""
     login_window_minutes: int = Field(default=15, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    trusted_proxies: str = ""
+    """Comma-separated addresses or networks of reverse proxies whose ``X-Forwarded-For``
+    and ``X-Forwarded-Proto`` are believed; empty: the headers are ignored."""
     telemetry_dir: Path | None = None
     """Where the raw telemetry Parquet store lives (default: ``<data_dir>/telemetry``)."""
     telemetry_retention_days: int = Field(default=730, ge=1)

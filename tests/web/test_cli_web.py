@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ def test_user_and_token_commands(sqlite_engine: Any, tmp_path: Path) -> None:
     )
     assert code == 2 and "unknown role" in err
     code, _, err = run(url, "user", "create", "s@maker.test", "--password-stdin", stdin="short\n")
-    assert code == 2 and "at least 10" in err
+    assert code == 2 and "at least 12" in err
     code, _, _ = run(
         url,
         "user",
@@ -94,6 +95,26 @@ def test_user_and_token_commands(sqlite_engine: Any, tmp_path: Path) -> None:
     assert code == 2 and "already exists" in err
     code, out, _ = run(url, "token", "list", "--json")
     assert created["token"] not in out and json.loads(out)[0]["prefix"] == created["token"][:10]
+    assert created["expires_at"] is None
+    code, out, _ = run(
+        url,
+        "token",
+        "create",
+        "--name",
+        "brief",
+        "--scope",
+        "read",
+        "--expires-in-days",
+        "3",
+        "--json",
+    )
+    brief = json.loads(out)
+    expires = datetime.fromisoformat(brief["expires_at"])
+    assert code == 0 and timedelta(days=2.9) < expires - datetime.now(UTC) <= timedelta(days=3)
+    code, _, err = run(
+        url, "token", "create", "--name", "x", "--scope", "read", "--expires-in-days", "0"
+    )
+    assert code == 2 and "1 to 3650 days" in err
 
     client = TestClient(
         create_app(make_settings(tmp_path), sqlite_engine), base_url="https://testserver"
@@ -126,6 +147,7 @@ def test_serve_builds_the_app_and_runs_uvicorn(
     url = sqlite_engine.url.render_as_string(hide_password=False)
     code, _, _ = run(url, "serve", "--port", "8123")
     assert code == 0 and (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    assert seen["proxy_headers"] is False, "forwarded headers only from KEEPWELL_TRUSTED_PROXIES"
     assert seen["frozen"], "start-up objects are kept out of the collector's way"
     assert seen["app"].title == "Keepwell"
     monkeypatch.setenv("KEEPWELL_COOKIE_SECURE", "false")

@@ -135,7 +135,7 @@ def test_password_change(browser: Callable[[str], Browser], app: object) -> None
     )
     assert bad.status_code == 422 and "current password is not right" in bad.text
     short = member.post("/password", {"current": PASSWORD, "new": "short", "confirm": "short"})
-    assert short.status_code == 422 and "at least 10" in short.text
+    assert short.status_code == 422 and "at least 12" in short.text
     done = member.post(
         "/password", {"current": PASSWORD, "new": "a new secret", "confirm": "a new secret"}
     )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text
 from starlette.testclient import TestClient
-from tests.web.conftest import PASSWORD, SQLITE_ONLY, Browser, bearer, email
+from tests.web.conftest import PASSWORD, SQLITE_ONLY, Browser, bearer, email, make_settings
 
 from keepwell.auth.models import User
+from keepwell.web.security import login_csrf_cookie_name
 
 pytestmark = SQLITE_ONLY
 
@@ -55,6 +57,16 @@ def test_session_cookie_flags(app: object, people: dict[str, int]) -> None:
     for flag in ("HttpOnly", "Secure", "SameSite=lax", "Path=/", "Max-Age=43200"):
         assert flag.lower() in cookie.lower(), flag
     assert "domain=" not in cookie.lower()
+
+
+def test_sign_in_csrf_cookie_is_host_prefixed(anonymous: TestClient, tmp_path: Path) -> None:
+    cookie = anonymous.get("/login").headers["set-cookie"]
+    assert cookie.startswith("__Host-keepwell_login_csrf=")
+    for flag in ("HttpOnly", "Secure", "SameSite=lax", "Path=/"):
+        assert flag.lower() in cookie.lower(), flag
+    assert "domain=" not in cookie.lower()
+    plain = make_settings(tmp_path, cookie_secure=False, environment="development")
+    assert login_csrf_cookie_name(plain) == "keepwell_login_csrf"
 
 
 def test_passwords_are_never_stored_or_logged_in_clear(

@@ -1,9 +1,12 @@
 """Signing in: password check, lockout after repeated failures, audited attempts.
 
-Every attempt is stored per (email, address). When the last ``login_max_failures``
-attempts all failed within ``login_window_minutes``, the pair is locked for
-``login_lockout_minutes`` after the last failure; a locked pair is refused without
-checking the password.
+Every attempt is stored with its email and address. Three counters lock: the pair
+(email, address) after ``login_max_failures``, the account (any address) after
+``login_account_max_failures`` and the address (any email) after
+``login_address_max_failures``. When the last that many attempts of one counter all failed
+within ``login_window_minutes``, it is locked for ``login_lockout_minutes`` after the last
+failure, and a locked attempt is refused without checking the password. The check of the
+current password when changing it counts the same way.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -71,12 +75,50 @@ def authenticate(
 def lockout_until(
     session: Session, email: str, ip: str, settings: Settings, now: datetime
 ) -> datetime | None:
-    """When the lockout of (email, ip) ends, or None when it is not locked."""
-    limit = settings.login_max_failures
+    """When the lockout of the pair (email, ip), the account or the address ends (the
+    latest of those locked), or None when none is locked."""
+    counters = (
+        ((LoginAttempt.email == email, LoginAttempt.ip == ip), settings.login_max_failures),
+        ((LoginAttempt.email == email,), settings.login_account_max_failures),
+        ((LoginAttempt.ip == ip,), settings.login_address_max_failures),
+    )
+    ends = [_locked(session, where, limit, settings, now) for where, limit in counters]
+    return max((end for end in ends if end is not None), default=None)
+
+
+def check_current_password(
+    session: Session,
+    user: User,
+    password: str,
+    ip: str,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+) -> LoginResult:
+    """The check of ``user``'s current password before a change, counted like a sign-in:
+    refused unchecked while locked; a wrong password is a failed attempt (audited)."""
+    now = now or utcnow()
+    ip = ip[:MAX_IP]
+    locked = lockout_until(session, user.email, ip, settings, now)
+    if locked is not None:
+        _failed(session, user.email, ip, user, "locked")
+        return LoginResult(None, locked)
+    right = verify_password(user.password_hash, password)
+    session.add(LoginAttempt(email=user.email, ip=ip, at=now, succeeded=right))
+    if right:
+        return LoginResult(user)
+    _failed(session, user.email, ip, user, "bad_current_password")
+    session.flush()
+    return LoginResult(None, lockout_until(session, user.email, ip, settings, now))
+
+
+def _locked(
+    session: Session, where: tuple[Any, ...], limit: int, settings: Settings, now: datetime
+) -> datetime | None:
     recent = list(
         session.execute(
             select(LoginAttempt.at, LoginAttempt.succeeded)
-            .where(LoginAttempt.email == email, LoginAttempt.ip == ip)
+            .where(*where)
             .order_by(LoginAttempt.at.desc(), LoginAttempt.id.desc())
             .limit(limit)
         )

@@ -60,6 +60,8 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    """When the token stops working (None: until revoked)."""
 
     user: Mapped[User] = relationship()
 
@@ -68,7 +70,10 @@ class LoginAttempt(Base):
     """One sign-in attempt for an email from an address; failures drive the lockout."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_ip_at", "email", "ip", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_ip_at", "email", "ip", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(255))

@@ -1,12 +1,25 @@
-"""Password hashing with argon2id; clear-text passwords never leave this module's callers."""
+"""Password hashing with argon2id and the password policy; clear-text passwords never leave
+this module's callers.
+
+The policy: at least 12 characters (at most 1,024), at least 4 different characters, and
+not one of the common passwords shipped in ``common_passwords.txt`` (compared without
+case, also with trailing digits and punctuation removed, so ``Password123!`` is refused).
+"""
 
 from __future__ import annotations
+
+import string
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-MIN_LENGTH = 10
+MIN_LENGTH = 12
 MAX_LENGTH = 1024
+MIN_DISTINCT = 4
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
+_TRAILING = string.digits + string.punctuation + " "
 _DUMMY_PASSWORD = "keepwell-timing-equaliser"
 
 
@@ -48,11 +61,32 @@ hashing = PasswordHashing()
 
 
 def check_policy(password: str) -> None:
-    """Raise ``PasswordPolicyError`` unless ``password`` is long enough and not absurdly long."""
+    """Raise ``PasswordPolicyError`` (saying why) unless ``password`` meets the policy."""
     if len(password) < MIN_LENGTH:
         raise PasswordPolicyError(f"a password needs at least {MIN_LENGTH} characters")
     if len(password) > MAX_LENGTH:
         raise PasswordPolicyError(f"a password has at most {MAX_LENGTH} characters")
+    if len(set(password)) < MIN_DISTINCT:
+        raise PasswordPolicyError(f"a password needs at least {MIN_DISTINCT} different characters")
+    if is_common(password):
+        raise PasswordPolicyError(
+            "this password is on a list of commonly used passwords; choose another"
+        )
+
+
+def is_common(password: str) -> bool:
+    """True when ``password`` (or it without trailing digits and punctuation) is common."""
+    lowered = password.lower()
+    stem = lowered.rstrip(_TRAILING)
+    known = common_passwords()
+    return lowered in known or (len(stem) >= MIN_DISTINCT and stem in known)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords, lower case (read once)."""
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 def hash_password(password: str) -> str:

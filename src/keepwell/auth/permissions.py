@@ -65,6 +65,15 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
 }
 
 
+NOTE_EDITORS = frozenset({Role.ADMIN, Role.LEADER})
+"""Roles that may edit notes and interactions other people wrote (writers edit their own)."""
+
+
+def edits_others_notes(role: str) -> bool:
+    """True when ``role`` may edit notes and interactions written by someone else."""
+    return role in NOTE_EDITORS
+
+
 def role_permissions(role: str) -> frozenset[Permission]:
     """The permissions of ``role``; an unknown role grants nothing."""
     try:

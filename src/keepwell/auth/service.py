@@ -8,12 +8,12 @@ from __future__ import annotations
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
-from keepwell.auth.models import User, UserSession
+from keepwell.auth.models import ApiToken, User, UserSession
 from keepwell.auth.passwords import hash_password, verify_password
 from keepwell.auth.permissions import Role
 from keepwell.db.prepared import prepared
@@ -163,27 +163,63 @@ def update_user(
 
 
 def set_password(session: Session, user: User, password: str, *, actor: str) -> None:
-    """Replace the password (an admin's reset) and end the user's sessions."""
+    """Replace the password (an admin's reset): the user's sessions end and their API
+    tokens are revoked."""
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     end_user_sessions(session, user.id)
-    record(session, actor=actor, action="user.password_reset", entity="users", entity_id=user.id)
+    revoked = revoke_user_tokens(session, user.id)
+    changes = {"tokens_revoked": revoked}
+    record(
+        session,
+        actor=actor,
+        action="user.password_reset",
+        entity="users",
+        entity_id=user.id,
+        changes=changes,
+    )
 
 
 def change_password(
-    session: Session, user: User, current: str, new: str, *, keep_session: int | None = None
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    keep_session: int | None = None,
+    checked: bool = False,
 ) -> None:
-    """The user's own change: ``UserError`` unless ``current`` is right; other sessions end."""
-    if not verify_password(user.password_hash, current):
+    """The user's own change: ``UserError`` unless ``current`` is right (already
+    ``checked`` by the rate-limited ``login.check_current_password``, or checked here);
+    the user's other sessions end and their API tokens are revoked."""
+    if not checked and not verify_password(user.password_hash, current):
         raise UserError("the current password is not right")
     if current == new:
         raise UserError("the new password must differ from the current one")
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     end_user_sessions(session, user.id, keep=keep_session)
+    revoked = revoke_user_tokens(session, user.id)
     record(
-        session, actor=user.email, action="auth.password_changed", entity="users", entity_id=user.id
+        session,
+        actor=user.email,
+        action="auth.password_changed",
+        entity="users",
+        entity_id=user.id,
+        changes={"tokens_revoked": revoked},
     )
+
+
+def revoke_user_tokens(session: Session, user_id: int) -> int:
+    """Revoke every live API token of the user; how many were revoked."""
+    query = (
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    result = session.execute(query)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def end_user_sessions(session: Session, user_id: int, *, keep: int | None = None) -> None:

@@ -18,6 +18,7 @@ PREFIX_SHOWN = 10
 MAX_NAME = 128
 MAX_TOKEN = 128
 USE_RECORDED_EVERY = timedelta(minutes=1)
+MAX_EXPIRY_DAYS = 3650
 
 
 def check_scope(scope: str) -> Scope:
@@ -37,11 +38,20 @@ def active_token(session: Session, name: str) -> ApiToken | None:
 
 
 def create_token(
-    session: Session, user: User, name: str, scope: str, *, actor: str
+    session: Session,
+    user: User,
+    name: str,
+    scope: str,
+    *,
+    actor: str,
+    expires_in_days: int | None = None,
 ) -> tuple[str, ApiToken]:
-    """Create a token for ``user``; return the clear token (to show once) and its row."""
+    """Create a token for ``user`` (working ``expires_in_days`` days, or until revoked);
+    return the clear token (to show once) and its row."""
     name = name.strip()
     checked = check_scope(scope)
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
+        raise UserError(f"a token expires in 1 to {MAX_EXPIRY_DAYS} days")
     if not name or len(name) > MAX_NAME:
         raise UserError(f"a token name has 1 to {MAX_NAME} characters")
     if not user.active:
@@ -55,11 +65,18 @@ def create_token(
         scope=checked.value,
         token_hash=digest(raw),
         prefix=raw[:PREFIX_SHOWN],
-        created_at=utcnow(),
+        created_at=(now := utcnow()),
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
     )
     session.add(row)
     session.flush()
-    changes = {"name": name, "scope": checked.value, "user": user.email, "prefix": row.prefix}
+    changes = {
+        "name": name,
+        "scope": checked.value,
+        "user": user.email,
+        "prefix": row.prefix,
+        "expires_at": row.expires_at.isoformat() if row.expires_at else None,
+    }
     record(
         session,
         actor=actor,
@@ -72,7 +89,8 @@ def create_token(
 
 
 def resolve_token(session: Session, raw: str, *, now: datetime | None = None) -> ApiToken | None:
-    """The live token ``raw`` (unrevoked, active user), noting its use (uncommitted); else None."""
+    """The live token ``raw`` (unrevoked, unexpired, active user), noting its use
+    (uncommitted); else None."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > MAX_TOKEN:
         return None
     row = session.scalar(
@@ -80,11 +98,26 @@ def resolve_token(session: Session, raw: str, *, now: datetime | None = None) ->
         .options(joinedload(ApiToken.user))
         .where(ApiToken.token_hash == digest(raw))
     )
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
     now = now or utcnow()
+    if row is None or row.revoked_at is not None or not row.user.active or expired(row, now):
+        return None
     if row.last_used_at is None or now - row.last_used_at >= USE_RECORDED_EVERY:
         row.last_used_at = now
+    return row
+
+
+def expired(token: ApiToken, now: datetime) -> bool:
+    """True when the token's expiry has passed."""
+    return token.expires_at is not None and token.expires_at <= now
+
+
+def expired_token(session: Session, raw: str, *, now: datetime | None = None) -> ApiToken | None:
+    """The token ``raw`` when it exists, unrevoked, and has expired (to say so); else None."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > MAX_TOKEN:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(raw)))
+    if row is None or row.revoked_at is not None or not expired(row, now or utcnow()):
+        return None
     return row
 
 

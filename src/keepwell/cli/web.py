@@ -92,7 +92,7 @@ def serve(
         if workers == 1:
             web_app = create_app(settings, engine)
             freeze_startup_objects()
-            uvicorn.run(web_app, host=host, port=port, proxy_headers=True, log_level="info")
+            uvicorn.run(web_app, host=host, port=port, proxy_headers=False, log_level="info")
         else:
             os.environ["KEEPWELL_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
             serve_processes(host, port, workers)
@@ -176,19 +176,33 @@ def token_create(
         typer.Option("--user", help="Email of the user it acts for (default: the only admin)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the token as JSON.")] = False,
+    expires_in_days: Annotated[
+        int | None,
+        typer.Option("--expires-in-days", help="Days until it stops working (default: never)."),
+    ] = None,
 ) -> None:
     """Create an API token and print it once (only its hash is kept)."""
     try:
         with session_scope(state(ctx).engine()) as session:
             owner = _user(session, user) if user else _only_admin(session)
-            raw, token = create_token(session, owner, name, scope, actor=ACTOR)
-            shown = {"name": token.name, "scope": token.scope, "user": owner.email, "token": raw}
+            raw, token = create_token(
+                session, owner, name, scope, actor=ACTOR, expires_in_days=expires_in_days
+            )
+            expires = token.expires_at.isoformat() + "Z" if token.expires_at else None
+            shown = {
+                "name": token.name,
+                "scope": token.scope,
+                "user": owner.email,
+                "expires_at": expires,
+                "token": raw,
+            }
     except UserError as exc:
         raise fail(str(exc), 2) from None
     if as_json:
         print_json(shown)
         return
-    console.print(f"Token {shown['name']} ({shown['scope']}) for {shown['user']}:")
+    until = f", expires {expires[:16].replace('T', ' ')} UTC" if expires else ""
+    console.print(f"Token {shown['name']} ({shown['scope']}) for {shown['user']}{until}:")
     typer.echo(raw)
     err_console.print("Copy it now: it is not shown again.")
 
@@ -222,15 +236,16 @@ def token_list(
                 "created_at": t.created_at,
                 "last_used_at": t.last_used_at,
                 "revoked_at": t.revoked_at,
+                "expires_at": t.expires_at,
             }
             for t in list_tokens(session)
         ]
     if as_json:
         print_json(rows)
         return
-    table = Table("name", "scope", "user", "prefix", "last used", "revoked")
+    table = Table("name", "scope", "user", "prefix", "last used", "revoked", "expires")
     for r in rows:
-        keys = ("name", "scope", "user", "prefix", "last_used_at", "revoked_at")
+        keys = ("name", "scope", "user", "prefix", "last_used_at", "revoked_at", "expires_at")
         table.add_row(*(str(r[k] or "") for k in keys))
     console.print(table)
 

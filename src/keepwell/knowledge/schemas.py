@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from keepwell.db.values import UtcDateTime
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -67,8 +68,8 @@ class ArticlePublic(BaseModel):
     author_id: int | None
     created_by: str
     updated_by: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
 
 
 class VersionPublic(BaseModel):
@@ -82,7 +83,7 @@ class VersionPublic(BaseModel):
     tags: list[str]
     status: str
     saved_by: str
-    saved_at: datetime
+    saved_at: UtcDateTime
 
 
 class HitPublic(BaseModel):
@@ -93,4 +94,4 @@ class HitPublic(BaseModel):
     status: str
     score: float
     snippet: str
-    updated_at: datetime
+    updated_at: UtcDateTime

@@ -6,8 +6,9 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from keepwell.playbooks.core import Context, Hit
-from keepwell.playbooks.rules import Condition
+from keepwell.auth.visibility import refuse_hidden
+from keepwell.playbooks.core import Context, Hit, Signal
+from keepwell.playbooks.rules import Condition, Rule
 
 ACCOUNT_FIELDS = (
     "segment",
@@ -56,6 +57,21 @@ def value_of(ctx: Context, hit: Hit, name: str) -> Any:
         score = ctx.scores.get(hit.account_id)
         return getattr(score, rest, None) if score is not None and rest in SCORE_FIELDS else None
     return hit.facts.get(name)
+
+
+def tested_field(name: str, signal: Signal[Any]) -> str:
+    """The ``record.field`` a condition on ``name`` tests: account and score fields as
+    written, a signal's facts as the signal declares them (``fact.<name>`` otherwise)."""
+    head, _, rest = name.partition(".")
+    if head in ("account", "score") and rest:
+        return name
+    return signal.fact_fields.get(name, f"fact.{name}")
+
+
+def refuse_hidden_conditions(rule: Rule, hidden: frozenset[str]) -> None:
+    """``HiddenFieldError`` when one of the rule's conditions tests a field in ``hidden``."""
+    fields = [tested_field(c.field, rule.signal) for c in rule.spec.conditions]
+    refuse_hidden(fields, hidden, "test them in a playbook condition")
 
 
 def holds(ctx: Context, hit: Hit, condition: Condition) -> bool:

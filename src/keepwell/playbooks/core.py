@@ -93,6 +93,9 @@ class Signal(ABC, Generic[P]):
     name: ClassVar[str]
     description: ClassVar[str]
     params: type[P]
+    fact_fields: ClassVar[dict[str, str]] = {}
+    """Facts that carry a record field's values (``{"amount": "order.amount"}``), so a
+    condition on them is refused where that field is hidden."""
 
     @abstractmethod
     def find(self, ctx: Context, params: P) -> list[Hit]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
 from keepwell.people.models import Employee
+from keepwell.playbooks.conditions import refuse_hidden_conditions
 from keepwell.playbooks.core import Context, Notice
 from keepwell.playbooks.engine import RuleOutcome, evaluate
 from keepwell.playbooks.rules import Rule, RuleError, parse_rule
@@ -95,8 +96,16 @@ def find_rule(name: str, folder: Path | None = None) -> Rule:
     return rules[name]
 
 
-def dry_run(session: Session, rule: Rule, today: date | None = None) -> RuleOutcome:
-    """What ``rule`` would do now, without writing anything."""
+def dry_run(
+    session: Session,
+    rule: Rule,
+    today: date | None = None,
+    *,
+    hidden: frozenset[str] = frozenset(),
+) -> RuleOutcome:
+    """What ``rule`` would do now, without writing anything; ``HiddenFieldError`` (before
+    anything is evaluated) when a condition tests a field in ``hidden``."""
+    refuse_hidden_conditions(rule, hidden)
     ctx = Context(session, today or date.today())
     return evaluate(ctx, rule, dry_run=True, now=_now(ctx.today))
 
@@ -125,9 +134,18 @@ def run_playbooks(
     return RunReport(ctx.today, False, outcomes, len(escalated), ctx.notices, broken)
 
 
-def save_rule(text: str, *, actor: str, session: Session, folder: Path | None = None) -> Rule:
-    """Validate ``text`` and save it as the company's rule ``<name>.yaml`` (audited)."""
+def save_rule(
+    text: str,
+    *,
+    actor: str,
+    session: Session,
+    folder: Path | None = None,
+    hidden: frozenset[str] = frozenset(),
+) -> Rule:
+    """Validate ``text`` and save it as the company's rule ``<name>.yaml`` (audited);
+    ``HiddenFieldError`` when a condition tests a field in ``hidden``."""
     rule = parse_rule(text, origin="company", source="rule")
+    refuse_hidden_conditions(rule, hidden)
     target = folder or company_dir()
     target.mkdir(parents=True, exist_ok=True)
     path = target / f"{rule.name}.yaml"

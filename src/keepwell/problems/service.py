@@ -201,7 +201,7 @@ def _check_update(session: Session, changes: dict[str, Any]) -> None:
     if unknown:
         raise ProblemError(f"unknown problem field(s): {', '.join(unknown)}")
     status = changes.get("status")
-    if status is not None and status not in SETTABLE_STATUSES:
+    if "status" in changes and status not in SETTABLE_STATUSES:
         raise ProblemError(f"status must be one of {', '.join(SETTABLE_STATUSES)}")
     for name in DATE_FIELDS:
         if changes.get(name) is not None and not isinstance(changes[name], date):

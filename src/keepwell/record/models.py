@@ -228,6 +228,9 @@ class Interaction(ProvenanceMixin, Base):
     occurred_at: Mapped[datetime] = mapped_column(DateTime)
     subject: Mapped[str | None] = mapped_column(String(512))
     text: Mapped[str] = mapped_column(Text, default="")
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    """The user who wrote it in Keepwell (None for imported ones); only they, leaders and
+    admins may edit it."""
 
 
 class TelemetryEvent(TimestampMixin, Base):

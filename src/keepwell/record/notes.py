@@ -1,13 +1,14 @@
 """Notes and logged interactions written in Keepwell: pages, API and CLI share these.
 
 Interactions created here have the source ``keepwell``; only those can be edited here,
-imported ones belong to their source system and change with its next import.
+imported ones belong to their source system and change with its next import. Each keeps
+the user who wrote it; only that user, or a leader or an admin, may edit it.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
+from keepwell.auth.permissions import edits_others_notes
+from keepwell.db.values import Moment
 from keepwell.people.models import Employee
 from keepwell.record.models import Account, Contact, Interaction
 from keepwell.record.service import MAX_ID
@@ -31,7 +34,7 @@ class InteractionBase(BaseModel):
 
     kind: InteractionKind = "note"
     direction: Direction | None = None
-    occurred_at: datetime | None = Field(default=None, description="Default: now (UTC).")
+    occurred_at: Moment | None = Field(default=None, description="Default: now (UTC).")
     subject: str | None = Field(default=None, max_length=512)
     text: str = Field(default="", max_length=20_000)
     contact_id: Id | None = None
@@ -51,7 +54,7 @@ class InteractionUpdate(BaseModel):
 
     kind: InteractionKind | None = None
     direction: Direction | None = None
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     subject: str | None = Field(default=None, max_length=512)
     text: str | None = Field(default=None, max_length=20_000)
     contact_id: Id | None = None
@@ -68,14 +71,27 @@ class InteractionError(ValueError):
         self.status = status
 
 
-def create_interaction(
-    session: Session, data: InteractionCreate, *, author: Employee | None, actor: str
-) -> Interaction:
+@dataclass(frozen=True)
+class Writer:
+    """Who writes: the signed-in user, their employee record and how they appear in the log."""
+
+    user_id: int
+    role: str
+    employee: Employee | None
+    actor: str
+
+    @property
+    def edits_any(self) -> bool:
+        """True when the writer may edit interactions others wrote."""
+        return edits_others_notes(self.role)
+
+
+def create_interaction(session: Session, data: InteractionCreate, *, writer: Writer) -> Interaction:
     """Add an interaction (default author: ``author``) and audit it; not yet committed."""
     if session.get(Account, data.account_id) is None:
         raise InteractionError(f"no account with id {data.account_id}", 404)
     _check_contact(session, data.account_id, data.contact_id)
-    employee_id = data.employee_id if data.employee_id is not None else _id(author)
+    employee_id = data.employee_id if data.employee_id is not None else _id(writer.employee)
     if employee_id is not None and session.get(Employee, employee_id) is None:
         raise InteractionError(f"no employee with id {employee_id}")
     interaction = Interaction(
@@ -89,13 +105,14 @@ def create_interaction(
         occurred_at=data.occurred_at.replace(tzinfo=None) if data.occurred_at else utcnow(),
         subject=(data.subject or "").strip() or None,
         text=data.text.strip(),
+        author_user_id=writer.user_id,
     )
     session.add(interaction)
     session.flush()
     changes = {"account_id": data.account_id, "kind": data.kind, "subject": interaction.subject}
     record(
         session,
-        actor=actor,
+        actor=writer.actor,
         action="interaction.created",
         entity="interactions",
         entity_id=interaction.id,
@@ -105,12 +122,18 @@ def create_interaction(
 
 
 def update_interaction(
-    session: Session, interaction: Interaction, data: InteractionUpdate, *, actor: str
+    session: Session, interaction: Interaction, data: InteractionUpdate, *, writer: Writer
 ) -> dict[str, list[Any]]:
     """Apply the fields set in ``data``; audit and return ``{field: [old, new]}``."""
     if interaction.source != SOURCE:
         raise InteractionError(
             f"interaction {interaction.id} comes from {interaction.source}; change it there", 409
+        )
+    if interaction.author_user_id != writer.user_id and not writer.edits_any:
+        raise InteractionError(
+            f"interaction {interaction.id} was written by someone else; only its author, "
+            "a leader or an admin may change it",
+            403,
         )
     wanted = data.model_dump(exclude_unset=True)
     if "contact_id" in wanted:
@@ -129,7 +152,7 @@ def update_interaction(
     if changes:
         record(
             session,
-            actor=actor,
+            actor=writer.actor,
             action="interaction.updated",
             entity="interactions",
             entity_id=interaction.id,

@@ -6,10 +6,12 @@ These models are the JSON shapes of ``keepwell account list --json`` and
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+
+from keepwell.db.values import UtcDateTime
 
 
 class _Out(BaseModel):
@@ -48,7 +50,7 @@ class TimelineEvent(_Out):
 
     kind: str
     """``family.action``, e.g. ``order.delivered_late``, ``ticket.opened``, ``telemetry.alarm``."""
-    at: datetime
+    at: UtcDateTime
     title: str
     detail: str | None = None
     severity: str | None = None
@@ -158,7 +160,7 @@ class OpenTicket(_Out):
     severity: str
     status: str
     subject: str
-    opened_at: datetime
+    opened_at: UtcDateTime
     age_days: int
     asset_serial: str | None
     assignee: str | None
@@ -173,7 +175,7 @@ class SurveyOut(_Out):
     comment: str | None
     campaign: str | None
     contact: str | None
-    responded_at: datetime
+    responded_at: UtcDateTime
 
 
 class AssetOut(_Out):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from keepwell.db.values import Day, UtcDateTime
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
@@ -27,7 +28,7 @@ class TaskCreate(BaseModel):
     account_id: Id | None = None
     owner_id: Id | None = None
     role_key: str | None = Field(default=None, max_length=64)
-    due_on: date | None = None
+    due_on: Day | None = None
     priority: Priority = "normal"
     escalate_after_days: int | None = Field(default=None, ge=0, le=365)
 
@@ -41,7 +42,7 @@ class TaskUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=20_000)
     status: Status | None = None
     owner_id: Id | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
     priority: Priority | None = None
 
 
@@ -56,17 +57,17 @@ class TaskPublic(BaseModel):
     account_id: int | None
     owner_id: int | None
     role_key: str | None
-    due_on: date | None
+    due_on: Day | None
     priority: str
     status: str
     rule: str | None
     reason_key: str | None
     escalate_after_days: int | None
-    escalated_at: datetime | None
+    escalated_at: UtcDateTime | None
     escalated_to_id: int | None
     created_by: str
-    created_at: datetime
-    closed_at: datetime | None
+    created_at: UtcDateTime
+    closed_at: UtcDateTime | None
 
 
 class TaskEventPublic(BaseModel):
@@ -74,7 +75,7 @@ class TaskEventPublic(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    at: datetime
+    at: UtcDateTime
     actor: str
     field: str
     old: str | None

@@ -113,8 +113,8 @@ def update_task(
             raise TaskError(f"{required} cannot be null")
     if wanted.get("title"):
         wanted["title"] = wanted["title"].strip()
-    if wanted.get("description") is not None:
-        wanted["description"] = wanted["description"].strip()
+    if "description" in wanted:  # null clears it
+        wanted["description"] = (wanted["description"] or "").strip()
     changes = {k: [getattr(task, k), v] for k, v in wanted.items() if getattr(task, k) != v}
     for field, (_old, new) in changes.items():
         setattr(task, field, new)

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from keepwell import __version__
 from keepwell.db import make_engine, session_factory
@@ -40,6 +41,8 @@ def check_settings(settings: Settings) -> None:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The web application: pages, the API, static files, security headers, error handling.
 
+    ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed only from the proxies that
+    ``KEEPWELL_TRUSTED_PROXIES`` names (the servers themselves never read them).
     Without ``engine`` one is made from the settings' database URL (the schema must be
     up to date; ``keepwell serve`` migrates before it starts).
     """
@@ -57,6 +60,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.keepwell = WebState(settings, engine, session_factory(engine))
     app.add_middleware(SecurityHeadersMiddleware, https=settings.cookie_secure)
     app.add_middleware(RequestSlots, slots=settings.web_slots)
+    if settings.trusted_proxies.strip():
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)

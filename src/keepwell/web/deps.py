@@ -18,8 +18,11 @@ from sqlalchemy.orm import Session
 
 from keepwell.auth.models import ApiToken, User, UserSession
 from keepwell.auth.permissions import Permission, role_permissions, token_permissions
+from keepwell.auth.service import employee_for
 from keepwell.auth.sessions import resolve_session
-from keepwell.auth.tokens import resolve_token
+from keepwell.auth.tokens import expired_token, resolve_token
+from keepwell.auth.visibility import MONEY_FIELDS, hidden_fields
+from keepwell.record.notes import Writer
 from keepwell.web.security import (
     SAFE_METHODS,
     session_cookie_name,
@@ -67,8 +70,13 @@ class Principal:
 
     @property
     def sees_money(self) -> bool:
-        """True when amounts and values may be shown."""
-        return self.can(Permission.MONEY)
+        """True when no money field is hidden from the principal."""
+        return not self.hidden.intersection(MONEY_FIELDS)
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        """The fields the principal may not read, filter, sort or test (``record.field``)."""
+        return hidden_fields(self.permissions)
 
     @property
     def csrf_token(self) -> str:
@@ -82,13 +90,18 @@ class Principal:
             return f"{self.user.email} (token {self.token.name})"
         return self.user.email
 
+    def writer(self, db: Session) -> Writer:
+        """The principal as the author (or editor) of notes and interactions."""
+        return Writer(self.user.id, self.user.role, employee_for(db, self.user), self.actor)
+
 
 class NotAuthenticated(Exception):
     """No valid session or token came with a request that needs one."""
 
-    def __init__(self, api: bool) -> None:
+    def __init__(self, api: bool, detail: str = "sign in or send an API token") -> None:
         super().__init__("authentication required")
         self.api = api
+        self.detail = detail
 
 
 class Forbidden(Exception):
@@ -108,9 +121,17 @@ class Requirement:
     A state-changing request authenticated by the cookie must carry the CSRF token.
     """
 
-    def __init__(self, permission: Permission, *, api: bool) -> None:
+    def __init__(
+        self,
+        permission: Permission,
+        *,
+        api: bool,
+        alternatives: frozenset[Permission] = frozenset(),
+    ) -> None:
         self.permission = permission
         self.api = api
+        self.alternatives = alternatives
+        """Permissions that also grant the route (``import`` for the OpenAPI document)."""
 
     def __call__(
         self, request: Request, db: SessionDep, state: StateDep, csrf: CsrfDep
@@ -126,7 +147,7 @@ class Requirement:
             and not tokens_match(session.csrf_token, csrf)
         ):
             raise Forbidden("the form is out of date or forged (CSRF token)", self.api)
-        if not principal.can(self.permission):
+        if not principal.can(self.permission) and not self.alternatives & principal.permissions:
             raise Forbidden(f"your role may not do this (needs {self.permission})", self.api)
         return principal
 
@@ -144,6 +165,10 @@ class Requirement:
 def _from_token(db: Session, raw: str) -> Principal | None:
     token = resolve_token(db, raw)
     if token is None:
+        stale = expired_token(db, raw)
+        if stale is not None and stale.expires_at is not None:
+            when = stale.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+            raise NotAuthenticated(True, f"the API token expired on {when}; ask for a new one")
         return None
     if db.dirty:
         db.commit()
@@ -166,6 +191,11 @@ def requires(permission: Permission, *, api: bool = False) -> Requirement:
     return Requirement(permission, api=api)
 
 
+ApiAnyToken = Annotated[
+    Principal,
+    Depends(Requirement(Permission.READ, api=True, alternatives=frozenset({Permission.IMPORT}))),
+]
+"""Any signed-in browser or token, of any scope (the OpenAPI document)."""
 CurrentUser = Annotated[Principal, Depends(requires(Permission.READ))]
 """Any signed-in user, on a page."""
 PageWriter = Annotated[Principal, Depends(requires(Permission.WRITE))]

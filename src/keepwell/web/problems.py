@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.status import HTTP_303_SEE_OTHER
 
+from keepwell.auth.visibility import HiddenFieldError
 from keepwell.web.deps import Forbidden, NotAuthenticated
 from keepwell.web.templating import render
 
@@ -94,6 +95,7 @@ def install_error_handlers(app: FastAPI) -> None:
     """Answer every error as a problem detail (API) or an error page (browser)."""
     app.add_exception_handler(NotAuthenticated, _not_authenticated)  # type: ignore[arg-type]
     app.add_exception_handler(Forbidden, _forbidden)  # type: ignore[arg-type]
+    app.add_exception_handler(HiddenFieldError, _hidden_field)  # type: ignore[arg-type]
     app.add_exception_handler(ApiProblem, _api_problem)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
@@ -104,7 +106,7 @@ def install_error_handlers(app: FastAPI) -> None:
 def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
     if exc.api:
         headers = {"WWW-Authenticate": 'Bearer realm="keepwell"'}
-        return problem_response(request, 401, "sign in or send an API token", headers=headers)
+        return problem_response(request, 401, exc.detail, headers=headers)
     target = "/login?next=" + _next(request)
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": target})
@@ -122,6 +124,12 @@ def _forbidden(request: Request, exc: Forbidden) -> Response:
     if exc.api:
         return problem_response(request, 403, exc.detail, kind="forbidden")
     return _error_page(request, 403, exc.detail)
+
+
+def _hidden_field(request: Request, exc: HiddenFieldError) -> Response:
+    if is_api(request):
+        return problem_response(request, 403, str(exc), kind="forbidden", fields=exc.fields)
+    return _error_page(request, 403, str(exc))
 
 
 def _api_problem(request: Request, exc: ApiProblem) -> Response:

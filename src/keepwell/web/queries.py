@@ -65,6 +65,8 @@ SORTS: dict[str, str] = {
     "at_risk": "Revenue at risk, highest first",
 }
 """The portfolio's orders; ``at_risk`` only for roles that see money."""
+SORT_FIELDS: dict[str, str] = {"at_risk": "score.revenue_at_risk"}
+"""The declared fields the portfolio's orders read (refused where hidden)."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from keepwell.auth.visibility import MONEY_FIELDS
 from keepwell.record.schemas import Account360, AccountSummary, TimelineEvent
 from keepwell.web.schemas import Account360Public, AccountSummaryPublic
 
@@ -60,7 +61,8 @@ def public_360(view: Account360, sees_money: bool) -> Account360Public:
     return Account360Public.model_validate(data)
 
 
-MONEY_FIELDS = frozenset({"amount", "value", "contract_value", "revenue", "revenue_12m"})
+AUDIT_MONEY_KEYS = frozenset({"revenue", *(f.partition(".")[2] for f in MONEY_FIELDS)})
+"""Keys of audit entries' changes that hold the declared money fields' values."""
 
 
 def visible_changes(changes: dict[str, Any] | None, sees_money: bool) -> dict[str, Any]:
@@ -69,4 +71,4 @@ def visible_changes(changes: dict[str, Any] | None, sees_money: bool) -> dict[st
         return {}
     if sees_money:
         return dict(changes)
-    return {k: (MARK if k in MONEY_FIELDS else v) for k, v in changes.items()}
+    return {k: (MARK if k in AUDIT_MONEY_KEYS else v) for k, v in changes.items()}

@@ -6,11 +6,12 @@ that may not see money.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from keepwell.db.values import UtcDateTime
 from keepwell.record.schemas import (
     Account360,
     AccountSummary,
@@ -152,9 +153,9 @@ class TicketPublic(Provenance):
     severity: str
     status: str
     product_line: str | None
-    opened_at: datetime
-    first_response_at: datetime | None
-    closed_at: datetime | None
+    opened_at: UtcDateTime
+    first_response_at: UtcDateTime | None
+    closed_at: UtcDateTime | None
 
 
 class SurveyPublic(Provenance):
@@ -167,7 +168,7 @@ class SurveyPublic(Provenance):
     score: float
     comment: str | None
     campaign: str | None
-    responded_at: datetime
+    responded_at: UtcDateTime
 
 
 class AssetPublic(Provenance):
@@ -193,7 +194,7 @@ class InteractionPublic(Provenance):
     contact_id: int | None
     kind: str
     direction: str | None
-    occurred_at: datetime
+    occurred_at: UtcDateTime
     subject: str | None
     text: str
 
@@ -241,6 +242,7 @@ class MePublic(BaseModel):
     via: Literal["session", "token"]
     scope: str | None
     token_name: str | None
+    token_expires_at: AwareDatetime | None = None
 
 
 class RowErrorPublic(BaseModel):
@@ -290,8 +292,8 @@ class ImportBatchPublic(_Public):
     filename: str
     sha256: str
     actor: str
-    started_at: datetime
-    finished_at: datetime | None
+    started_at: UtcDateTime
+    finished_at: UtcDateTime | None
     rows: int
     created: int
     updated: int

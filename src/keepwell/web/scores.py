@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from keepwell.auth.visibility import MONEY_FIELDS, hidden_in
 from keepwell.insight.churn.reasons import FeatureChange
 from keepwell.insight.features import FEATURES
 from keepwell.insight.overview import HistoryPoint, Mover, TrendPoint
@@ -113,7 +114,7 @@ def account_risk_view(risk: dict[str, Any] | None, sees_money: bool) -> dict[str
     view["reasons"] = visible_reasons(risk["reasons"], sees_money)
     view["band_label"] = BANDS.get(risk["health_band"], risk["health_band"])
     if not sees_money:
-        for key in ("expected_value_12m", "annual_revenue", "revenue_at_risk"):
+        for key in hidden_in("score", frozenset(MONEY_FIELDS)):
             view[key] = None
         view["health_breakdown"] = [
             {**c, "value": None} if _is_money(c.get("metric")) else c

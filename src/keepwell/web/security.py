@@ -20,7 +20,6 @@ from keepwell.settings import Settings
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-LOGIN_CSRF_COOKIE = "keepwell_login_csrf"
 CSP = "; ".join(
     (
         "default-src 'self'",
@@ -73,9 +72,20 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+def cookie_name(base: str, settings: Settings) -> str:
+    """``__Host-`` prefixed when cookies are HTTPS-only (the browser then pins them to this
+    host and path ``/``, so a sibling domain or plain HTTP cannot plant or overwrite them)."""
+    return f"__Host-{base}" if settings.cookie_secure else base
+
+
 def session_cookie_name(settings: Settings) -> str:
-    """``__Host-`` prefixed when the cookie is HTTPS-only (the browser then pins it)."""
-    return "__Host-keepwell_session" if settings.cookie_secure else "keepwell_session"
+    """The session cookie's name."""
+    return cookie_name("keepwell_session", settings)
+
+
+def login_csrf_cookie_name(settings: Settings) -> str:
+    """The sign-in form's double-submit cookie's name."""
+    return cookie_name("keepwell_login_csrf", settings)
 
 
 def set_session_cookie(response: Response, raw: str, settings: Settings) -> None:
@@ -121,16 +131,16 @@ async def submitted_csrf(request: Request) -> str | None:
     return None
 
 
-def login_csrf(request: Request) -> str:
+def login_csrf(request: Request, settings: Settings) -> str:
     """The sign-in form's double-submit token: the browser's cookie value, or a new one."""
-    current = request.cookies.get(LOGIN_CSRF_COOKIE)
+    current = request.cookies.get(login_csrf_cookie_name(settings))
     return current if current and len(current) <= 64 else new_secret()
 
 
 def set_login_csrf(response: Response, token: str, settings: Settings) -> None:
     """Store the sign-in form's token in its short-lived cookie."""
     response.set_cookie(
-        LOGIN_CSRF_COOKIE,
+        login_csrf_cookie_name(settings),
         token,
         max_age=3600,
         path="/",

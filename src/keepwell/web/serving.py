@@ -58,7 +58,7 @@ def serve_process(host: str, port: int, log_level: str) -> None:
 
     app = create_app()
     freeze_startup_objects()
-    config = uvicorn.Config(app, proxy_headers=True, log_level=log_level)
+    config = uvicorn.Config(app, proxy_headers=False, log_level=log_level)
     uvicorn.Server(config).run(sockets=[listening_socket(host, port)])
 
 
@@ -68,7 +68,7 @@ def serve_processes(host: str, port: int, workers: int, log_level: str = "info")
     if not can_share_port():
         import uvicorn
 
-        uvicorn.run(APP, factory=True, workers=workers, host=host, port=port, proxy_headers=True)
+        uvicorn.run(APP, factory=True, workers=workers, host=host, port=port, proxy_headers=False)
         return
     context = multiprocessing.get_context("spawn")
     listening_socket(host, port).close()  # fail here, clearly, if the port is taken

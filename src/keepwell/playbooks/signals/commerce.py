@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import ClassVar
 
 from pydantic import Field
 from sqlalchemy import and_, func, or_, select
@@ -75,6 +76,7 @@ class OverdueInvoice(Signal[InvoiceParams]):
     name = "overdue_invoice"
     description = "Invoices unpaid grace_days or more after their due day."
     params = InvoiceParams
+    fact_fields: ClassVar[dict[str, str]] = {"amount": "order.amount"}
 
     def find(self, ctx: Context, params: InvoiceParams) -> list[Hit]:
         query = (

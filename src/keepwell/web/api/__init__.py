@@ -1,6 +1,6 @@
 """The JSON API under ``/api/v1``, its OpenAPI document and its reference page."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from keepwell.web.api import (
     accounts,
@@ -17,9 +17,15 @@ from keepwell.web.api import (
     voice,
     writes,
 )
+from keepwell.web.api.strict import refuse_unknown_query
+from keepwell.web.problems import problem_responses
 
 router = APIRouter()
-_v1 = APIRouter(prefix="/api/v1")
+_v1 = APIRouter(
+    prefix="/api/v1",
+    dependencies=[Depends(refuse_unknown_query)],
+    responses=problem_responses(400),  # a body that cannot be parsed at all
+)
 for module in (
     accounts,
     records,

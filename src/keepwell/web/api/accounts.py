@@ -6,12 +6,13 @@ the portfolio, ``account_360``, ``account_timeline``), like the pages do.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from keepwell.db.values import Day, Moment
 from keepwell.record.models import Account
 from keepwell.record.schemas import TimelineEvent
 from keepwell.record.service import AccountLookupError, account_360
@@ -33,7 +34,7 @@ class AccountsQuery(PortfolioFilters):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    as_of: date | None = None
+    as_of: Day | None = None
     cursor: str | None = Field(default=None, max_length=512)
     limit: int = Field(default=50, ge=1, le=500)
 
@@ -46,8 +47,8 @@ class TimelineQuery(BaseModel):
     kinds: list[str] | None = Field(
         default=None, description="Kinds (`ticket.opened`) or families (`ticket`)."
     )
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
     cursor: str | None = Field(default=None, max_length=512)
     limit: int = Field(default=50, ge=1, le=500)
 
@@ -80,7 +81,7 @@ def get_account(
     account_id: IdPath,
     db: SessionDep,
     who: ApiReader,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     timeline: Annotated[int, Query(ge=0, le=500)] = 20,
 ) -> Account360Public:
     """Everything about one account: header, team, contacts, orders, tickets, assets."""

@@ -21,6 +21,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from keepwell.auth.visibility import hidden_in, refuse_hidden
 from keepwell.web.deps import Principal
 from keepwell.web.params import MAX_ID
 from keepwell.web.problems import ApiProblem
@@ -42,20 +43,27 @@ class ListQuery(BaseModel):
 
 @dataclass(frozen=True)
 class Resource(Generic[P]):
-    """A record type served by the API: its table, public shape and money fields."""
+    """A record type served by the API: its name, table and public shape; ``record`` is
+    its name in the declared hidden fields (``order`` for ``order.amount``)."""
 
     name: str
     model: Any
     public: type[P]
-    money: tuple[str, ...] = ()
     options: tuple[Any, ...] = ()
+    record: str = ""
 
     def show(self, row: Any, principal: Principal) -> P:
-        """The row's public shape, money hidden when the principal may not see it."""
+        """The row's public shape, the fields the principal may not see set to null."""
         item = self.public.model_validate(row)
-        if self.money and not principal.sees_money:
-            item = item.model_copy(update=dict.fromkeys(self.money))
-        return item
+        hidden = hidden_in(self.record or self.name, principal.hidden)
+        return item.model_copy(update=dict.fromkeys(hidden)) if hidden else item
+
+    def refuse_hidden(self, query: ListQuery, principal: Principal) -> None:
+        """``HiddenFieldError`` when the query filters or sorts on a field the principal
+        may not see."""
+        names = [query.sort.removeprefix("-"), *(_column(n) for n in _filter_values(query))]
+        record = self.record or self.name
+        refuse_hidden([f"{record}.{n}" for n in names], principal.hidden, "filter or sort on")
 
 
 def list_page(
@@ -67,6 +75,7 @@ def list_page(
     response: Response,
 ) -> Page[P]:
     """One page of ``resource`` as ``query`` asks; sets the ``Link: rel=next`` header."""
+    resource.refuse_hidden(query, principal)
     column_name = query.sort.removeprefix("-")
     descending = query.sort.startswith("-")
     column, id_column = getattr(resource.model, column_name), resource.model.id
@@ -95,15 +104,25 @@ def get_one(session: Session, resource: Resource[P], item_id: int, principal: Pr
     return resource.show(row, principal)
 
 
+def _filter_values(query: ListQuery) -> dict[str, Any]:
+    return query.model_dump(exclude=set(PAGING), exclude_none=True)
+
+
+def _column(name: str) -> str:
+    """The column a filter parameter tests (``ordered_at`` for ``ordered_at_since``)."""
+    return name.removesuffix("_since").removesuffix("_before")
+
+
 def _filters(resource: Resource[Any], query: ListQuery) -> list[ColumnElement[bool]]:
     conditions = []
-    for name, value in query.model_dump(exclude=set(PAGING), exclude_none=True).items():
+    for name, value in _filter_values(query).items():
+        column = getattr(resource.model, _column(name))
         if name.endswith("_since"):
-            conditions.append(getattr(resource.model, name.removesuffix("_since")) >= value)
+            conditions.append(column >= value)
         elif name.endswith("_before"):
-            conditions.append(getattr(resource.model, name.removesuffix("_before")) < value)
+            conditions.append(column < value)
         else:
-            conditions.append(getattr(resource.model, name) == value)
+            conditions.append(column == value)
     return conditions
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
-from keepwell.web.deps import ApiReader, CurrentUser
+from keepwell.web.deps import ApiAnyToken, ApiReader, CurrentUser
 from keepwell.web.problems import problem_responses
 from keepwell.web.schemas import MePublic
 from keepwell.web.templating import render
@@ -19,7 +20,8 @@ docs_router = APIRouter(include_in_schema=False)
 
 @router.get("/api/v1/me", summary="Who am I")
 def me(who: ApiReader) -> MePublic:
-    """The caller: user, role, permissions, and the token used if any."""
+    """The caller: user, role, permissions, and the token used if any (with its expiry)."""
+    expiry = who.token.expires_at if who.token else None
     return MePublic(
         id=who.user.id,
         email=who.user.email,
@@ -29,6 +31,7 @@ def me(who: ApiReader) -> MePublic:
         via="token" if who.token else "session",
         scope=who.token.scope if who.token else None,
         token_name=who.token.name if who.token else None,
+        token_expires_at=expiry.replace(tzinfo=UTC) if expiry else None,
     )
 
 
@@ -58,8 +61,8 @@ def openapi_document(app: FastAPI) -> dict[str, Any]:
 
 
 @router.get("/api/openapi.json", include_in_schema=False)
-def openapi(request: Request, who: ApiReader) -> JSONResponse:
-    """The OpenAPI 3.1 description of this API."""
+def openapi(request: Request, who: ApiAnyToken) -> JSONResponse:
+    """The OpenAPI 3.1 description of this API (any token, of any scope)."""
     return JSONResponse(openapi_document(request.app))
 
 

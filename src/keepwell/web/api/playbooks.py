@@ -34,8 +34,9 @@ def list_playbooks(who: ApiReader, state: StateDep) -> dict[str, Any]:
 
 @router.get("/playbooks/{name}/dry-run", responses=problem_responses(404))
 def dry_run_playbook(name: str, db: SessionDep, who: ApiReader, state: StateDep) -> dict[str, Any]:
-    """What the rule would do now, account by account, without writing anything."""
+    """What the rule would do now, account by account, without writing anything (403 when
+    a condition tests a field your role may not see)."""
     rules = load_rules(state.settings.resolved_playbooks_dir()).rules
     if name not in rules:
         raise ApiProblem(404, f"no playbook {name!r}", "not-found")
-    return dry_run(db, rules[name]).summary(with_accounts=True)
+    return dry_run(db, rules[name], hidden=who.hidden).summary(with_accounts=True)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from keepwell.db.values import Day
 from keepwell.problems import service
 from keepwell.problems.impact import problem_counts_by_account
 from keepwell.problems.represent import representation_named
@@ -26,7 +27,7 @@ from keepwell.problems.views import (
 )
 from keepwell.record.models import Account
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
-from keepwell.web.params import IdPath
+from keepwell.web.params import Id, IdPath
 from keepwell.web.problems import ApiProblem, problem_responses
 
 router = APIRouter(tags=["problems"], responses=problem_responses(401, 403, 404, 422))
@@ -38,8 +39,8 @@ class DetectIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     representation: str = Field(default="auto", pattern="^(auto|tfidf|minilm)$")
-    min_size: int | None = Field(default=None, ge=2)
-    seed: int = 0
+    min_size: int | None = Field(default=None, ge=2, le=100_000)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
 
 
 class RenameIn(BaseModel):
@@ -49,7 +50,7 @@ class RenameIn(BaseModel):
 
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    sources: list[int] = Field(min_length=1, max_length=100)
+    sources: list[Id] = Field(min_length=1, max_length=100)
 
 
 class SplitIn(BaseModel):
@@ -69,11 +70,11 @@ class ProblemUpdate(BaseModel):
     corrective_action: str | None = Field(default=None, max_length=20_000)
     preventive_action: str | None = Field(default=None, max_length=20_000)
     verification: str | None = Field(default=None, max_length=20_000)
-    owner_id: int | None = None
-    status: str | None = None
-    contained_on: date | None = None
-    corrected_on: date | None = None
-    closed_on: date | None = None
+    owner_id: Id | None = None
+    status: str | None = Field(default=None, description="Not null when given.")
+    contained_on: Day | None = None
+    corrected_on: Day | None = None
+    closed_on: Day | None = None
 
 
 @contextmanager
@@ -87,7 +88,7 @@ def _acting() -> Iterator[None]:
 
 
 @router.get("/problems", summary="List recurring problems by impact")
-def list_endpoint(db: SessionDep, who: ApiReader, as_of: date | None = None) -> dict[str, Any]:
+def list_endpoint(db: SessionDep, who: ApiReader, as_of: Day | None = None) -> dict[str, Any]:
     """Live problems with tickets, accounts, lost and at-risk accounts, trend and recurrence."""
     return {"problems": list_problems(db, as_of=as_of, money=who.sees_money)}
 
@@ -96,7 +97,7 @@ def list_endpoint(db: SessionDep, who: ApiReader, as_of: date | None = None) -> 
 def counts_endpoint(
     db: SessionDep,
     who: ApiReader,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     days: Annotated[int, Query(ge=1, le=3650)] = 90,
 ) -> dict[str, Any]:
     """Per account id: problems it hit at least twice in the last ``days`` days."""
@@ -106,7 +107,7 @@ def counts_endpoint(
 
 @router.get("/problems/{problem_id}", summary="Get a problem")
 def get_endpoint(
-    problem_id: IdPath, db: SessionDep, who: ApiReader, as_of: date | None = None
+    problem_id: IdPath, db: SessionDep, who: ApiReader, as_of: Day | None = None
 ) -> dict[str, Any]:
     """The 8D record, impact, tickets, accounts and history of one problem."""
     with _acting():

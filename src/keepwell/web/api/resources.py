@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Literal
 
 from sqlalchemy.orm import selectinload
 
+from keepwell.db.values import Day, Moment
 from keepwell.people.models import AccountTeamMember, Employee
 from keepwell.record.models import (
     Asset,
@@ -41,8 +41,8 @@ TEAMS = Resource(
     TeamMemberPublic,
     options=(selectinload(AccountTeamMember.role),),
 )
-ORDERS = Resource("order", Order, OrderPublic, money=("amount",))
-QUOTES = Resource("quote", Quote, QuotePublic, money=("value",))
+ORDERS = Resource("order", Order, OrderPublic)
+QUOTES = Resource("quote", Quote, QuotePublic)
 TICKETS = Resource("ticket", Ticket, TicketPublic)
 SURVEYS = Resource("survey response", SurveyResponse, SurveyPublic)
 INTERACTIONS = Resource("interaction", Interaction, InteractionPublic)
@@ -86,8 +86,8 @@ class OrdersQuery(ListQuery):
     status: str | None = None
     kind: str | None = None
     product_line: str | None = None
-    ordered_at_since: date | None = None
-    ordered_at_before: date | None = None
+    ordered_at_since: Day | None = None
+    ordered_at_before: Day | None = None
 
 
 class QuotesQuery(ListQuery):
@@ -97,8 +97,8 @@ class QuotesQuery(ListQuery):
     account_id: Id | None = None
     outcome: str | None = None
     owner_id: Id | None = None
-    received_at_since: date | None = None
-    received_at_before: date | None = None
+    received_at_since: Day | None = None
+    received_at_before: Day | None = None
 
 
 class TicketsQuery(ListQuery):
@@ -110,8 +110,8 @@ class TicketsQuery(ListQuery):
     kind: str | None = None
     status: str | None = None
     severity: str | None = None
-    opened_at_since: datetime | None = None
-    opened_at_before: datetime | None = None
+    opened_at_since: Moment | None = None
+    opened_at_before: Moment | None = None
 
 
 class SurveysQuery(ListQuery):
@@ -121,8 +121,8 @@ class SurveysQuery(ListQuery):
     account_id: Id | None = None
     contact_id: Id | None = None
     kind: str | None = None
-    responded_at_since: datetime | None = None
-    responded_at_before: datetime | None = None
+    responded_at_since: Moment | None = None
+    responded_at_before: Moment | None = None
 
 
 class InteractionsQuery(ListQuery):
@@ -134,8 +134,8 @@ class InteractionsQuery(ListQuery):
     contact_id: Id | None = None
     kind: str | None = None
     source: str | None = None
-    occurred_at_since: datetime | None = None
-    occurred_at_before: datetime | None = None
+    occurred_at_since: Moment | None = None
+    occurred_at_before: Moment | None = None
 
 
 class AssetsQuery(ListQuery):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
+from keepwell.db.values import Day, Moment
 from keepwell.tasks.models import Task
 from keepwell.tasks.schemas import (
     Priority,
@@ -36,9 +36,9 @@ class TasksQuery(ListQuery):
     owner_id: Id | None = None
     account_id: Id | None = None
     rule: str | None = None
-    due_on_since: date | None = None
-    due_on_before: date | None = None
-    created_at_since: datetime | None = None
+    due_on_since: Day | None = None
+    due_on_before: Day | None = None
+    created_at_since: Moment | None = None
 
 
 @router.get("/tasks")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from keepwell.telemetry.deadletters import REASONS, list_dead_letters, replay_dead_letters
 from keepwell.telemetry.ingest import MAX_KEY, BadKey, IngestResult, ingest, settled_heap
 from keepwell.telemetry.parse import decode_payload
-from keepwell.telemetry.service import list_assets, telemetry_stats
+from keepwell.telemetry.service import telemetry_stats
 from keepwell.web.deps import ApiImporter, ApiReader, SessionDep, StateDep
 from keepwell.web.problems import ApiProblem, problem_responses
 
@@ -35,7 +35,10 @@ class IngestResultPublic(BaseModel):
     "/telemetry",
     summary="Ingest a batch of readings and alarms",
     status_code=201,
-    responses=problem_responses(413),
+    responses={
+        200: {"model": IngestResultPublic, "description": "The batch of this key, again"},
+        **problem_responses(413),
+    },
 )
 async def ingest_endpoint(
     request: Request,
@@ -146,11 +149,3 @@ def replay_endpoint(
         allow_late=allow_late,
     )
     return vars(result)
-
-
-@router.get("/assets", summary="Installed assets")
-def assets_endpoint(
-    db: SessionDep, who: ApiReader, account_id: Annotated[int | None, Query()] = None
-) -> dict[str, list[dict[str, Any]]]:
-    """Installed equipment with serial number and account."""
-    return {"assets": [a.as_dict() for a in list_assets(db, account_id=account_id)]}

@@ -5,11 +5,11 @@ Endpoints call :mod:`keepwell.voice.service`, like the page and ``keepwell voice
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
+from keepwell.db.values import Day, Moment
 from keepwell.voice.nps import detractors
 from keepwell.voice.saydo import say_do_gap
 from keepwell.voice.service import (
@@ -29,7 +29,7 @@ router = APIRouter(tags=["voice"], responses=problem_responses(401, 403, 422))
 
 @router.get("/voice/summary", summary="Voice of the customer summary")
 def summary_endpoint(
-    db: SessionDep, who: ApiReader, as_of: date | None = None, themes: bool = False
+    db: SessionDep, who: ApiReader, as_of: Day | None = None, themes: bool = False
 ) -> dict[str, Any]:
     """Sentiment by source, NPS/CSAT by quarter and segment, detractors, say–do gap.
 
@@ -39,7 +39,7 @@ def summary_endpoint(
 
 
 @router.get("/voice/themes", summary="Themes across comments with churn lift")
-def themes_endpoint(db: SessionDep, who: ApiReader, as_of: date | None = None) -> dict[str, Any]:
+def themes_endpoint(db: SessionDep, who: ApiReader, as_of: Day | None = None) -> dict[str, Any]:
     """Themes over survey comments, tickets and notes; lift among lost and at-risk accounts."""
     return theme_dicts(cached_themes(db, as_of))
 
@@ -52,8 +52,8 @@ def comments_endpoint(
     source: Literal["survey", "ticket", "interaction"] | None = None,
     sentiment: Literal["positive", "neutral", "negative"] | None = None,
     account_id: Annotated[int | None, Query(ge=1)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
@@ -80,7 +80,7 @@ def comments_endpoint(
 def detractors_endpoint(
     db: SessionDep,
     who: ApiReader,
-    as_of: date | None = None,
+    as_of: Day | None = None,
     unheard: bool = False,
     days: Annotated[int, Query(ge=1, le=3650)] = 365,
 ) -> dict[str, Any]:
@@ -90,6 +90,6 @@ def detractors_endpoint(
 
 
 @router.get("/voice/say-do-gap", summary="Say–do gap")
-def say_do_endpoint(db: SessionDep, who: ApiReader, as_of: date | None = None) -> dict[str, Any]:
+def say_do_endpoint(db: SessionDep, who: ApiReader, as_of: Day | None = None) -> dict[str, Any]:
     """Accounts whose survey answers and behaviour disagree, both ways."""
     return {"items": [g.as_dict() for g in say_do_gap(db, as_of)]}

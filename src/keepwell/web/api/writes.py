@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from keepwell.auth.service import employee_for
 from keepwell.record.models import Interaction
 from keepwell.record.notes import (
     InteractionCreate,
@@ -27,7 +26,7 @@ def create_interaction_endpoint(
 ) -> InteractionPublic:
     """Add a call, visit, meeting, email or note (source ``keepwell``) to an account."""
     try:
-        row = create_interaction(db, data, author=employee_for(db, who.user), actor=who.actor)
+        row = create_interaction(db, data, writer=who.writer(db))
     except InteractionError as exc:
         raise ApiProblem(exc.status, str(exc), "interaction") from None
     db.commit()
@@ -43,13 +42,15 @@ def create_interaction_endpoint(
 def update_interaction_endpoint(
     interaction_id: IdPath, data: InteractionUpdate, db: SessionDep, who: ApiWriter
 ) -> InteractionPublic:
-    """Change an interaction created in Keepwell; imported ones answer 409."""
+    """Change an interaction created in Keepwell; imported ones answer 409. Writers change
+    only what they wrote (403 otherwise); leaders and admins change any."""
     row = db.get(Interaction, interaction_id)
     if row is None:
         raise ApiProblem(404, f"no interaction with id {interaction_id}", "not-found")
     try:
-        update_interaction(db, row, data, actor=who.actor)
+        update_interaction(db, row, data, writer=who.writer(db))
     except InteractionError as exc:
-        raise ApiProblem(exc.status, str(exc), "interaction") from None
+        kind = "forbidden" if exc.status == 403 else "interaction"
+        raise ApiProblem(exc.status, str(exc), kind) from None
     db.commit()
     return InteractionPublic.model_validate(row)

@@ -10,7 +10,6 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.responses import Response
 
-from keepwell.auth.service import employee_for
 from keepwell.insight.overview import account_history
 from keepwell.insight.snapshots import account_risk
 from keepwell.intake.fields import INTERACTION_KINDS
@@ -88,7 +87,7 @@ def add_note(
             {"account_id": account_id, "kind": kind, "subject": subject, "text": text}
         )
         try:
-            create_interaction(db, data, author=employee_for(db, who.user), actor=who.actor)
+            create_interaction(db, data, writer=who.writer(db))
         except InteractionError as exc:
             error = str(exc)
     if error is None:

@@ -121,7 +121,7 @@ def edit_user(
 def reset_password(
     request: Request, user_id: IdPath, who: PageAdmin, db: SessionDep, password: Password
 ) -> Response:
-    """Set a new password for a user; their sessions end."""
+    """Set a new password for a user; their sessions end and their API tokens are revoked."""
     user = _get(db, user_id)
     try:
         set_password(db, user, password, actor=who.actor)
@@ -129,7 +129,12 @@ def reset_password(
         db.rollback()
         return _user(request, db, user, error=str(exc), status=422)
     db.commit()
-    return _user(request, db, user, notice="The password was set; the user's sessions ended.")
+    return _user(
+        request,
+        db,
+        user,
+        notice="The password was set; the user's sessions ended and their API tokens were revoked.",
+    )
 
 
 @router.get("/admin/settings")

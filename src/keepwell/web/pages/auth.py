@@ -8,15 +8,15 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from keepwell.auth.login import authenticate
+from keepwell.auth.login import authenticate, check_current_password
 from keepwell.auth.passwords import MAX_LENGTH, PasswordPolicyError
 from keepwell.auth.service import UserError, change_password
 from keepwell.auth.sessions import end_session, resolve_session, start_session
 from keepwell.web.deps import PUBLIC, CurrentUser, SessionDep, StateDep
 from keepwell.web.security import (
-    LOGIN_CSRF_COOKIE,
     clear_session_cookie,
     login_csrf,
+    login_csrf_cookie_name,
     session_cookie_name,
     set_login_csrf,
     set_session_cookie,
@@ -76,7 +76,7 @@ def login(
     next_url: Annotated[str, Form(alias="next", max_length=2048)] = "/",
 ) -> Response:
     """Check the credentials; on success open a session and go on to ``next``."""
-    if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
+    if not tokens_match(request.cookies.get(login_csrf_cookie_name(state.settings)), csrf_token):
         return _login_form(
             request,
             state,
@@ -84,8 +84,7 @@ def login(
             error="The form expired; please try again.",
             status=403,
         )
-    ip = request.client.host if request.client else "unknown"
-    result = authenticate(db, email, password, ip, state.settings)
+    result = authenticate(db, email, password, client_address(request), state.settings)
     db.commit()
     if result.user is None:
         if result.locked_until is not None:
@@ -100,7 +99,9 @@ def login(
     db.commit()
     response = RedirectResponse(safe_next(next_url), status_code=SEE_OTHER)
     set_session_cookie(response, raw, state.settings)
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
+    response.delete_cookie(
+        login_csrf_cookie_name(state.settings), path="/", secure=state.settings.cookie_secure
+    )
     return response
 
 
@@ -126,21 +127,38 @@ def password_change(
     request: Request,
     who: CurrentUser,
     db: SessionDep,
+    state: StateDep,
     current: Password,
     new: Password,
     confirm: Password,
 ) -> Response:
-    """Change one's password; every other session of the user ends."""
+    """Change one's password; every other session of the user ends and their API tokens
+    are revoked. Wrong current passwords count towards the sign-in lockout (429 then)."""
     if new != confirm:
         return render(request, "password.html", {"error": "The new passwords differ."}, status=422)
+    checked = check_current_password(db, who.user, current, client_address(request), state.settings)
+    if not checked.ok:
+        db.commit()
+        if checked.locked_until is not None:
+            until = checked.locked_until.strftime("%H:%M UTC")
+            error = f"Too many wrong passwords. Try again after {until}."
+            return render(request, "password.html", {"error": error}, status=429)
+        error = "The current password is not right."
+        return render(request, "password.html", {"error": error}, status=422)
     keep = who.session.id if who.session else None
     try:
-        change_password(db, who.user, current, new, keep_session=keep)
+        change_password(db, who.user, current, new, keep_session=keep, checked=True)
     except (UserError, PasswordPolicyError) as exc:
         db.rollback()
         return render(request, "password.html", {"error": str(exc).capitalize()}, status=422)
     db.commit()
     return render(request, "password.html", {"done": True})
+
+
+def client_address(request: Request) -> str:
+    """The connecting address (a trusted proxy's forwarded one only when
+    ``KEEPWELL_TRUSTED_PROXIES`` names that proxy)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _login_form(
@@ -152,7 +170,7 @@ def _login_form(
     email: str = "",
     status: int = 200,
 ) -> Response:
-    token = login_csrf(request)
+    token = login_csrf(request, state.settings)
     context = {"login_csrf": token, "next": safe_next(next_url), "error": error, "email": email}
     response = render(request, "login.html", context, status=status)
     set_login_csrf(response, token, state.settings)

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.permissions import Permission, Role
+from keepwell.auth.visibility import HiddenFieldError
 from keepwell.playbooks.history import count_firings, firings_by_rule, list_firings
 from keepwell.playbooks.rules import Rule, RuleError, RuleProblem, parse_rule
 from keepwell.playbooks.service import dry_run, load_rules, save_rule
@@ -118,7 +119,9 @@ def save_playbook(
     """Validate and save the rule to the company's folder; errors keep the text."""
     try:
         text = text.replace("\r\n", "\n")
-        rule = save_rule(text, actor=who.actor, session=db, folder=_folder(state))
+        rule = save_rule(
+            text, actor=who.actor, session=db, folder=_folder(state), hidden=who.hidden
+        )
     except RuleError as exc:
         context = _editor(None, text, exc.problems, who)
         return render(request, "playbooks/edit.html", context, status=422)
@@ -136,11 +139,15 @@ def preview_playbook(
     """Dry-run the text in the editor without saving it."""
     try:
         rule = parse_rule(text.replace("\r\n", "\n"), origin="company", source="editor")
+        return _dry_run_page(request, db, rule, text, who)
     except RuleError as exc:
         return render(
             request, "playbooks/edit.html", _editor(None, text, exc.problems, who), status=422
         )
-    return _dry_run_page(request, db, rule, text)
+    except HiddenFieldError as exc:
+        problems = [RuleProblem(None, "", str(exc).capitalize() + ".")]
+        context = _editor(None, text, problems, who)
+        return render(request, "playbooks/edit.html", context, status=403)
 
 
 @router.get("/playbooks/{name}/dry-run")
@@ -149,11 +156,13 @@ def dry_run_page(
 ) -> Response:
     """This rule would fire on these N accounts now."""
     rule = _rule(name, state)
-    return _dry_run_page(request, db, rule, None)
+    return _dry_run_page(request, db, rule, None, who)
 
 
-def _dry_run_page(request: Request, db: SessionDep, rule: Rule, text: str | None) -> Response:
-    outcome = dry_run(db, rule)
+def _dry_run_page(
+    request: Request, db: SessionDep, rule: Rule, text: str | None, who: Principal
+) -> Response:
+    outcome = dry_run(db, rule, hidden=who.hidden)
     firing = [a for a in outcome.accounts if a["state"] == "fires"]
     context = {
         "rule": rule,

@@ -9,13 +9,21 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
+from keepwell.auth.visibility import refuse_hidden
 from keepwell.insight.overview import accuracy, biggest_movers, risk_trend
 from keepwell.record.models import Account
 from keepwell.web.cache import database_key, page_parts
 from keepwell.web.deps import CurrentUser, Principal, SessionDep
 from keepwell.web.paging import pager
 from keepwell.web.params import ID_PATTERN
-from keepwell.web.queries import SORTS, PortfolioFilters, PortfolioPage, filter_options, portfolio
+from keepwell.web.queries import (
+    SORT_FIELDS,
+    SORTS,
+    PortfolioFilters,
+    PortfolioPage,
+    filter_options,
+    portfolio,
+)
 from keepwell.web.scores import mover_views, portfolio_chart
 from keepwell.web.templating import is_htmx, render
 
@@ -48,8 +56,7 @@ def portfolio_page(
         department=int(department) if department else None,
         search=search.strip() or None,
     )
-    if sort == "at_risk" and not who.sees_money:
-        sort = "risk"
+    refuse_hidden([SORT_FIELDS.get(sort, "")], who.hidden, "sort on")
     first = pager(request, page, 0)
     found = portfolio(db, filters, offset=first.offset, limit=first.per_page, day=today, sort=sort)
     context = {
@@ -73,7 +80,7 @@ def portfolio_page(
     context["options"] = page_parts.get(
         ("options", database, today), lambda: filter_options(db, today)
     )
-    context["sorts"] = {k: v for k, v in SORTS.items() if k != "at_risk" or who.sees_money}
+    context["sorts"] = {k: v for k, v in SORTS.items() if SORT_FIELDS.get(k) not in who.hidden}
     context["insight"] = _insight(db, found, filters, today, who)
     return render(request, "portfolio.html", context)
 

@@ -39,16 +39,18 @@ def add_token(
     name: Annotated[str, Form(max_length=128)],
     scope: Annotated[str, Form(max_length=16)],
     user_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+    expires_in_days: Annotated[str, Form(max_length=5, pattern=r"^\d*$")] = "",
 ) -> Response:
     """Create a token and show it, this once."""
     user = db.get(User, user_id)
+    days = int(expires_in_days) if expires_in_days else None
     try:
         if user is None:
             raise UserError(f"no user with id {user_id}")
-        raw, token = create_token(db, user, name, scope, actor=who.actor)
+        raw, token = create_token(db, user, name, scope, actor=who.actor, expires_in_days=days)
     except UserError as exc:
         db.rollback()
-        form = {"name": name, "scope": scope, "user_id": user_id}
+        form = {"name": name, "scope": scope, "user_id": user_id, "expires_in_days": days}
         return _tokens(request, db, 1, error=str(exc), form=form, status=422)
     db.commit()
     return render(request, "admin/token_created.html", {"raw": raw, "token": token})
