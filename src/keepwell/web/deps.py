@@ -20,6 +20,7 @@ from keepwell.auth.models import ApiToken, User, UserSession
 from keepwell.auth.permissions import Permission, role_permissions, token_permissions
 from keepwell.auth.sessions import resolve_session
 from keepwell.auth.tokens import resolve_token
+from keepwell.db.engine import commit_unless_busy
 from keepwell.web.security import (
     SAFE_METHODS,
     session_cookie_name,
@@ -146,7 +147,7 @@ def _from_token(db: Session, raw: str) -> Principal | None:
     if token is None:
         return None
     if db.dirty:
-        db.commit()
+        commit_unless_busy(db)  # noting the use is bookkeeping: never wait or fail on it
     permissions = token_permissions(token.user.role, token.scope)
     return Principal(user=token.user, permissions=permissions, token=token)
 
