@@ -17,11 +17,11 @@ from keepwell.intake.service import ImportResult, import_file
 from keepwell.record.models import Account
 
 
-def outcome(engine: Engine, case: Case, folder: Path) -> ImportResult | IntakeError:
-    """The dry run of the case: its result, or the clear error it was refused with."""
+def outcome(engine: Engine, case: Case, folder: Path) -> ImportResult | Exception:
+    """The dry run of the case: its result, or the error it was refused with."""
     try:
         return import_file(engine, "accounts", case.write(folder), dry_run=True, limits=LIMITS)
-    except IntakeError as exc:
+    except Exception as exc:  # counted below: anything but IntakeError is a traceback
         return exc
 
 
@@ -29,21 +29,24 @@ def test_the_corpus_loses_no_row_and_raises_nothing_unexpected(
     sqlite_engine: Engine, tmp_path: Path
 ) -> None:
     cases = corpus()
-    silent_losses, unclear = [], []
+    silent_losses, unclear, tracebacks = [], [], []
     for case in cases:
         result = outcome(sqlite_engine, case, tmp_path)
-        if isinstance(result, IntakeError):
+        if isinstance(result, Exception) and not isinstance(result, IntakeError):
+            tracebacks.append((case.name, repr(result)))
+        elif isinstance(result, IntakeError):
             if case.must_import or not str(result).startswith(case.name + ":"):
                 unclear.append((case.name, str(result)))
-        elif result.ok and (result.rows, result.created) != (case.rows, case.rows):
-            silent_losses.append((case.name, result.rows))
-        elif not result.ok and (case.must_import or result.errors[0].file != case.name):
-            unclear.append((case.name, str(result.errors[0])))
+        elif isinstance(result, ImportResult):
+            if result.ok and (result.rows, result.created) != (case.rows, case.rows):
+                silent_losses.append((case.name, result.rows))
+            elif not result.ok and (case.must_import or result.errors[0].file != case.name):
+                unclear.append((case.name, str(result.errors[0])))
     print(
         f"\nbad-input corpus: {len(cases)} files, {len(silent_losses)} silent losses, "
-        f"{len(unclear)} unclear outcomes, 0 tracebacks"
+        f"{len(unclear)} unclear outcomes, {len(tracebacks)} tracebacks"
     )
-    assert (silent_losses, unclear) == ([], [])
+    assert (silent_losses, unclear, tracebacks) == ([], [], [])
     assert len(cases) >= 60
 
 
