@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     """Comma-separated addresses or networks of reverse proxies whose ``X-Forwarded-For``
     and ``X-Forwarded-Proto`` are believed; empty: the headers are ignored."""
+    import_max_rows: int = Field(default=2_000_000, ge=1)
+    """Most data rows one imported file may hold; a larger file is refused."""
+    import_max_expanded_mib: int = Field(default=1024, ge=1)
+    """Most MiB one imported file may unpack to (an .xlsx is a zip archive)."""
+    database_busy_seconds: float = Field(default=120.0, gt=0)
+    """SQLite: how long a write waits for another one (such as an import) to finish."""
     telemetry_dir: Path | None = None
     """Where the raw telemetry Parquet store lives (default: ``<data_dir>/telemetry``)."""
     telemetry_retention_days: int = Field(default=730, ge=1)

@@ -651,6 +651,11 @@ def test_cli_prints_and_writes_features(crafted: Engine, tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "5 account rows" in result.stdout
     assert pq.read_table(out).num_rows == 5
+    again = runner.invoke(app, [*base, "--out", str(out)])
+    assert again.exit_code == 2 and "add --force" in again.output
+    assert pq.read_table(out).num_rows == 5
+    forced = runner.invoke(app, [*base, "--out", str(out), "--force"])
+    assert forced.exit_code == 0 and pq.read_table(out).num_rows == 3
 
 
 def test_spark_engine_explains_a_missing_pyspark(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from sqlalchemy import Engine
 from tests.conftest import REPO
+from tests.intake.corpus import ROWS, corpus
 from tests.intake.helpers import write_mapping, write_rows
 from typer.testing import CliRunner
 
 from keepwell.cli import app
 from keepwell.intake.docs import fields_markdown
+from keepwell.settings import get_settings
 
 runner = CliRunner()
 
@@ -69,3 +73,45 @@ def test_template_unknown_kind_and_bad_mapping(database_url: str, tmp_path: Path
 
 def test_fields_reference_is_current() -> None:
     assert (REPO / "docs" / "fields.md").read_text() == fields_markdown()
+
+
+CLI_CASES = (
+    "dimension-too-small.xlsx",
+    "random-100.xlsx",
+    "truncated-0.5.xlsx",
+    "random-10000.parquet",
+    "latin1.csv",
+    "duplicate-header.csv",
+    "deep.json",
+    "deep.ndjson",
+    "bomb.xlsx",
+)
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_malformed_files_are_clear_errors_on_the_command_line(
+    sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_json: bool
+) -> None:
+    monkeypatch.setenv("KEEPWELL_IMPORT_MAX_EXPANDED_MIB", "2")
+    get_settings.cache_clear()
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    cases = {case.name: case for case in corpus()}
+    try:
+        for name in CLI_CASES:
+            path = cases[name].write(tmp_path)
+            args = ["--database-url", url, "import", "accounts", str(path), "--dry-run"]
+            result = runner.invoke(app, args + (["--json"] if as_json else []))
+            assert isinstance(result.exception, SystemExit | None), (name, result.exception)
+            if name.startswith("dimension"):
+                assert result.exit_code == 0
+                shown = json.loads(result.stdout)["rows"] if as_json else result.stdout
+                assert shown == ROWS or f"{ROWS} rows" in shown
+                continue
+            assert result.exit_code == 2, (name, result.output)
+            if as_json:
+                reason = json.loads(result.stdout)["errors"][0]["reason"]
+                assert reason.startswith(f"{name}: "), reason
+            else:
+                assert f"{name}: " in result.output and "Traceback" not in result.output
+    finally:
+        get_settings.cache_clear()

@@ -97,3 +97,26 @@ def test_missing_or_empty_folder_is_refused(engine: Engine, tmp_path: Path) -> N
             import_folder(session, tmp_path / "nowhere", actor="test")
         with pytest.raises(ValueError, match=r"holds no \.md"):
             import_folder(session, tmp_path, actor="test")
+
+
+def test_links_out_of_the_folder_are_refused_not_followed(
+    engine: Engine, folder: Path, tmp_path: Path
+) -> None:
+    secret = write(tmp_path / "outside", "hostname.txt", "server-7.internal\n")
+    (folder / "hostname.md").symlink_to(secret)
+    (folder / "elsewhere").symlink_to(secret.parent, target_is_directory=True)
+    (folder / "inside.md").symlink_to(folder / "howto" / "seal-change.md")
+    with session_scope(engine) as session, pytest.raises(FolderImportError) as caught:
+        import_folder(session, folder, actor="test")
+    outside = "is a link to a file outside the folder; it was not read"
+    problems = set(caught.value.problems)
+    assert f"hostname.md: {outside}" in problems  # a linked folder may or may not be walked
+    assert problems <= {f"hostname.md: {outside}", f"elsewhere/hostname.txt: {outside}"}
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count(Article.id))) == 0
+    (folder / "hostname.md").unlink()
+    (folder / "elsewhere").unlink()
+    with session_scope(engine) as session:
+        assert import_folder(session, folder, actor="test").files == 4
+        bodies = session.scalars(select(Article.body)).all()
+        assert not any("server-7" in body for body in bodies)

@@ -14,7 +14,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from keepwell.cli import app
 from keepwell.insight.models import AccountScore, ScoreRun
@@ -186,3 +186,29 @@ def test_cli_writes_html_and_pdf(database_url: str, tmp_path: Path) -> None:
         assert out.stat().st_size > 1000
     assert (tmp_path / "review.pdf").read_bytes().startswith(b"%PDF")
     assert "Biggest movers and why" in (tmp_path / "review.html").read_text(encoding="utf-8")
+
+
+def test_cli_out_makes_folders_refuses_a_folder_and_keeps_existing_files(
+    database_url: str, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+
+    def weekly(out: Path, *more: str) -> Result:
+        args = ["--database-url", database_url, "report", "weekly", "--out", str(out), *more]
+        return runner.invoke(app, [*args, "--as-of", TODAY.isoformat()])
+
+    nested = tmp_path / "reports" / "2026" / "review.html"
+    made = weekly(nested)
+    assert made.exit_code == 0 and nested.stat().st_size > 1000, made.output
+    folder = weekly(tmp_path / "reports")
+    assert folder.exit_code == 2 and folder.exception is not None
+    assert "is a folder; --out takes the name of the file to write" in " ".join(
+        folder.output.split()
+    )
+    nested.write_text("keep me", encoding="utf-8")
+    kept = weekly(nested)
+    assert kept.exit_code == 2
+    assert "already exists; add --force to overwrite it" in " ".join(kept.output.split())
+    assert nested.read_text(encoding="utf-8") == "keep me"
+    forced = weekly(nested, "--force")
+    assert forced.exit_code == 0 and "Weekly retention review" in nested.read_text("utf-8")

@@ -35,7 +35,9 @@ class CliState:
     def engine(self) -> Engine:
         """The database engine, with the schema brought up to date on first use."""
         if self._engine is None:
-            self._engine = make_engine(self.database_url)
+            self._engine = make_engine(
+                self.database_url, busy_seconds=get_settings().database_busy_seconds
+            )
             upgrade(self._engine)
         return self._engine
 

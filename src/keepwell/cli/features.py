@@ -15,6 +15,7 @@ import typer
 from rich.table import Table
 
 from keepwell.cli.app import app, console, fail, print_json, state
+from keepwell.cli.outfiles import Force, check_output, write_output
 from keepwell.insight.features import (
     FEATURES,
     EngineName,
@@ -49,8 +50,11 @@ def features_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON summary (with the rows unless --out).")
     ] = False,
+    force: Force = False,
 ) -> None:
     """Compute features per account and cutoff from data dated before each cutoff."""
+    if out is not None:
+        check_output(out, force=force)  # before the work, not after it
     days = sorted({c.date() for c in cutoffs}) if cutoffs else [datetime.now(UTC).date()]
     started = time.perf_counter()
     try:
@@ -59,8 +63,7 @@ def features_command(
         raise fail(str(exc), 2) from None
     seconds = round(time.perf_counter() - started, 2)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, out)
+        write_output(out, lambda path: pq.write_table(table, path), force=force)
     if as_json:
         print_json(_summary(table, engine, days, out, seconds))
     else:

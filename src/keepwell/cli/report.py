@@ -14,6 +14,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from keepwell.cli.app import app, console, state
+from keepwell.cli.outfiles import Force, write_output
 
 report_app = typer.Typer(help="Reports for the leadership team.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -43,6 +44,7 @@ def weekly_command(
     no_money: Annotated[
         bool, typer.Option("--no-money", help="Leave amounts out (for a wider audience).")
     ] = False,
+    force: Force = False,
 ) -> None:
     """Portfolio health and revenue at risk, movers, problems, playbooks, coverage, accuracy."""
     from keepwell.report import weekly_review
@@ -52,9 +54,12 @@ def weekly_command(
         review = weekly_review(session, as_of.date() if as_of else None, money=not no_money)
         target = out or Path(f"weekly-review-{review.today.isoformat()}.{fmt.value}")
         if fmt is ReportFormat.PDF:
-            target.write_bytes(render_pdf(review))
+            write_output(target, lambda path: path.write_bytes(render_pdf(review)), force=force)
         else:
-            target.write_text(render_document(review), encoding="utf-8")
+            document = render_document(review)
+            write_output(
+                target, lambda path: path.write_text(document, encoding="utf-8"), force=force
+            )
     sections = ", ".join(s.key for s in review.sections)
     console.print(f"Wrote {target} ({target.stat().st_size:,} bytes; sections: {sections}).")
 

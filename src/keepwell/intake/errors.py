@@ -5,7 +5,8 @@ Exception hierarchy::
     KeepwellError
     └── IntakeError
         ├── MappingError       the mapping file itself is invalid
-        └── UnreadableFile     the data file cannot be opened or parsed
+        ├── UnreadableFile     the data file cannot be opened or parsed
+        └── ImportConflict     the database refused the writes (another writer, a value)
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ class MappingError(IntakeError):
 
 class UnreadableFile(IntakeError):
     """A data file cannot be read."""
+
+
+class ImportConflict(IntakeError):
+    """The database refused the import's writes; nothing was written."""
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.db.engine import session_factory
-from keepwell.intake.errors import IntakeError, RowError
+from keepwell.intake.errors import ImportConflict, IntakeError, RowError
 from keepwell.intake.fastwrite import bulk_writes
 from keepwell.intake.fields import KindSpec, kind_spec
+from keepwell.intake.limits import ReadLimits
 from keepwell.intake.mapping import Mapping
 from keepwell.intake.models import ImportBatch
 from keepwell.intake.plan import ParsedRow, RowPlan, build_plan
@@ -35,6 +38,13 @@ from keepwell.intake.upsert import Change, Upserter
 ProgressCallback = Callable[[int, int | None], None]
 """Called with (rows done, total rows or None) as an import advances."""
 
+NOTHING = "; nothing was imported"
+CONTENTION = (
+    psycopg.errors.LockNotAvailable,
+    psycopg.errors.SerializationFailure,
+    psycopg.errors.DeadlockDetected,
+)
+"""PostgreSQL's refusals of a write that raced another one."""
 CHUNK_ROWS = 1000
 MAX_ERRORS = 100_000
 
@@ -100,12 +110,16 @@ def import_file(
     create_missing_accounts: bool = False,
     actor: str = "cli",
     progress: ProgressCallback | None = None,
+    limits: ReadLimits | None = None,
 ) -> ImportResult:
-    """Import ``path`` as ``kind``; see the module docstring for the guarantees."""
+    """Import ``path`` as ``kind``; see the module docstring for the guarantees.
+
+    ``limits`` caps the file's size and rows (default: the configured caps).
+    """
     spec = kind_spec(kind)
     mapping = mapping or Mapping()
     mapping.check_against(spec)
-    source_file = open_source(path)
+    source_file = open_source(path, limits or ReadLimits.from_settings())
     result = ImportResult(kind, path.name, mapping.source, dry_run)
     plan, header_errors = build_plan(path.name, spec, mapping, source_file.columns)
     if plan is None:
@@ -124,12 +138,33 @@ def import_file(
         else:
             session.rollback()
             result.batch_id = None
+    except DBAPIError as exc:
+        session.rollback()
+        conflict = refused(path, exc)
+        if conflict is None:
+            raise
+        raise conflict from exc
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
     return result
+
+
+def refused(path: Path, exc: DBAPIError) -> ImportConflict | None:
+    """The clear error for writes the database refused, without its statement or values;
+    None for a failure that is not the file's (the database is down, say)."""
+    reason = str(exc.orig).splitlines()[0] if exc.orig else ""
+    if isinstance(exc, DataError):
+        return ImportConflict(f"{path.name}: the database refused a value ({reason})" + NOTHING)
+    if isinstance(exc, IntegrityError) or isinstance(exc.orig, CONTENTION) or "locked" in reason:
+        return ImportConflict(
+            f"{path.name}: another import or change wrote the same records at the same time"
+            + NOTHING
+            + "; import the file again"
+        )
+    return None
 
 
 @contextmanager

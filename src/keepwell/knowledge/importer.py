@@ -108,7 +108,13 @@ def article_files(folder: Path) -> list[Path]:
 
 
 def parse_file(folder: Path, path: Path) -> ParsedFile:
-    """Read and check one file; the error names what is wrong with it."""
+    """Read and check one file; the error names what is wrong with it.
+
+    A link leading out of ``folder`` is refused, not followed (it could expose any file
+    the server can read).
+    """
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise KnowledgeError("is a link to a file outside the folder; it was not read")
     data = path.read_bytes()
     if len(data) > MAX_BYTES:
         raise KnowledgeError(f"is larger than {MAX_BYTES:,} bytes")

@@ -48,7 +48,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     """
     settings = settings or get_settings()
     check_settings(settings)
-    engine = engine or make_engine(settings.resolved_database_url())
+    engine = engine or make_engine(
+        settings.resolved_database_url(), busy_seconds=settings.database_busy_seconds
+    )
     app = FastAPI(
         title="Keepwell",
         version=__version__,

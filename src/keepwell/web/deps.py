@@ -22,6 +22,7 @@ from keepwell.auth.service import employee_for
 from keepwell.auth.sessions import resolve_session
 from keepwell.auth.tokens import expired_token, resolve_token
 from keepwell.auth.visibility import MONEY_FIELDS, hidden_fields
+from keepwell.db.engine import commit_unless_busy
 from keepwell.record.notes import Writer
 from keepwell.web.security import (
     SAFE_METHODS,
@@ -171,7 +172,7 @@ def _from_token(db: Session, raw: str) -> Principal | None:
             raise NotAuthenticated(True, f"the API token expired on {when}; ask for a new one")
         return None
     if db.dirty:
-        db.commit()
+        commit_unless_busy(db)  # noting the use is bookkeeping: never wait or fail on it
     permissions = token_permissions(token.user.role, token.scope)
     return Principal(user=token.user, permissions=permissions, token=token)
 

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from keepwell.intake.errors import IntakeError
 from keepwell.intake.fields import kind_spec
+from keepwell.intake.limits import ReadLimits
 from keepwell.intake.mapping import load_mapping
 from keepwell.intake.service import ImportResult, import_file
 
@@ -112,9 +113,15 @@ def find_staged(root: Path, upload_id: str, user_id: int) -> Staged:
 
 
 def run_staged(
-    engine: Engine, root: Path, staged: Staged, *, dry_run: bool, actor: str
+    engine: Engine,
+    root: Path,
+    staged: Staged,
+    *,
+    dry_run: bool,
+    actor: str,
+    limits: ReadLimits | None = None,
 ) -> ImportResult:
-    """Import (or dry-run) the staged file with its mapping, as ``actor``."""
+    """Import (or dry-run) the staged file with its mapping, as ``actor``, within ``limits``."""
     folder = staged.directory(root)
     mapping = load_mapping(folder / "mapping.yaml") if staged.has_mapping else None
     return import_file(
@@ -125,6 +132,7 @@ def run_staged(
         dry_run=dry_run,
         create_missing_accounts=staged.create_missing_accounts,
         actor=actor,
+        limits=limits,
     )
 
 

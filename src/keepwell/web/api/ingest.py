@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import Field
 
 from keepwell.intake.errors import IntakeError
+from keepwell.intake.limits import ReadLimits
 from keepwell.intake.models import ImportBatch
 from keepwell.web.api.listing import ListQuery, Resource, list_page
 from keepwell.web.deps import ApiImporter, SessionDep, StateDep
@@ -53,7 +54,14 @@ def import_endpoint(
     except IntakeError as exc:
         raise ApiProblem(422, str(exc), "import-rejected") from None
     try:
-        result = run_staged(state.engine, state.uploads, staged, dry_run=dry_run, actor=who.actor)
+        result = run_staged(
+            state.engine,
+            state.uploads,
+            staged,
+            dry_run=dry_run,
+            actor=who.actor,
+            limits=ReadLimits.from_settings(state.settings),
+        )
     except IntakeError as exc:
         raise ApiProblem(422, str(exc), "import-rejected") from None
     finally:

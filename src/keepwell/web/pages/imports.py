@@ -11,6 +11,7 @@ from starlette.responses import Response
 from keepwell.audit.service import record
 from keepwell.intake.errors import IntakeError
 from keepwell.intake.fields import KINDS
+from keepwell.intake.limits import ReadLimits
 from keepwell.intake.models import ImportBatch
 from keepwell.intake.service import ImportResult
 from keepwell.web.deps import PageImporter, Principal, SessionDep, StateDep
@@ -95,7 +96,14 @@ def _run(
     dry_run: bool,
 ) -> Response:
     try:
-        result = run_staged(state.engine, state.uploads, staged, dry_run=dry_run, actor=who.actor)
+        result = run_staged(
+            state.engine,
+            state.uploads,
+            staged,
+            dry_run=dry_run,
+            actor=who.actor,
+            limits=ReadLimits.from_settings(state.settings),
+        )
     except IntakeError as exc:
         discard(state.uploads, staged)
         return _form_page(request, db, 1, error=str(exc), status=422)
