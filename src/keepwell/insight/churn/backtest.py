@@ -47,6 +47,9 @@ class TrainingOptions:
     test_cutoffs: int = 8
     calibration_cutoffs: int = 3
     calibration_folds: int = 3
+    min_train_churners: int = 20
+    """Churn examples a backtest fold needs before its test cutoff: a model trained on a
+    handful of early churners ranks by accidents of its time, not by signs of leaving."""
     calibration: CalibrationMethod = "platt"
     seed: int = 0
 
@@ -140,6 +143,7 @@ def backtest_cutoffs(examples: Examples, options: TrainingOptions) -> list[date]
         for cutoff in examples.cutoffs
         if usable(examples.at([cutoff]))
         and usable(calibration_slice(fold_training(examples, cutoff, options), options))
+        and int(fold_training(examples, cutoff, options).y.sum()) >= options.min_train_churners
     ]
     return ready[-options.test_cutoffs :]
 
