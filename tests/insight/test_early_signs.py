@@ -1,19 +1,17 @@
-"""The early-sign churn features: hand-computed values, no leakage, DuckDB = Spark."""
+"""The early-sign churn features: hand-computed values and no leakage (DuckDB = Spark is
+checked in test_features.py, with every churn feature)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pytest
-from tests.insight.test_features import SHORT_RUN_CONF
 
 from keepwell.insight.churn.early_signs import EARLY_SIGN_BLOCKS, EARLY_SIGN_FEATURES
-from keepwell.insight.features import compute_features, connect, spark_session, write_tables
+from keepwell.insight.features import compute_features, connect, write_tables
 
 CUTOFF = date(2024, 7, 1)
 
@@ -116,10 +114,11 @@ BETA = {
 }
 
 
-def _features(folder: Path, engine: str = "duckdb") -> dict[int, dict[str, Any]]:
-    con = connect(engine, folder)  # type: ignore[arg-type]
-    table = compute_features(con, [CUTOFF], extra_blocks=EARLY_SIGN_BLOCKS)
-    if engine == "duckdb":  # the Spark session is the fixture's to stop
+def _features(folder: Path) -> dict[int, dict[str, Any]]:
+    con = connect("duckdb", folder)
+    try:
+        table = compute_features(con, [CUTOFF], extra_blocks=EARLY_SIGN_BLOCKS)
+    finally:
         con.disconnect()
     return {
         row["account_id"]: {name: row[name] for name in EARLY_SIGN_FEATURES}
@@ -147,20 +146,3 @@ def test_early_signs_do_not_see_data_after_the_cutoff(tmp_path: Path) -> None:
     write_tables(_tables(later=False), tmp_path / "before")
     write_tables(_tables(later=True), tmp_path / "after")
     assert _features(tmp_path / "after") == _features(tmp_path / "before")
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    pytest.importorskip("pyspark", reason="pyspark is not installed (keepwell[spark])")
-    session = spark_session(SHORT_RUN_CONF)
-    yield session
-    session.stop()
-
-
-@pytest.mark.spark
-def test_spark_gives_the_same_early_signs_as_duckdb(spark: Any, tmp_path: Path) -> None:
-    write_tables(_tables(later=True), tmp_path)
-    duck, sparkled = _features(tmp_path), _features(tmp_path, "spark")
-    assert sorted(duck) == sorted(sparkled) == [1, 2]
-    for account, values in duck.items():
-        _same(sparkled[account], values)

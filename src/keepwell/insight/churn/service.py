@@ -212,7 +212,9 @@ def with_health(engine: Engine, run: ChurnRun, config: HealthConfig) -> ChurnRun
     if run.examples is None or run.options is None:
         return run
     with engine.connect() as conn:
-        segments = dict(conn.execute(select(Account.id, Account.segment)).tuples().all())
+        segments = {
+            row.id: row.segment for row in conn.execute(select(Account.id, Account.segment))
+        }
     run.health = health_backtest(
         run.examples, run.backtest.test_cutoffs, config, segments, run.options
     )
