@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -40,10 +41,15 @@ def test_train_json_shape(world_url: str) -> None:
     assert report["n_accounts"] == 80
     assert report["n_examples"] > report["n_accounts"]
     assert all(isinstance(report[k], float) for k in ("roc_auc", "pr_auc", "brier"))
-    assert report["cutoffs"][0] == "2021-07-01"
+    first, scored = date.fromisoformat(report["cutoffs"][0]), date.fromisoformat(report["as_of"])
+    assert date(2021, 7, 1) <= first < date(2021, 8, 1), "180 days after the first record"
+    assert first.day == min(scored.day, 28), "whole months before the scoring day"
     assert set(report["test_cutoffs"]) <= set(report["cutoffs"])
     assert sum(row["n"] for row in report["calibration"]) > 0
     assert set(report["calibration"][0]) == {"bin", "n", "mean_predicted", "observed"}
+    bands = report["risk_bands"]
+    assert {"at_risk", "watch", "base_rate", "bands"} <= set(bands)
+    assert bands["at_risk"] is not None and bands["bands"][0]["times_base_rate"] >= 3
 
 
 def test_backtest_json(world_url: str) -> None:
@@ -52,9 +58,15 @@ def test_backtest_json(world_url: str) -> None:
     report = json.loads(result.stdout)
     assert report["method"] == "time-backtest"
     rows = report["rows"]
-    assert {row["model"] for row in rows} == {"logistic", "lightgbm"}
+    assert {row["model"] for row in rows} == {"logistic", "lightgbm", "health"}
     assert [row["cutoff"] for row in rows if row["model"] == "logistic"][-1] == "all"
-    assert {"n", "positives", "roc_auc", "pr_auc", "brier", "top_decile_lift"} <= set(rows[0])
+    measures = {"n", "positives", "roc_auc", "pr_auc", "brier", "top_decile_lift"}
+    assert measures <= set(rows[0])
+    health = [row for row in rows if row["model"] == "health"]
+    model = [row for row in rows if row["model"] == "logistic"]
+    assert [row["cutoff"] for row in health] == [row["cutoff"] for row in model]
+    assert all(measures <= set(row) for row in health)
+    assert health[-1]["n"] == model[-1]["n"] and health[-1]["roc_auc"] > 0.5
 
 
 def test_tables_without_json(sqlite_engine: Engine) -> None:

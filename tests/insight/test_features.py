@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 from keepwell.cli import app
 from keepwell.cli.features import features_command
 from keepwell.db import make_engine, session_scope
+from keepwell.insight.churn.extra import EXTRA_BLOCKS, EXTRA_FEATURES
 from keepwell.insight.features import (
     FEATURES,
     KEYS,
@@ -680,3 +681,20 @@ def test_spark_gives_the_same_features_as_duckdb(
     _assert_tables_close(sparkled, duck)
     alpha = min(crafted["accounts"]["id"].to_pylist()) + OFFSET
     _assert_close(_row(sparkled, alpha, CUTOFF), _expected(ALPHA))
+
+
+@pytest.mark.spark
+def test_spark_gives_the_same_churn_features_as_duckdb(
+    spark: Any, crafted_file: Path, tmp_path: Path
+) -> None:
+    engine = make_engine(f"sqlite:///{crafted_file}")
+    crafted = read_tables(engine)
+    engine.dispose()
+    synthetic = synthetic_tables(accounts=200, events=10_000, seed=11)
+    write_tables(_merged(synthetic, crafted, OFFSET), tmp_path)
+    cutoffs = [EARLIER, CUTOFF]
+    duck = _duckdb_features(tmp_path, cutoffs, extra_blocks=EXTRA_BLOCKS)
+    sparkled = compute_features(connect("spark", tmp_path), cutoffs, extra_blocks=EXTRA_BLOCKS)
+    assert set(EXTRA_FEATURES) <= set(duck.column_names)
+    assert duck.num_rows > 300
+    _assert_tables_close(sparkled, duck)

@@ -75,9 +75,20 @@ def by_account(found: list[Hit]) -> dict[int, list[str]]:
     return out
 
 
-def scores(session: Session, values: dict[int, tuple[float, float]]) -> None:
+def scores(
+    session: Session,
+    values: dict[int, tuple[float, float]],
+    metrics: dict[str, Any] | None = None,
+) -> None:
     """A scoring run with (churn probability, health) per account."""
-    run = ScoreRun(as_of=TODAY, engine="duckdb", model="test", model_version="1", method="t")
+    run = ScoreRun(
+        as_of=TODAY,
+        engine="duckdb",
+        model="test",
+        model_version="1",
+        method="t",
+        metrics=metrics or {},
+    )
     session.add(run)
     session.flush()
     for account_id, (risk, health) in values.items():
@@ -110,6 +121,21 @@ def test_churn_risk_health_and_renewal(engine: Engine) -> None:
         assert [(h.account_id, h.facts["days_to_renewal"]) for h in renewal] == [(acme, 30)]
         assert "orders fell by half" in renewal[0].summary
         assert hits(s, "renewal_due", within_days=10) == []
+
+
+def test_churn_risk_defaults_to_the_runs_validated_at_risk_band(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        w = small_world(s)
+        acme, beta = w.accounts["acme"], w.accounts["beta"]
+        scores(s, {acme: (0.3, 80.0), beta: (0.1, 80.0)})
+        assert hits(s, "churn_risk") == [], "no bands: the 0.5 fallback"
+        bands = {"at_risk": 0.25, "watch": 0.08, "base_rate": 0.06}
+        scores(s, {acme: (0.3, 80.0), beta: (0.1, 80.0)}, {"risk_bands": bands})
+        assert by_account(hits(s, "churn_risk")) == {acme: ["churn_risk"]}
+        assert by_account(hits(s, "churn_risk", min_probability=0.05)) == {
+            acme: ["churn_risk"],
+            beta: ["churn_risk"],
+        }
 
 
 def test_order_gap_overdue_invoice_stalled_rfq_and_broken_promise(engine: Engine) -> None:

@@ -14,6 +14,7 @@ from tests.web.conftest import SQLITE_ONLY, Browser
 from tests.web.scoredata import OVERDUE, store_runs
 
 from keepwell.db import session_scope
+from keepwell.insight.models import ScoreRun
 from keepwell.insight.scoring import run_scoring
 from keepwell.insight.snapshots import account_risk, latest_scores
 from keepwell.intake.demo import build_demo
@@ -116,3 +117,19 @@ def test_pages_show_a_real_scoring_run(
     assert f"{risk['churn_probability']:.0%}" in account
     for sentence in risk["reasons"]:
         assert str(escape(sentence)) in account
+
+
+def test_account_page_says_when_health_and_model_disagree(
+    browser: Callable[[str], Browser], engine: Engine, scored: dict[str, int]
+) -> None:
+    with session_scope(engine) as session:
+        run = session.get_one(ScoreRun, latest_scores(session)[scored["C-3"]].run_id)
+        run.metrics = {**run.metrics, "risk_bands": {"at_risk": 0.05, "watch": 0.03}}
+    leader = browser("leader")
+    gamma = leader.get(f"/accounts/{scored['C-3']}").text
+    assert (
+        "The health rule calls this account healthy (88, strongest on ordering (50 of 100)), "
+        "but the churn model puts its risk at 8 %, in the at-risk band." in gamma
+    )
+    acme = leader.get(f"/accounts/{scored['C-1']}").text
+    assert "The health rule calls this account" not in acme, "both say at risk"

@@ -12,7 +12,9 @@ from sqlalchemy import Engine, select
 
 from keepwell.cli.app import app, console, fail, print_json, state
 from keepwell.insight.churn import ChurnDataError, ChurnRun, load_definition, train_and_score
+from keepwell.insight.churn.service import with_health
 from keepwell.insight.features import EngineName, FeatureEngineError
+from keepwell.insight.health import HealthConfigError
 from keepwell.record.models import Account
 from keepwell.settings import get_settings
 
@@ -90,6 +92,7 @@ def backtest_command(
 ) -> None:
     """Show the churn models' backtest metrics per model and test cutoff."""
     run = _run(ctx, engine, definition, as_of)
+    run = with_health(state(ctx).engine(), run, _health_config())
     if as_json:
         print_json({"method": run.method, "chosen": run.model_name, "rows": run.backtest_rows()})
         return
@@ -102,6 +105,16 @@ def backtest_command(
         cutoff = row["cutoff"] or f"fold {row['fold']}"
         table.add_row(row["model"], cutoff, *(_cell(row[c]) for c in columns[2:]))
     console.print(table)
+
+
+def _health_config() -> Any:
+    """The company's health rule (exit code 2 when it is invalid)."""
+    from keepwell.insight.scoring import company_health_config
+
+    try:
+        return company_health_config()
+    except (HealthConfigError, OSError, ValueError) as exc:
+        raise fail(f"health configuration: {exc}", 2) from None
 
 
 def _cell(value: Any) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from keepwell import __version__
 from keepwell.insight.churn.reasons import AccountScore as ChurnScore
 from keepwell.insight.churn.reasons import RiskChange, what_changed
-from keepwell.insight.churn.service import ChurnRun, train_and_score
+from keepwell.insight.churn.service import ChurnRun, train_and_score, with_health
 from keepwell.insight.clv import order_transactions, repeat_customer_scores
 from keepwell.insight.features import FEATURES, EngineName
 from keepwell.insight.health import (
@@ -84,8 +84,10 @@ def run_scoring(
     health_config: HealthConfig | None = None,
 ) -> ScoringResult:
     """Train, score and store one run; see the module docstring."""
-    churn = train_and_score(engine, engine_name=engine_name, as_of=as_of)
     config = health_config or company_health_config()
+    churn = with_health(
+        engine, train_and_score(engine, engine_name=engine_name, as_of=as_of), config
+    )
     value = _repeat_value(engine, churn.as_of - timedelta(days=1))
     with Session(engine, expire_on_commit=False) as session:
         previous = _previous_scores(session)

@@ -53,6 +53,7 @@ def account_risk(session: Session, account_id: int) -> dict[str, Any] | None:
         "revenue_at_risk": score.revenue_at_risk,
         "growth": score.growth,
         "share_loss": share_loss_signals(score.features),
+        "risk_bands": score.metrics.get("risk_bands"),
     }
 
 

@@ -5,19 +5,24 @@ For a test cutoff ``t`` the model is trained only on cutoffs ``c`` with
 and been confirmed (the definition's settle days), before the test cutoff, so nothing
 observed on or after ``t`` (the test period) reaches training through a label.
 
-Calibration uses a time-later slice of those training cutoffs (the last few). The model
-that produces the calibration scores is fitted on the cutoffs whose label window closes
-before that slice starts (``c + horizon <`` the slice's first cutoff); the calibrator
-learns the map from its standardised scores to the slice's outcomes. The model is then
-refitted on every training cutoff and combined with that calibrator. The test cutoff's
-examples are never used for fitting or calibrating. Scoring the present works the same
-way, with every cutoff whose outcome is known as training examples.
+Calibration learns the map from a model's standardised scores to churn rates from
+scores the model did not see: the training examples are split into folds by account,
+each fold is scored by a model fitted on the other folds, and the calibrator is fitted
+on those out-of-fold scores of the latest few training cutoffs (the present's churn
+rate, not the average over the years). The model is then fitted on every training
+example and combined with that calibrator. The test cutoff's examples are never used
+for fitting or calibrating. Scoring the present works the same way, with every cutoff
+whose outcome is known as training examples.
+
+The pooled metrics over many test cutoffs (up to ``test_cutoffs``, the latest ones) are
+what a run reports: one cutoff holds few churners, and which ones depends on the day the
+data end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -39,10 +44,13 @@ class TrainingOptions:
     horizon_days: int = 180
     settle_days: int = 0
     """Days after a label window until its outcome is confirmed (the definition's)."""
-    test_cutoffs: int = 4
+    test_cutoffs: int = 8
     calibration_cutoffs: int = 3
+    calibration_folds: int = 3
+    min_train_churners: int = 20
+    """Churn examples a backtest fold needs before its test cutoff: a model trained on a
+    handful of early churners ranks by accidents of its time, not by signs of leaving."""
     calibration: CalibrationMethod = "platt"
-    refit: bool = True
     seed: int = 0
 
     @property
@@ -53,9 +61,11 @@ class TrainingOptions:
 
 @dataclass(frozen=True)
 class FoldResult:
-    """One model's metrics on one test fold: a test cutoff, or a cross-validation fold."""
+    """One model's metrics on one test fold: a test cutoff, or a cross-validation fold.
 
-    model: ModelName
+    ``model`` is a churn model's name, or ``"health"`` for the team's health rule."""
+
+    model: str
     cutoff: date | None
     fold: int
     train_examples: int
@@ -70,6 +80,8 @@ class Backtest:
     pooled: dict[ModelName, Metrics]
     chosen: ModelName
     test_cutoffs: list[date]
+    predictions: dict[ModelName, tuple[Ints, Floats]] = field(default_factory=dict)
+    """Each model's pooled test outcomes and predicted probabilities."""
 
 
 def purged(cutoffs: Sequence[date], before: date, outcome_days: int) -> list[date]:
@@ -78,14 +90,9 @@ def purged(cutoffs: Sequence[date], before: date, outcome_days: int) -> list[dat
     return [c for c in cutoffs if c + outcome < before]
 
 
-def calibration_split(examples: Examples, options: TrainingOptions) -> tuple[Examples, Examples]:
-    """The examples that fit the calibration model and the later slice that calibrates it."""
-    cutoffs = examples.cutoffs
-    slice_ = cutoffs[-options.calibration_cutoffs :]
-    if not slice_:
-        return examples.at([]), examples.at([])
-    early = purged(cutoffs, slice_[0], options.horizon_days)
-    return examples.at(early), examples.at(slice_)
+def calibration_slice(examples: Examples, options: TrainingOptions) -> Examples:
+    """The latest ``calibration_cutoffs`` cutoffs' examples, whose churn rate is calibrated to."""
+    return examples.at(examples.cutoffs[-options.calibration_cutoffs :])
 
 
 def usable(examples: Examples) -> bool:
@@ -93,18 +100,34 @@ def usable(examples: Examples) -> bool:
     return len(examples) > 0 and len(np.unique(examples.y)) == 2
 
 
+def out_of_fold_scores(kind: ModelName, examples: Examples, options: TrainingOptions) -> Floats:
+    """Each example's standardised score from a model fitted on the other accounts' examples."""
+    accounts = examples.frame["account_id"].to_numpy()
+    fold_of = {a: i % options.calibration_folds for i, a in enumerate(np.unique(accounts))}
+    folds = np.array([fold_of[a] for a in accounts])
+    x, y = examples.x, examples.y
+    scores = np.full(len(y), np.nan)
+    for fold in range(options.calibration_folds):
+        held = folds == fold
+        if not held.any() or len(np.unique(y[~held])) < 2:
+            continue
+        model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(x[~held], y[~held])
+        scores[held] = model.score(x[held])
+    return scores
+
+
 def fit_calibrated(kind: ModelName, examples: Examples, options: TrainingOptions) -> ChurnModel:
-    """A model fitted on ``examples`` and calibrated on their time-later slice (see module)."""
-    early, later = calibration_split(examples, options)
-    if not (usable(early) and usable(later)):
+    """A model fitted on ``examples`` and calibrated out of fold on their latest slice."""
+    latest = examples.frame["cutoff"].isin(set(calibration_slice(examples, options).cutoffs))
+    later = examples.y[latest.to_numpy()]
+    if not (usable(examples) and len(np.unique(later)) == 2):
         raise ChurnDataError(
-            "not enough history to calibrate: the latest cutoffs and those a horizon "
-            "before them need churned and retained accounts"
+            "not enough history to calibrate: the latest cutoffs need churned and retained accounts"
         )
-    model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(early.x, early.y)
-    calibrator = Calibrator(options.calibration).fit(model.score(later.x), later.y)
-    if options.refit:
-        model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(examples.x, examples.y)
+    scores = out_of_fold_scores(kind, examples, options)[latest.to_numpy()]
+    known = ~np.isnan(scores)
+    calibrator = Calibrator(options.calibration).fit(scores[known], later[known])
+    model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(examples.x, examples.y)
     return model.calibrate(calibrator)
 
 
@@ -119,10 +142,8 @@ def backtest_cutoffs(examples: Examples, options: TrainingOptions) -> list[date]
         cutoff
         for cutoff in examples.cutoffs
         if usable(examples.at([cutoff]))
-        and all(
-            usable(part)
-            for part in calibration_split(fold_training(examples, cutoff, options), options)
-        )
+        and usable(calibration_slice(fold_training(examples, cutoff, options), options))
+        and int(fold_training(examples, cutoff, options).y.sum()) >= options.min_train_churners
     ]
     return ready[-options.test_cutoffs :]
 
@@ -154,11 +175,11 @@ def summarise(
     tests: list[date],
 ) -> Backtest:
     """Pool each model's test predictions over the folds and pick the better model."""
-    pooled = {
-        kind: evaluate(np.concatenate(ys), np.concatenate(ps))
-        for kind, (ys, ps) in predictions.items()
+    joined = {
+        kind: (np.concatenate(ys), np.concatenate(ps)) for kind, (ys, ps) in predictions.items()
     }
-    return Backtest(folds, pooled, better(pooled), tests)
+    pooled = {kind: evaluate(y, p) for kind, (y, p) in joined.items()}
+    return Backtest(folds, pooled, better(pooled), tests, joined)
 
 
 def better(pooled: dict[ModelName, Metrics]) -> ModelName:

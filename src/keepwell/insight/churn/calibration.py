@@ -31,10 +31,15 @@ class Calibrator:
         if len(np.unique(y)) < 2:
             raise ValueError("calibration needs churned and retained examples")
         column = np.asarray(scores, dtype=np.float64).reshape(-1, 1)
+        self.constant_: float | None = None
         if self.method == "platt":
             self.model_: LogisticRegression | IsotonicRegression = LogisticRegression(
                 C=1e6, max_iter=1000
             ).fit(column, y)
+            if float(self.model_.coef_[0, 0]) <= 0.0:
+                # Higher scores did not mean more churn on held-out examples: the map would
+                # turn the ranking upside down, so every score gets the observed rate.
+                self.constant_ = float(np.mean(y))
         elif self.method == "isotonic":
             self.model_ = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
                 column[:, 0], y
@@ -46,6 +51,8 @@ class Calibrator:
     def predict(self, scores: Floats) -> Floats:
         """Probabilities for raw ``scores``."""
         column = np.asarray(scores, dtype=np.float64).reshape(-1, 1)
+        if self.constant_ is not None:
+            return np.full(len(column), self.constant_, dtype=np.float64)
         if isinstance(self.model_, LogisticRegression):
             return np.asarray(self.model_.predict_proba(column)[:, 1], dtype=np.float64)
         return np.asarray(self.model_.predict(column[:, 0]), dtype=np.float64)

@@ -45,16 +45,39 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def monthly_steps(anchor: date, first: date, last: date) -> list[date]:
+    """Days whole months before ``anchor`` (its day of month, at most the 28th), oldest first,
+    from ``first`` through ``last``."""
+    day_of_month = min(anchor.day, 28)
+    days: list[date] = []
+    year, month = anchor.year, anchor.month
+    while True:
+        day = date(year, month, day_of_month)
+        if day < first:
+            return days[::-1]
+        if day <= last:
+            days.append(day)
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+
+
 def training_cutoffs(
-    first_day: date, data_end: date, outcome_days: int, warmup_days: int
+    first_day: date,
+    data_end: date,
+    outcome_days: int,
+    warmup_days: int,
+    anchor: date | None = None,
 ) -> list[date]:
     """Monthly cutoffs after ``warmup_days`` of history whose outcome is known by ``data_end``.
 
-    ``outcome_days`` is the horizon plus the definition's settle days.
+    ``outcome_days`` is the horizon plus the definition's settle days. With an ``anchor``
+    (the scoring day) the cutoffs are whole months before it, so they sit at the same
+    distance from the data end whatever day the data end on; without one, the first
+    day of every month.
     """
-    return monthly_cutoffs(
-        first_day + timedelta(days=warmup_days), data_end - timedelta(days=outcome_days)
-    )
+    first, last = first_day + timedelta(days=warmup_days), data_end - timedelta(days=outcome_days)
+    if anchor is None:
+        return monthly_cutoffs(first, last)
+    return monthly_steps(anchor, first, last)
 
 
 def feature_frame(table: pa.Table) -> pd.DataFrame:

@@ -4,8 +4,9 @@ Delivery reliability is not in the shared registry, yet late deliveries drive B2
 an order is late at a cutoff when, by the cutoff, it had arrived ``LATE_DAYS`` or more
 after its promised day or was still missing that long after it. Team changes say when
 the last account-team member left the company and whether anyone joined the team since,
-so that a reason can say "left 2 months ago and nobody replaced them". Only data dated
-before the cutoff is used, as for every registered feature.
+so that a reason can say "left 2 months ago and nobody replaced them". The early signs of
+:mod:`keepwell.insight.churn.early_signs` follow. Only data dated before the cutoff is
+used, as for every registered feature.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from keepwell.insight.churn.early_signs import EARLY_SIGN_BLOCKS, EARLY_SIGN_FEATURES, LATE_DAYS
 from keepwell.insight.features import KEYS, Block, Feature, Frame
 
-LATE_DAYS = 7
 WINDOW_DAYS = 180
 
 EXTRA_FEATURES: dict[str, Feature] = {
@@ -52,8 +53,9 @@ EXTRA_FEATURES: dict[str, Feature] = {
         "team",
         0,
     ),
+    **EARLY_SIGN_FEATURES,
 }
-"""The extra features by name, described like the registry's."""
+"""The extra features by name, described like the registry's (the early signs last)."""
 
 
 def delivery_features(frame: Frame) -> ir.Table:
@@ -95,4 +97,4 @@ def team_change_features(frame: Frame) -> ir.Table:
     )
 
 
-EXTRA_BLOCKS: tuple[Block, ...] = (delivery_features, team_change_features)
+EXTRA_BLOCKS: tuple[Block, ...] = (delivery_features, team_change_features, *EARLY_SIGN_BLOCKS)

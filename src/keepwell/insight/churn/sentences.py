@@ -162,13 +162,48 @@ def csat(v: Values) -> str | None:
 
 
 def interactions(v: Values) -> str | None:
-    """Silence between the company and the customer."""
+    """Silence between the company and the customer, or far less contact than usual."""
     days = v.get("days_since_last_interaction")
     if days is not None and days >= 60:
         return f"no call, visit or e-mail for {round(days)} days"
     if _n(v, "interactions_90d") == 0:
         return "no call, visit or e-mail in the last 90 days"
+    usual = v.get("interactions_90d_vs_usual")
+    if usual is not None and usual <= 0.5:
+        return (
+            f"calls, visits and e-mails in the last 90 days down {round((1 - usual) * 100)}% "
+            "on the usual level"
+        )
     return None
+
+
+def ordering_rate(v: Values) -> str | None:
+    """Orders or order value well below the customer's own usual level."""
+    measured = [
+        (ratio, what)
+        for ratio, what in (
+            (v.get("orders_180d_vs_usual"), "orders"),
+            (v.get("revenue_180d_vs_usual"), "order value"),
+        )
+        if ratio is not None
+    ]
+    if not measured:
+        return None
+    ratio, what = min(measured, key=lambda item: item[0])
+    if ratio > 0.7:
+        return None
+    if ratio == 0:
+        return "no order in the last 6 months, though it used to order regularly"
+    return f"{what} in the last 6 months at {round(ratio * 100)}% of its usual level"
+
+
+def follow_up(v: Values) -> str | None:
+    """Detractors nobody called back."""
+    count = _n(v, "unanswered_detractors_180d")
+    if count < 1:
+        return None
+    answers = _plural(count, "unhappy NPS answer")
+    return f"{answers} in the last 6 months had no call, visit or e-mail within two weeks"
 
 
 def contacts(v: Values) -> str | None:
@@ -237,7 +272,13 @@ def fleet(v: Values) -> str | None:
 
 
 def deliveries(v: Values) -> str | None:
-    """Late deliveries."""
+    """Late deliveries, and whether this customer got more of them than the others."""
+    share, versus = v.get("late_delivery_share_365d"), v.get("late_share_vs_everyone_365d")
+    if share is not None and versus is not None and share >= 0.3 and versus >= 0.1:
+        return (
+            f"{round(share * 100)}% of the last 12 months' deliveries came a week or more "
+            f"late, against {round((share - versus) * 100)}% for all customers"
+        )
     late, due = _n(v, "late_deliveries_180d"), _n(v, "deliveries_due_180d")
     if late < 1:
         return None
@@ -307,7 +348,13 @@ GROUPS: tuple[ReasonGroup, ...] = (
     ),
     ReasonGroup("nps", ("last_nps", "nps_change"), nps),
     ReasonGroup("csat", ("last_csat", "csat_change"), csat),
-    ReasonGroup("interactions", ("days_since_last_interaction", "interactions_90d"), interactions),
+    ReasonGroup(
+        "interactions",
+        ("days_since_last_interaction", "interactions_90d", "interactions_90d_vs_usual"),
+        interactions,
+    ),
+    ReasonGroup("ordering_rate", ("orders_180d_vs_usual", "revenue_180d_vs_usual"), ordering_rate),
+    ReasonGroup("follow_up", ("unanswered_detractors_180d",), follow_up),
     ReasonGroup(
         "contacts", ("active_contacts", "contacts_left_180d", "engaged_contacts_180d"), contacts
     ),
@@ -325,7 +372,16 @@ GROUPS: tuple[ReasonGroup, ...] = (
     ReasonGroup("equipment", ("usage_30d", "usage_trend", "alarms_90d"), equipment),
     ReasonGroup("spare_parts", ("spare_parts_365d_vs_prior_year",), spare_parts),
     ReasonGroup("fleet", ("installed_assets", "assets_installed_365d"), fleet),
-    ReasonGroup("deliveries", ("deliveries_due_180d", "late_deliveries_180d"), deliveries),
+    ReasonGroup(
+        "deliveries",
+        (
+            "deliveries_due_180d",
+            "late_deliveries_180d",
+            "late_delivery_share_365d",
+            "late_share_vs_everyone_365d",
+        ),
+        deliveries,
+    ),
     ReasonGroup("tenure", ("tenure_days",), tenure),
     ReasonGroup("recurring_problems", ("recurring_problems_90d",), recurring_problems),
 )

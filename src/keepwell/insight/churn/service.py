@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from keepwell.insight.churn.attributes import (
     cross_validate,
@@ -26,6 +26,7 @@ from keepwell.insight.churn.attributes import (
     load_accounts,
 )
 from keepwell.insight.churn.backtest import Backtest, TrainingOptions, backtest, fit_calibrated
+from keepwell.insight.churn.bands import risk_bands
 from keepwell.insight.churn.definition import ChurnDefinition, churn_events, load_definition
 from keepwell.insight.churn.examples import (
     FEATURE_NAMES,
@@ -43,6 +44,9 @@ from keepwell.insight.churn.model import ChurnModel, ModelName
 from keepwell.insight.churn.reasons import AccountScore, explain
 from keepwell.insight.churn.sentences import GROUPS, ReasonGroup
 from keepwell.insight.features import EngineName, compute_features, connected, write_snapshot
+from keepwell.insight.health.backtest import HealthBacktest, health_backtest
+from keepwell.insight.health.config import HealthConfig
+from keepwell.record.models import Account
 from keepwell.settings import get_settings
 
 Method = Literal["time-backtest", "cross-validation"]
@@ -66,6 +70,12 @@ class ChurnRun:
     scores: list[AccountScore] = field(default_factory=list)
     note: str | None = None
     """Why the time-based path was not taken, when it was not."""
+    health: HealthBacktest | None = None
+    """The team's health rule on the same backtest (time-based runs given a health rule)."""
+    examples: Examples | None = None
+    """The time-based run's training examples."""
+    options: TrainingOptions | None = None
+    """The time-based run's training options."""
 
     @property
     def metrics(self) -> Metrics:
@@ -91,7 +101,14 @@ class ChurnRun:
             "scored": len(self.scores),
             "calibration": metrics["calibration"],
             "note": self.note,
+            "risk_bands": self.risk_bands(),
+            "health_backtest": self.health.summary() if self.health else None,
         }
+
+    def risk_bands(self) -> dict[str, Any] | None:
+        """The chosen model's validated risk bands (see :mod:`keepwell.insight.churn.bands`)."""
+        pooled = self.backtest.predictions.get(self.model_name)
+        return risk_bands(*pooled) if pooled is not None else None
 
     def backtest_rows(self) -> list[dict[str, Any]]:
         """Metrics per model and test fold, then pooled (``cutoff`` "all")."""
@@ -108,6 +125,19 @@ class ChurnRun:
         for kind, metrics in self.backtest.pooled.items():
             pooled = metrics.as_dict(with_calibration=False)
             rows.append({"model": kind, "cutoff": "all", "fold": None, **pooled})
+        if self.health is not None:
+            rows.extend(
+                {
+                    "model": "health",
+                    "cutoff": f.cutoff.isoformat() if f.cutoff else None,
+                    "fold": f.fold,
+                    "train_examples": f.train_examples,
+                    **f.metrics.as_dict(with_calibration=False),
+                }
+                for f in self.health.folds
+            )
+            pooled = self.health.pooled.as_dict(with_calibration=False)
+            rows.append({"model": "health", "cutoff": "all", "fold": None, **pooled})
         return rows
 
 
@@ -160,7 +190,7 @@ def _time_run(
 ) -> ChurnRun:
     first, data_end = span
     events = churn_events(definition, load_histories(engine).values(), data_end)
-    cutoffs = training_cutoffs(first, data_end, options.outcome_days, WARMUP_DAYS)
+    cutoffs = training_cutoffs(first, data_end, options.outcome_days, WARMUP_DAYS, score_day)
     if not cutoffs:
         raise ChurnDataError("not enough history: no cutoff has a known outcome yet")
     features = churn_features(engine, [*cutoffs, score_day], engine_name)
@@ -168,7 +198,7 @@ def _time_run(
     result = backtest(examples, options)
     model = fit_calibrated(result.chosen, examples, options)
     scores = score_frame(model, alive_at(features, events, score_day))
-    return ChurnRun(
+    run = ChurnRun(
         "time-backtest",
         result.chosen,
         result,
@@ -180,6 +210,22 @@ def _time_run(
         model,
         scores,
     )
+    run.examples, run.options = examples, options
+    return run
+
+
+def with_health(engine: Engine, run: ChurnRun, config: HealthConfig) -> ChurnRun:
+    """``run`` with the team's health rule judged on its backtest (time-based runs only)."""
+    if run.examples is None or run.options is None:
+        return run
+    with engine.connect() as conn:
+        segments = {
+            row.id: row.segment for row in conn.execute(select(Account.id, Account.segment))
+        }
+    run.health = health_backtest(
+        run.examples, run.backtest.test_cutoffs, config, segments, run.options
+    )
+    return run
 
 
 def churn_features(

@@ -6,26 +6,45 @@ from datetime import timedelta
 
 from pydantic import Field
 
-from keepwell.insight.models import AccountScore
+from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.snapshots import latest_run
 from keepwell.playbooks.core import Context, Hit, Params, Signal
+
+FALLBACK_MIN_PROBABILITY = 0.5
+"""The threshold of a run without validated risk bands (too little history to judge)."""
 
 
 class RiskParams(Params):
-    min_probability: float = Field(default=0.5, ge=0, le=1)
+    min_probability: float | None = Field(default=None, ge=0, le=1)
+    """None: the latest run's validated "at risk" band (``metrics["risk_bands"]["at_risk"]``)."""
+
+
+def at_risk_threshold(run: ScoreRun | None) -> float:
+    """The churn probability from which the run's backtest saw customers leave several times
+    as often as the base rate; :data:`FALLBACK_MIN_PROBABILITY` without validated bands."""
+    bands = (run.metrics or {}).get("risk_bands") if run is not None else None
+    value = bands.get("at_risk") if isinstance(bands, dict) else None
+    return float(value) if isinstance(value, int | float) else FALLBACK_MIN_PROBABILITY
 
 
 class ChurnRisk(Signal[RiskParams]):
-    """The churn probability is at or above a threshold."""
+    """The churn probability is at or above a threshold: the validated band unless set."""
 
     name = "churn_risk"
-    description = "Churn risk at or above min_probability (latest scoring run)."
+    description = (
+        "Churn risk at or above min_probability (default: the latest scoring run's "
+        "validated at-risk band)."
+    )
     params = RiskParams
 
     def find(self, ctx: Context, params: RiskParams) -> list[Hit]:
+        threshold = params.min_probability
+        if threshold is None:
+            threshold = at_risk_threshold(latest_run(ctx.session))
         hits = []
         for account_id, score in ctx.scores.items():
             risk = score.churn_probability
-            if account_id in ctx.accounts and risk is not None and risk >= params.min_probability:
+            if account_id in ctx.accounts and risk is not None and risk >= threshold:
                 hits.append(
                     Hit(
                         account_id,

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.responses import Response
 
+from keepwell.insight.agreement import disagreement
 from keepwell.insight.overview import account_history
 from keepwell.insight.snapshots import account_risk
 from keepwell.intake.fields import INTERACTION_KINDS
@@ -131,8 +132,10 @@ def _context(
     db: SessionDep, view: Account360, timeline: TimelinePage, who: Principal
 ) -> dict[str, Any]:
     history = account_history(db, view.account.id)
+    risk = account_risk(db, view.account.id)
     return {
-        "risk": account_risk_view(account_risk(db, view.account.id), who.sees_money),
+        "risk": account_risk_view(risk, who.sees_money),
+        "disagreement": disagreement(risk, risk["risk_bands"]) if risk else None,
         "risk_chart": account_chart(history) if len(history) > 1 else None,
         "panels": account_panels.panels(db, who, view),
         "view": view,

@@ -1,0 +1,201 @@
+"""Early signs of leaving, each measured against the customer's own past or its peers.
+
+A customer on its way out rarely stops at once: it orders less than it used to, the
+conversations thin out, it suffers more late deliveries than other customers do at the
+same time, or a detractor's answer goes unanswered. These churn features compare an
+account with its own usual level (so a small customer ordering rarely is not mistaken
+for one drifting away) or with everyone in the same window (so a supply crunch that hits
+everyone is not mistaken for a problem of one account). Only data dated before the
+cutoff is used, as for every registered feature.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from keepwell.insight.features import KEYS, Block, Feature, Frame
+from keepwell.insight.features.frame import keyed, ratio
+from keepwell.insight.features.orders import live_orders
+
+LATE_DAYS = 7
+"""An order is late when it came this many days or more after its promised day."""
+RECENT_ORDER_DAYS = 180
+USUAL_ORDER_DAYS = 720
+"""Orders of the last 180 days against the rate of the up to 540 days before them."""
+RECENT_TOUCH_DAYS = 90
+USUAL_TOUCH_DAYS = 455
+"""Interactions of the last 90 days against the rate of the up to 365 days before them."""
+MIN_USUAL_DAYS = 90
+"""Days of earlier history needed before a usual level is known."""
+DELIVERY_DAYS = 365
+FOLLOW_UP_DAYS = 14
+DETRACTOR_DAYS = 180
+DETRACTOR_SCORE = 6
+
+
+def _feature(name: str, description: str, unit: str, dtype: str, group: str) -> Feature:
+    fill = 0 if dtype == "int64" else None
+    return Feature(name, description, unit, dtype, group, fill)  # type: ignore[arg-type]
+
+
+EARLY_SIGN_FEATURES: dict[str, Feature] = {
+    feature.name: feature
+    for feature in (
+        _feature(
+            "orders_180d_vs_usual",
+            "Ordering against its usual rate: orders in the last 180 days divided by the "
+            "customer's usual number of orders in 180 days (from the up to 540 days before; "
+            "missing with less than 90 days of earlier history or no earlier order).",
+            "ratio",
+            "float64",
+            "orders",
+        ),
+        _feature(
+            "revenue_180d_vs_usual",
+            "Order value against its usual level: order value in the last 180 days divided "
+            "by the customer's usual order value in 180 days (from the up to 540 days before).",
+            "ratio",
+            "float64",
+            "orders",
+        ),
+        _feature(
+            "interactions_90d_vs_usual",
+            "Contact against its usual level: calls, visits, meetings, e-mails and notes in "
+            "the last 90 days divided by the usual number in 90 days (from the up to 365 "
+            "days before; missing with less than 90 days of earlier history or none then).",
+            "ratio",
+            "float64",
+            "interactions",
+        ),
+        _feature(
+            "late_delivery_share_365d",
+            f"Late deliveries: of the orders promised in the last 365 days, the share that "
+            f"came {LATE_DAYS} or more days after the promised day (or were still missing "
+            f"that long after it at the cutoff).",
+            "share",
+            "float64",
+            "deliveries",
+        ),
+        _feature(
+            "late_share_vs_everyone_365d",
+            "Late deliveries against other customers: the account's late-delivery share of "
+            "the last 365 days minus that of every customer's orders in the same window "
+            "(above 0: hit harder than others).",
+            "share",
+            "float64",
+            "deliveries",
+        ),
+        _feature(
+            "unanswered_detractors_180d",
+            f"Detractors not followed up: NPS answers of {DETRACTOR_SCORE} or less in the "
+            f"last 180 days after which no call, visit, meeting, e-mail or note followed "
+            f"within {FOLLOW_UP_DAYS} days (answers younger than that are not counted yet).",
+            "answers",
+            "int64",
+            "surveys",
+        ),
+    )
+}
+"""The early-sign features by name, described like the registry's."""
+
+
+def _usual(count: ir.NumericValue, first_ago: ir.IntegerValue, recent: int, usual: int) -> ir.Value:
+    """The usual amount per ``recent`` days from the window (recent, usual] days ago."""
+    earlier_days = ibis.least(first_ago, usual) - recent
+    per_window = count.cast("float64") * recent / earlier_days.cast("float64")
+    return ibis.ifelse(earlier_days >= MIN_USUAL_DAYS, per_window, ibis.null("float64"))
+
+
+def ordering_rate_features(frame: Frame) -> ir.Table:
+    """Orders and order value of the last 180 days against the customer's usual level."""
+    h = frame.history(live_orders(frame), "ordered_at")
+    recent, earlier = (
+        h.ago <= RECENT_ORDER_DAYS,
+        h.ago.between(RECENT_ORDER_DAYS + 1, USUAL_ORDER_DAYS),
+    )
+    agg = keyed(
+        h,
+        first_ago=h.ago.max(),
+        recent_orders=h.ago.count(where=recent),
+        earlier_orders=h.ago.count(where=earlier),
+        recent_value=h.amount.sum(where=recent).fill_null(0.0),
+        earlier_value=h.amount.sum(where=earlier).fill_null(0.0),
+    )
+    usual = {
+        "orders": _usual(agg.earlier_orders, agg.first_ago, RECENT_ORDER_DAYS, USUAL_ORDER_DAYS),
+        "value": _usual(agg.earlier_value, agg.first_ago, RECENT_ORDER_DAYS, USUAL_ORDER_DAYS),
+    }
+    return agg.select(
+        *KEYS,
+        orders_180d_vs_usual=ratio(agg.recent_orders, usual["orders"]),
+        revenue_180d_vs_usual=ratio(agg.recent_value, usual["value"]),
+    )
+
+
+def interaction_rate_features(frame: Frame) -> ir.Table:
+    """Interactions of the last 90 days against the customer's usual level."""
+    h = frame.history(frame.table("interactions"), "occurred_at")
+    agg = keyed(
+        h,
+        first_ago=h.ago.max(),
+        recent=h.ago.count(where=h.ago <= RECENT_TOUCH_DAYS),
+        earlier=h.ago.count(where=h.ago.between(RECENT_TOUCH_DAYS + 1, USUAL_TOUCH_DAYS)),
+    )
+    usual = _usual(agg.earlier, agg.first_ago, RECENT_TOUCH_DAYS, USUAL_TOUCH_DAYS)
+    return agg.select(*KEYS, interactions_90d_vs_usual=ratio(agg.recent, usual))
+
+
+def late_delivery_features(frame: Frame) -> ir.Table:
+    """The account's late-delivery share of the last 365 days, and against everyone's."""
+    orders = frame.table("orders")
+    orders = orders.filter(orders.promised_at.notnull(), orders.status.fill_null("") != "cancelled")
+    h = frame.history(orders, "promised_at", DELIVERY_DAYS)
+    delivered_ago = h.cutoff.delta(h.delivered_at, unit="day")
+    arrived = delivered_ago.fill_null(0) >= 1
+    delay = ibis.ifelse(arrived, h.ago - delivered_ago, h.ago)
+    h = h.mutate(decided=arrived | (h.ago >= LATE_DAYS), late=delay >= LATE_DAYS)
+    own = keyed(h, due=h.ago.count(where=h.decided), late=h.ago.count(where=h.late))
+    everyone = h.group_by("cutoff").aggregate(
+        all_due=h.ago.count(where=h.decided), all_late=h.ago.count(where=h.late)
+    )
+    joined = own.join(everyone, own.cutoff == everyone.cutoff)
+    share = ratio(joined.late, joined.due)
+    return joined.select(
+        account_id=joined.account_id,
+        cutoff=own.cutoff,
+        late_delivery_share_365d=share,
+        late_share_vs_everyone_365d=share - ratio(joined.all_late, joined.all_due),
+    )
+
+
+def detractor_follow_up_features(frame: Frame) -> ir.Table:
+    """NPS detractors of the last 180 days that no interaction followed within 14 days."""
+    surveys = frame.table("survey_responses")
+    detractors = surveys.filter(surveys.kind == "nps", surveys.score <= DETRACTOR_SCORE)
+    h = frame.history(detractors, "responded_at", DETRACTOR_DAYS)
+    h = h.filter(h.ago > FOLLOW_UP_DAYS)
+    touches = frame.table("interactions")
+    touches = touches.select(touch_account=touches.account_id, touched_at=touches.occurred_at)
+    after = touches.touched_at.date().delta(h.responded_at.date(), unit="day")
+    followed = h.semi_join(
+        touches,
+        [
+            h.account_id == touches.touch_account,
+            touches.touched_at >= h.responded_at,
+            after <= FOLLOW_UP_DAYS,
+        ],
+    )
+    marked = followed.select(followed_id=followed.id, followed_cutoff=followed.cutoff)
+    both = h.left_join(marked, [h.id == marked.followed_id, h.cutoff == marked.followed_cutoff])
+    agg = keyed(both, unanswered=both.ago.count(where=both.followed_id.isnull()))
+    return agg.select(*KEYS, unanswered_detractors_180d=agg.unanswered.cast("int64"))
+
+
+EARLY_SIGN_BLOCKS: tuple[Block, ...] = (
+    ordering_rate_features,
+    interaction_rate_features,
+    late_delivery_features,
+    detractor_follow_up_features,
+)
+"""The blocks computing :data:`EARLY_SIGN_FEATURES`."""

@@ -1,0 +1,94 @@
+"""Risk bands from backtest evidence, and the sentence when health and model disagree."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from keepwell.insight.agreement import disagreement
+from keepwell.insight.churn.bands import band_rates, risk_bands
+
+
+def test_bands_are_the_lowest_thresholds_with_several_times_the_base_rate() -> None:
+    # 1,000 examples ranked by risk: 34 of the riskiest 100 churned, 8 of the next 200,
+    # 7 of the other 700 (base rate 4.9 %).
+    p = np.linspace(1.0, 0.0, 1000)
+    y = np.zeros(1000, dtype=np.int64)
+    y[np.arange(0, 100, 3)] = 1
+    y[np.arange(100, 300, 25)] = 1
+    y[np.arange(300, 1000, 100)] = 1
+    bands = risk_bands(y, p)
+    base = y.mean()
+    assert bands["base_rate"] == round(base, 4)
+    at_risk = bands["at_risk"]
+    assert at_risk is not None
+    above = y[p >= at_risk]
+    assert above.mean() >= 3 * base and len(above) >= 20
+    assert y[p >= at_risk - 0.05].mean() < 3 * base, "the lowest such threshold"
+    names = [b["band"] for b in bands["bands"]]
+    assert names[0] == "at_risk" and names[-1] == "low"
+    assert sum(b["examples"] for b in bands["bands"]) == 1000
+    assert bands["bands"][0]["times_base_rate"] >= 3
+
+
+def test_no_band_without_evidence() -> None:
+    y = np.array([0, 1] * 50, dtype=np.int64)
+    bands = risk_bands(y, np.full(100, 0.5))
+    assert bands["at_risk"] is None and bands["watch"] is None
+    assert [b["band"] for b in bands["bands"]] == ["low"]
+
+
+def test_band_rates_per_health_band() -> None:
+    y = np.array([1, 0, 0, 0, 1, 1], dtype=np.int64)
+    rows = band_rates(y, ["at_risk", "healthy", "healthy", "watch", "at_risk", "watch"],
+                      ["healthy", "watch", "at_risk"])  # fmt: skip
+    assert [(r["band"], r["churned"], r["churn_rate"]) for r in rows] == [
+        ("healthy", 0, 0.0),
+        ("watch", 1, 0.5),
+        ("at_risk", 2, 1.0),
+    ]
+    assert rows[2]["times_base_rate"] == 2.0
+
+
+BANDS = {"at_risk": 0.2, "watch": 0.08, "base_rate": 0.05}
+BREAKDOWN = [
+    {"name": "Ordering rhythm", "metric": "gap_ratio", "value": 0.8, "score": 100.0, "weight": 25},
+    {"name": "Customer sentiment (NPS)", "metric": "last_nps", "value": 3, "score": 0.0,
+     "weight": 15},
+]  # fmt: skip
+
+
+def _risk(probability: float, health: float, band: str) -> dict[str, object]:
+    return {
+        "churn_probability": probability,
+        "health_score": health,
+        "health_band": band,
+        "health_breakdown": BREAKDOWN,
+        "reasons": ["no call, visit or e-mail for 267 days"],
+    }
+
+
+def test_healthy_by_the_rule_but_at_risk_by_the_model() -> None:
+    sentence = disagreement(_risk(0.42, 74, "healthy"), BANDS)
+    assert sentence == (
+        "The health rule calls this account healthy (74, strongest on ordering rhythm "
+        "(100 of 100)), but the churn model puts its risk at 42 %, in the at-risk band, "
+        "mainly because no call, visit or e-mail for 267 days."
+    )
+
+
+def test_at_risk_by_the_rule_but_low_by_the_model() -> None:
+    sentence = disagreement(_risk(0.01, 30, "at_risk"), BANDS)
+    assert sentence is not None
+    assert sentence.startswith(
+        "The health rule calls this account at risk (30, weakest on customer sentiment (NPS) "
+        "(0 of 100)), but the churn model puts its risk at only 1 %"
+    )
+
+
+def test_agreement_or_nearby_readings_or_no_bands_give_no_sentence() -> None:
+    assert disagreement(_risk(0.42, 30, "at_risk"), BANDS) is None
+    assert disagreement(_risk(0.02, 80, "healthy"), BANDS) is None
+    assert disagreement(_risk(0.1, 74, "healthy"), BANDS) is None, "watch is not at risk"
+    assert disagreement(_risk(0.1, 30, "at_risk"), BANDS) is None, "watch is not low"
+    assert disagreement(_risk(0.42, 74, "healthy"), None) is None
+    assert disagreement(_risk(0.42, 74, "healthy"), {"at_risk": None}) is None
