@@ -15,10 +15,13 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from keepwell.auth.permissions import Permission
+from keepwell.insight.risk import LEVEL_LABELS, NEGLIGIBLE_REVENUE_AT_RISK, is_negligible
+from keepwell.insight.wording import event_label, feature_label, feature_value
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.auto_reload = False  # templates ship with the package; no stat per render
+DEFAULT_CURRENCY = "EUR"
 HIDDEN = Markup('<span class="redacted" title="Hidden for your role">hidden</span>')
 
 
@@ -34,6 +37,7 @@ class NavItem:
 
 
 NAVIGATION = (
+    NavItem("Customers", "At risk", "/at-risk", Permission.READ),
     NavItem("Customers", "My work", "/my-work", Permission.READ),
     NavItem("Customers", "Portfolio", "/portfolio", Permission.READ),
     NavItem("Customers", "Tasks", "/tasks", Permission.READ),
@@ -99,7 +103,16 @@ def money(context: Context, value: float | None, currency: str | None = None) ->
         return HIDDEN
     if value is None:
         return "—"
-    return f"{value:,.2f} {currency or ''}".rstrip()
+    return f"{value:,.2f} {currency or context.get('currency') or DEFAULT_CURRENCY}"
+
+
+@pass_context
+def at_risk_money(context: Context, value: float | None) -> Markup | str:
+    """An account's revenue at risk: its amount, or "negligible" under the documented floor."""
+    if is_negligible(value) and context.get("principal") and context["principal"].sees_money:
+        floor = money(context, NEGLIGIBLE_REVENUE_AT_RISK)
+        return Markup('<span class="muted" title="Under {}">negligible</span>').format(floor)
+    return money(context, value)
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -149,6 +162,7 @@ TREND_FLAT = 0.005
 """Changes within half a percent either way count as flat."""
 
 templates.env.filters["money"] = money
+templates.env.filters["at_risk_money"] = at_risk_money
 templates.env.filters["trend"] = trend
 templates.env.filters["day"] = format_date
 templates.env.filters["moment"] = format_datetime
@@ -162,3 +176,15 @@ def format_value(value: float | None, spec: str = ".0f") -> str:
 
 
 templates.env.filters["fmt"] = format_value
+templates.env.filters["feature_label"] = feature_label
+templates.env.filters["event_label"] = event_label
+
+
+@pass_context
+def show_feature_value(context: Context, key: str | None, value: float | None) -> str:
+    """A feature's value in its unit and the company currency."""
+    return feature_value(key or "", value, currency=context.get("currency") or DEFAULT_CURRENCY)
+
+
+templates.env.filters["feature_value"] = show_feature_value
+templates.env.globals["level_labels"] = LEVEL_LABELS

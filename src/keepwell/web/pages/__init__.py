@@ -19,6 +19,7 @@ from keepwell.web.pages import (
     reports,
     retention,
     rfqs,
+    risk,
     tasks,
     teams,
     tokens,
@@ -31,6 +32,7 @@ router = APIRouter(include_in_schema=False)
 for module in (
     auth,
     work,
+    risk,
     portfolio,
     accounts,
     retention,
