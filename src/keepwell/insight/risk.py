@@ -17,6 +17,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
+from sqlalchemy import ColumnElement, Numeric, and_, case, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from keepwell.insight.models import AccountScore, ScoreRun
+
 RiskLevel = Literal["at_risk", "watch", "low"]
 LEVELS: tuple[RiskLevel, ...] = ("at_risk", "watch", "low")
 LEVEL_LABELS: dict[str, str] = {"at_risk": "At risk", "watch": "Watch", "low": "Low risk"}
@@ -189,3 +194,26 @@ def _bins(run_metrics: Mapping[str, Any]) -> list[tuple[int, float, float]]:
 
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def at_risk_term(run_metrics: Mapping[int, Mapping[str, Any]]) -> ColumnElement[int]:
+    """1 for a stored score at its run's at-risk level, else 0 (to sum per run in SQL)."""
+    whens = [
+        (
+            and_(AccountScore.run_id == run_id, AccountScore.churn_probability >= bands.at_risk),
+            1,
+        )
+        for run_id, bands in ((r, risk_bands(m)) for r, m in run_metrics.items())
+    ]
+    return case(*whens, else_=0) if whens else literal(0)
+
+
+def money_sum_term() -> ColumnElement[Any]:
+    """A stored revenue at risk rounded to the cent, to sum in SQL (one rounding)."""
+    return func.round(cast(AccountScore.revenue_at_risk, Numeric(18, 6)), 2)
+
+
+def recent_run_metrics(session: Session, limit: int) -> dict[int, dict[str, Any]]:
+    """The metrics of the latest ``limit`` runs by run id."""
+    query = select(ScoreRun.id, ScoreRun.metrics).order_by(ScoreRun.id.desc()).limit(limit)
+    return {run_id: dict(metrics or {}) for run_id, metrics in session.execute(query)}

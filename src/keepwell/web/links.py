@@ -36,6 +36,7 @@ def filtered_url(filters: PortfolioFilters, **changes: str | int | bool | None) 
         "search": filters.search,
         "risk": filters.risk,
         "unowned": filters.unowned,
+        "left_since": filters.left_since.isoformat() if filters.left_since else None,
     }
     params.update(changes)
     return portfolio_url("", **params)

@@ -57,6 +57,9 @@ class PortfolioFilters(BaseModel):
         description="Only accounts at this risk level or above in the latest scoring run.",
     )
     unowned: bool = Field(default=False, description="Only accounts without a current owner.")
+    left_since: date | None = Field(
+        default=None, description="Only accounts that ended on or after this day."
+    )
 
     def conditions(self, day: date, session: Session) -> list[ColumnElement[bool]]:
         """The record's own account conditions for these filters, and the risk ones."""
@@ -65,11 +68,13 @@ class PortfolioFilters(BaseModel):
             found.append(Account.id.in_(_risky_accounts(session, self.risk)))
         if self.unowned:
             found.append(Account.id.not_in(owned_accounts(day)))
+        if self.left_since is not None:
+            found.append(Account.ended_on >= self.left_since)
         return found
 
     def count(self, session: Session, day: date) -> int:
         """How many accounts match (``count_accounts`` when only the record's filters are set)."""
-        if self.risk is None and not self.unowned:
+        if self.risk is None and not self.unowned and self.left_since is None:
             return count_accounts(session, **self.model_dump(include=RECORD_FILTERS), as_of=day)
         query = select(func.count()).select_from(Account).where(*self.conditions(day, session))
         return read(session, query).scalar() or 0

@@ -39,6 +39,7 @@ def portfolio_page(
     search: Annotated[str, Query(max_length=255)] = "",
     risk: Annotated[str, Query(pattern="^(|at_risk|watch)$")] = "",
     unowned: Annotated[bool, Query()] = False,
+    left_since: Annotated[date | None, Query()] = None,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "name",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
@@ -53,6 +54,7 @@ def portfolio_page(
         search=search.strip() or None,
         risk="at_risk" if risk == "at_risk" else "watch" if risk == "watch" else None,
         unowned=unowned,
+        left_since=left_since,
     )
     if sort == "at_risk" and not who.sees_money:
         sort = "risk"
@@ -71,6 +73,7 @@ def portfolio_page(
             "search": search,
             "risk": risk,
             "unowned": unowned,
+            "left_since": left_since,
             "sort": sort,
         },
         "links": PortfolioLinks(filters),
