@@ -184,7 +184,7 @@ def portfolio(
     Unless sorted by name, accounts follow the latest run's scores (unscored ones last).
     """
     total = filters.count(session, day)
-    run = latest_run(session) if trend else None
+    run = latest_run(session)
     ids = _page_ids(
         session, filters.conditions(day, session), run, sort, offset=offset, limit=limit
     )
