@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from keepwell.auth.permissions import Permission
@@ -188,3 +189,28 @@ def show_feature_value(context: Context, key: str | None, value: float | None) -
 
 templates.env.filters["feature_value"] = show_feature_value
 templates.env.globals["level_labels"] = LEVEL_LABELS
+
+
+def playbook_title(name: str) -> str:
+    """A playbook's title instead of its name."""
+    from keepwell.playbooks.service import rule_title
+
+    return rule_title(name)
+
+
+def signal_label(name: str) -> str:
+    """A playbook signal in words (``order_gap`` → ``Order gap``)."""
+    return name.replace("_", " ").capitalize()
+
+
+CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """Text with its `backticked` parts set as code (API descriptions name keys on purpose)."""
+    return Markup(CODE_SPAN.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
+
+
+templates.env.filters["code_spans"] = code_spans
+templates.env.globals["playbook_title"] = playbook_title
+templates.env.globals["signal_label"] = signal_label
