@@ -87,6 +87,7 @@ class PersonalDigest:
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         data = asdict(self)
+        del data["base_url"]
         data["today"] = self.today.isoformat()
         data["overdue"] = len(self.overdue)
         data["lines"] = self.lines()
