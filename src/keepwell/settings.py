@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     web_slots: int = Field(default=2, ge=1, le=15)
     """Requests one web server process works on at once; the rest wait their turn
     (at most the database connection pool's 15)."""
+    currency: str = Field(default="EUR", pattern="^[A-Z]{3}$")
+    """The company's currency (ISO 4217 code): every amount is shown with it."""
     public_url: str = "http://127.0.0.1:8000"
     """Where people open Keepwell; used for links in notifications."""
     smtp_host: str | None = None

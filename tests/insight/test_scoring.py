@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.risk import revenue_at_risk
 from keepwell.insight.scoring import run_scoring
 from keepwell.insight.signals import growth_signals, share_loss_signals
 from keepwell.insight.snapshots import account_risk, latest_run, latest_scores
@@ -66,8 +67,11 @@ def test_demo_scoring_runs_are_stored_and_explained(sqlite_engine: Engine, tmp_p
         assert score.health_band in {"healthy", "watch", "at_risk", "no_data"}
         assert len(score.health_breakdown) == 8
         if score.annual_revenue is not None and score.churn_probability is not None:
+            assert score.revenue_at_risk == revenue_at_risk(
+                score.annual_revenue, score.churn_probability
+            )
             assert score.revenue_at_risk == pytest.approx(
-                score.annual_revenue * score.churn_probability
+                score.annual_revenue * score.churn_probability, abs=0.005
             )
     riskiest = max(scores.values(), key=lambda s: s.churn_probability or 0.0)
     assert riskiest.reasons and all(r["sentence"] for r in riskiest.reasons)

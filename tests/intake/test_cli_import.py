@@ -52,7 +52,7 @@ def test_import_json_summary_and_errors(database_url: str, tmp_path: Path) -> No
             "row": 2,
             "column": "ordered_at",
             "value": "x",
-            "reason": "not a date in ISO 8601 (YYYY-MM-DD)",
+            "reason": "not a date as year-month-day, e.g. 2026-12-31",
         },
         {"file": "o.csv", "row": 2, "column": "account", "value": "2", "reason": "unknown account"},
     ]

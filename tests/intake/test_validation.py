@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from tests.intake.helpers import write_rows
 
+from keepwell.intake.convert import describe_format
 from keepwell.intake.errors import UnreadableFile
 from keepwell.intake.mapping import Mapping
 from keepwell.intake.service import import_file
@@ -55,7 +56,7 @@ def test_every_problem_in_every_row_is_reported(crm_engine: Engine, tmp_path: Pa
         },
     ]
     assert _errors(crm_engine, "orders", write_rows(tmp_path / "bad.csv", rows)) == [
-        ("bad.csv", 3, "ordered_at", "5 Jan", "not a date in ISO 8601 (YYYY-MM-DD)"),
+        ("bad.csv", 3, "ordered_at", "5 Jan", "not a date as year-month-day, e.g. 2026-12-31"),
         ("bad.csv", 3, "amount", "twelve", "not a number"),
         (
             "bad.csv",
@@ -205,3 +206,21 @@ def test_unreadable_files(
     path.write_text(content)
     with pytest.raises(UnreadableFile, match=message):
         import_file(engine, "orders", path)
+
+
+def test_a_date_in_the_wrong_format_is_explained_in_words(
+    crm_engine: Engine, tmp_path: Path
+) -> None:
+    rows = [{"external_id": "O-1", "account": "C-1", "ordered_at": "2024-01-05", "amount": "3"}]
+    mapping = Mapping(source="crm", date_formats={"ordered_at": "%d.%m.%Y"})
+    [error] = _errors(crm_engine, "orders", write_rows(tmp_path / "o.csv", rows), mapping)
+    assert error == (
+        "o.csv",
+        2,
+        "ordered_at",
+        "2024-01-05",
+        "not a date as day.month.year, e.g. 31.12.2026",
+    )
+    assert describe_format("%Y-%m-%dT%H:%M") == (
+        "year-month-dayThour:minute, e.g. 2026-12-31T14:30"
+    )

@@ -87,8 +87,14 @@ def test_digests_list_then_send_once(database_url: str, smtp_env: Inbox) -> None
     parsed = message_from_bytes(mail)
     assert parsed["Subject"] == "Keepwell: your week to 2026-06-30"
     text = parsed.get_payload(decode=True).decode()
-    assert "- Risk moved at acme: 10% to 60% (orders stopped)" in text
-    assert "- Overdue task: Call Acme (acme), due 2026-06-27" in text
+    acme = olga["movers"][0]["account_id"]
+    call = olga["open_tasks"][0]["id"]
+    link = "http://127.0.0.1:8000"
+    assert (
+        f"- Risk of losing acme moved from 10% to 60% (orders stopped) — {link}/accounts/{acme}"
+        in text
+    )
+    assert f"- Overdue task: Call Acme (acme), due 2026-06-27 — {link}/tasks/{call}" in text
     assert "- Boss mentioned you: @olga what did they say about the renewal?" in text
     again = runner.invoke(app, [*base, "--send"])
     assert again.exit_code == 0 and "Queued 0 digest(s)" in again.output

@@ -12,6 +12,7 @@ from tests.record.test_timeline import load
 from typer.testing import CliRunner, Result
 
 import keepwell.cli.account
+from keepwell.cli.account import RISK_FIELDS
 from keepwell.cli.app import app
 from keepwell.intake.mapping import Mapping
 from keepwell.record.schemas import Account360, AccountSummary
@@ -60,7 +61,8 @@ def test_account_list_json_and_table(url: str) -> None:
     assert list(listed) == ["accounts", "total"]
     assert listed["total"] == 2
     acme, beta = listed["accounts"]
-    assert list(acme) == list(AccountSummary.model_fields)
+    assert list(acme) == [*AccountSummary.model_fields, *RISK_FIELDS, "reasons"]
+    assert acme["risk"] is None and acme["reasons"] == [], "not scored yet"
     assert acme["name"] == "Acme Pumps"
     assert (acme["orders_12m"], acme["revenue_12m"], acme["open_tickets"]) == (2, 2500.0, 1)
     assert (acme["last_order_on"], beta["last_order_on"]) == ("2024-05-01", "2023-01-15")

@@ -107,7 +107,7 @@ def test_playbook_activity_and_leadership_sections(engine: Engine) -> None:
         assert keys.index("playbooks") < keys.index("leadership") < keys.index("coverage")
         activity = review.section("playbooks")
         assert activity is not None
-        assert activity.data["firings"] == [("going_quiet", 2), ("broken_promise", 1)]
+        assert activity.data["firings"] == [("Going quiet", 2), ("Broken promise at hand-off", 1)]
         assert (activity.data["created"], activity.data["closed"]) == (1, 1)
         assert activity.data["overdue"] == [("Olga", 2, 4), ("Sven", 1, 2)]
         leadership = review.section("leadership")
@@ -117,5 +117,6 @@ def test_playbook_activity_and_leadership_sections(engine: Engine) -> None:
         ]
         html = render_document(review)
     assert "Playbook activity and overdue tasks" in html and "For the leadership review" in html
-    assert "going_quiet" in html and "Seals fail again" in html and "Olga" in html
+    assert "Going quiet" in html and "going_quiet" not in html
+    assert "Seals fail again" in html and "Olga" in html
     assert "style=" not in html.split("</style>")[-1] and "<script" not in html

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
@@ -105,6 +105,24 @@ def seed(engine: Engine) -> dict[str, int]:
         return {name: a.id for name, a in accounts.items()}
 
 
+def seeded_ids(engine: Engine) -> dict[str, int]:
+    """The crafted accounts' ids by name."""
+    with Session(engine) as session:
+        rows = session.execute(select(Account.name, Account.id))
+        return {str(row[0]): int(row[1]) for row in rows}
+
+
+def test_links_leave_the_app_with_its_public_address(engine: Engine) -> None:
+    seed(engine)
+    with Session(engine) as session:
+        review = weekly_review(session, TODAY, money=True, base_url="https://keep.example/")
+    html = render_document(review)
+    north = seeded_ids(engine)["North Mill"]
+    assert f'href="https://keep.example/accounts/{north}"' in html
+    assert 'href="https://keep.example/portfolio?unowned=1&amp;sort=risk">2</a>' in html
+    assert 'href="/' not in html
+
+
 def test_review_sections_on_crafted_data(engine: Engine) -> None:
     seed(engine)
     with Session(engine) as session:
@@ -119,9 +137,12 @@ def test_review_sections_on_crafted_data(engine: Engine) -> None:
     movers = review.section("movers")
     assert movers is not None
     [mover] = movers.data["movers"]
-    assert (mover.name, mover.change.before, mover.change.after) == ("North Mill", 0.1, 0.6)
-    assert mover.reasons == ["North Mill stopped ordering"]
-    assert [c.feature for c in mover.change.changes] == ["gap_ratio"]
+    assert (mover["name"], mover["before"], mover["after"]) == ("North Mill", 0.1, 0.6)
+    assert mover["reasons"] == ["North Mill stopped ordering"]
+    assert mover["changes"] == [
+        "Days since the last order divided by the usual gap between order days: "
+        "1.00 times → 4.00 times"
+    ]
     coverage = review.section("coverage")
     assert coverage is not None
     [(erik, held)] = coverage.data["departures"]
@@ -143,9 +164,13 @@ def test_html_and_pdf_documents(engine: Engine, tmp_path: Path) -> None:
     html = render_document(review)
     assert html.startswith("<!doctype html>") and "<style>" in html and "http" not in html
     assert 'class="chart chart-lines"' in html and "Revenue at risk per scoring run" in html
-    assert "<dt>Revenue at risk</dt><dd>670" in html
+    assert '<dt>Revenue at risk</dt><dd><a href="/portfolio?sort=at_risk">670.00 EUR</a>' in html
+    assert '<dt>At risk</dt><dd><a href="/portfolio?risk=at_risk&amp;sort=risk">1</a>' in html
+    assert "gap_ratio" not in html and "ROC" not in html
+    ids = seeded_ids(engine)
+    assert f'<a href="/accounts/{ids["North Mill"]}">North Mill</a>' in html
     quiet = render_document(hidden)
-    assert "Accounts in the at-risk band per scoring run" in quiet
+    assert "Accounts at risk per scoring run" in quiet
     assert "Revenue at risk" not in quiet
     pdf = render_pdf(review)
     assert pdf.startswith(b"%PDF")

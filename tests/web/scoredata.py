@@ -57,9 +57,30 @@ def score(
     )
 
 
+PREDICTED = (0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.15, 0.45)
+OBSERVED = (0.0, 0.0, 0.01, 0.01, 0.02, 0.02, 0.03, 0.05, 0.1, 0.4)
+CALIBRATION = [
+    {"bin": i + 1, "n": 100, "mean_predicted": p, "observed": o}
+    for i, (p, o) in enumerate(zip(PREDICTED, OBSERVED, strict=True))
+]
+"""A backtest of 1,000 examples in ten groups: base rate 6.4 %, so "at risk" from 19.2 %;
+of the riskiest group (the only one at or over it) 4 in 10 left, of the others 1 in 38."""
+ACCURACY_SENTENCE = (
+    "Of the customers the model flagged as at risk in its test on past data, 4 in 10 left "
+    "within 6 months; of the others, 1 in 38."
+)
+
+
 def store_runs(engine: Engine, record: dict[str, int]) -> dict[str, int]:
     """Two runs: Acme's risk from 15 % to 72 %, Gamma 8 % both times; Beta not scored."""
-    metrics = {"roc_auc": 0.81, "pr_auc": 0.44, "brier": 0.121, "top_decile_lift": 3.2}
+    metrics = {
+        "roc_auc": 0.81,
+        "pr_auc": 0.44,
+        "brier": 0.121,
+        "top_decile_lift": 3.2,
+        "horizon_days": 180,
+        "calibration": CALIBRATION,
+    }
     with session_scope(engine) as session:
         for number, (acme, orders) in enumerate([(0.15, 6.0), (0.72, 0.0)], start=1):
             run = ScoreRun(

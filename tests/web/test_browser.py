@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from tests.web.conftest import PASSWORD, SQLITE_ONLY, email, make_settings
 from tests.web.liveserver import serve
 from tests.web.scoredata import store_runs
 
+from keepwell.db import session_scope
+from keepwell.tasks.models import Task
 from keepwell.web import create_app
 
 pytestmark = [pytest.mark.browser, SQLITE_ONLY]
@@ -138,6 +141,31 @@ class Journey:
         expect(problems.filter(has_text="NOPE")).not_to_have_count(0)
         self.shot("import-errors")
 
+    def start_on_the_accounts_at_risk(self, owner: str, reason: str, step: str) -> None:
+        expect(self.page).to_have_url(re.compile(r"/at-risk$"))
+        expect(self.page.get_by_role("heading", name="Accounts at risk", level=1)).to_be_visible()
+        first = self.page.locator("tr.risk-row").first
+        for text in ("Acme Pumps", "72%", owner, reason, step, "due "):
+            expect(first).to_contain_text(text)
+        self.shot("at-risk")
+        first.get_by_role("link", name="Acme Pumps").click()
+        expect(self.page.get_by_role("heading", name="Acme Pumps", level=1)).to_be_visible()
+        self.shot("at-risk-account")
+
+    def follow_the_weekly_review(self) -> None:
+        self.page.get_by_role("link", name="Weekly review").first.click()
+        expect(self.page.get_by_role("heading", name="Weekly retention review")).to_be_visible()
+        figures = self.page.locator("#review-portfolio .review-figures")
+        at_risk = figures.locator("div").filter(has=self.page.get_by_text("At risk", exact=True))
+        at_risk.get_by_role("link").click()
+        expect(self.page).to_have_url(re.compile(r"/portfolio\?risk=at_risk"))
+        rows = self.page.locator("#portfolio-results tbody tr")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("Acme Pumps")
+        self.shot("review-at-risk")
+        rows.first.get_by_role("link", name="Acme Pumps").click()
+        expect(self.page.get_by_role("heading", name="Acme Pumps", level=1)).to_be_visible()
+
     def sign_out(self) -> None:
         self.page.get_by_role("button", name="Sign out").click()
         expect(self.page.locator("#email")).to_be_visible()
@@ -158,4 +186,32 @@ def test_journey(chromium: Browser, site: str, request: pytest.FixtureRequest) -
     journey.add_task("Send the second quote on seals")
     journey.upload_bad_import()
     journey.sign_out()
+    context.close()
+
+
+def test_a_leader_finds_who_is_at_risk_why_and_who_is_on_it(
+    chromium: Browser,
+    site: str,
+    engine: Engine,
+    record: dict[str, int],
+    request: pytest.FixtureRequest,
+) -> None:
+    """The first page answers the question; one click opens the account; the weekly
+    review's figures open the accounts behind them."""
+    with session_scope(engine) as session:
+        session.add(
+            Task(
+                title="Call the buyer about the stopped orders",
+                account_id=record["C-1"],
+                due_on=date.today() + timedelta(days=3),
+                status="open",
+            )
+        )
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    journey = Journey(context.new_page(), site, request.node.originalname)
+    journey.sign_in("leader")
+    journey.start_on_the_accounts_at_risk(
+        "Leo Leader", "no order in the last 90 days", "Call the buyer about the stopped orders"
+    )
+    journey.follow_the_weekly_review()
     context.close()

@@ -55,8 +55,8 @@ def test_my_work_lists_roles_and_this_weeks_changes(
     page = member.get("/my-work").text
     assert names_in(page) == ["Acme Pumps", "Gamma Mills"]
     assert "Service lead" in page and "Engineering lead" in page
-    assert "ticket.opened" in page and "Seal leaking" in page
-    assert "interaction.visit" in page
+    assert "Ticket opened" in page and "Seal leaking" in page
+    assert "Visit" in page and "interaction.visit" not in page
     assert member.get("/").headers["location"] == "/my-work"
     admin = browser("admin")
     assert "No employee record is linked" in admin.get("/my-work").text
@@ -85,7 +85,7 @@ def test_account_page_sections_timeline_and_notes(
     only_tickets = member.get(
         f"/accounts/{acme}?kinds=ticket", headers={**HTMX, "HX-Target": "timeline"}
     ).text
-    assert "ticket.opened" in only_tickets and "order.placed" not in only_tickets
+    assert "Ticket opened" in only_tickets and "Order placed" not in only_tickets
     assert "<html" not in only_tickets
     added = member.client.post(
         f"/accounts/{acme}/notes",

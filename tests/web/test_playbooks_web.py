@@ -85,7 +85,7 @@ def test_leader_saves_valid_rules_and_sees_errors_by_line(
     assert (folder(app) / "thin_accounts.yaml").read_text() == RULE
     assert "Saved." in leader.get(saved.headers["location"]).text
     listing = leader.get("/playbooks").text
-    assert "Thin accounts" in listing and "thin_accounts · company" in listing
+    assert "Thin accounts" in listing and "<code>thin_accounts</code> · company" in listing
     with session_scope(engine) as s:
         entry = s.scalars(select(AuditLog).where(AuditLog.action == "playbook.saved")).one()
         assert entry.actor == "leader@maker.test" and entry.changes["name"] == "thin_accounts"

@@ -11,10 +11,11 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import Engine
 from tests.web.conftest import SQLITE_ONLY, Browser
-from tests.web.scoredata import OVERDUE, store_runs
+from tests.web.scoredata import ACCURACY_SENTENCE, OVERDUE, store_runs
 
 from keepwell.db import session_scope
 from keepwell.insight.models import ScoreRun
+from keepwell.insight.risk import accuracy_story
 from keepwell.insight.scoring import run_scoring
 from keepwell.insight.snapshots import account_risk, latest_scores
 from keepwell.intake.demo import build_demo
@@ -36,8 +37,11 @@ def test_portfolio_shows_scores_accuracy_movers_and_trend(
     leader = browser("leader")
     page = leader.get("/portfolio").text
     assert "72%" in page and "8%" in page and "at risk" in page
-    assert "ROC AUC <strong>0.81</strong>" in page and "Brier <strong>0.121</strong>" in page
-    assert "time-backtest" in page
+    assert ACCURACY_SENTENCE in page
+    assert "ROC" not in page and "Brier" not in page and "time-backtest" not in page
+    admin = browser("admin").get("/portfolio").text
+    assert ACCURACY_SENTENCE in admin and "<details" in admin
+    assert "Brier score" in admin and "0.121" in admin and "lightgbm (time-backtest)" in admin
     assert "Biggest movers" in page and "15% → 72%" in page
     assert "What changed:" in page and "Orders in the last 90 days: 6 → 0" in page
     assert OVERDUE in page
@@ -61,7 +65,7 @@ def test_portfolio_hides_money_from_members(
     assert "72%" in page and "Mean churn risk per scoring run" in page
     assert "71,110.80" not in page and "48,200" not in page and "98765" not in page
     assert "[amount hidden] outstanding" in page
-    assert 'value="at_risk"' not in page
+    assert "Revenue at risk, highest first" not in page
     assert "Revenue at risk per scoring run" not in page
 
 
@@ -74,9 +78,10 @@ def test_account_page_shows_risk_reasons_breakdown_and_history(
     assert "Not scored yet" not in page
     assert "72%" in page and "At risk" in page and "Probability alive" in page
     assert "no order in the last 90 days" in page and OVERDUE in page
-    assert "Ordering" in page and "orders_90d" in page and "98765.00" in page
+    assert "Ordering" in page and "Orders in the last 90 days" in page
+    assert "orders_90d" not in page and "98,765.00 EUR" in page
     assert "Churn risk over the last runs" in page and "<polyline" in page
-    assert "ROC AUC 0.81" in page and "lightgbm (time-backtest)" in page
+    assert ACCURACY_SENTENCE in page and "ROC" not in page
     assert "71,110.80" in page
     member = browser("member").get(f"/accounts/{scored['C-1']}").text
     assert "48,200" not in member and "98765" not in member and "71,110.80" not in member
@@ -110,7 +115,8 @@ def test_pages_show_a_real_scoring_run(
     assert risk is not None and risk["reasons"]
     leader = browser("leader")
     page = leader.get("/portfolio?sort=risk&status=any").text
-    assert f"ROC AUC <strong>{summary['roc_auc']:.2f}</strong>" in page
+    story = accuracy_story(result.churn.summary())
+    assert story is not None and str(escape(story.sentence)) in page
     assert f"{summary['scored']:,} accounts" in page
     assert f'href="/accounts/{riskiest.account_id}"' in page.split("<tbody>")[1].split("</tr>")[0]
     account = leader.get(f"/accounts/{riskiest.account_id}").text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -18,15 +19,11 @@ from sqlalchemy.orm import Session
 from keepwell.cli.app import app, console, fail, print_json, state
 from keepwell.cli.risk_view import render_risk
 from keepwell.db.engine import session_factory
+from keepwell.insight.attention import AccountRisk, account_risks
 from keepwell.insight.snapshots import account_risk
 from keepwell.record.schemas import Account360, AccountSummary, OrdersTrend, TimelineEvent
-from keepwell.record.service import (
-    AccountLookupError,
-    account_360,
-    count_accounts,
-    find_account,
-    list_accounts,
-)
+from keepwell.record.service import AccountLookupError, account_360, find_account
+from keepwell.web.queries import PortfolioFilters, portfolio
 
 account_app = typer.Typer(
     help="Customer accounts: the list and the 360 view.", no_args_is_help=True
@@ -53,6 +50,18 @@ def _day(as_of: datetime | None) -> date | None:
     return as_of.date() if as_of else None
 
 
+class ListSort(StrEnum):
+    """The orders of ``account list``."""
+
+    NAME = "name"
+    RISK = "risk"
+    REVENUE_AT_RISK = "revenue_at_risk"
+
+
+SORT_KEYS = {ListSort.NAME: "name", ListSort.RISK: "risk", ListSort.REVENUE_AT_RISK: "at_risk"}
+"""Each order as the portfolio names it (unscored accounts come last)."""
+
+
 @account_app.command("list")
 def list_command(
     ctx: typer.Context,
@@ -63,22 +72,60 @@ def list_command(
     search: Annotated[str | None, typer.Option(help="Part of the name, or an external id.")] = None,
     limit: Annotated[int | None, typer.Option(min=0, help="At most this many.")] = None,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
+    sort: Annotated[
+        ListSort,
+        typer.Option(help="Order: by name, by risk or by revenue at risk (highest first)."),
+    ] = ListSort.NAME,
     as_of: AsOf = None,
 ) -> None:
-    """List accounts with their contacts, open tickets, orders and team size."""
-    filters: dict[str, Any] = {
-        "status": status,
-        "segment": segment,
-        "region": region,
-        "search": search,
-    }
+    """List accounts with their contacts, open tickets, orders, team and risk."""
+    filters = PortfolioFilters(status=status, segment=segment, region=region, search=search)
+    day = _day(as_of) or date.today()
     with _session(ctx) as session:
-        accounts = list_accounts(session, **filters, limit=limit, offset=offset, as_of=_day(as_of))
-        total = count_accounts(session, **filters)
+        total = filters.count(session, day)
+        found = portfolio(
+            session,
+            filters,
+            offset=offset,
+            limit=total if limit is None else limit,
+            day=day,
+            trend=False,
+            sort=SORT_KEYS[sort],
+        )
+        accounts = [row.account for row in found.rows]
+        risks = account_risks(session, [a.id for a in accounts], day=day, run=found.run)
     if as_json:
-        print_json({"accounts": [a.model_dump(mode="json") for a in accounts], "total": total})
+        rows = [{**a.model_dump(mode="json"), **risk_fields(risks.get(a.id))} for a in accounts]
+        print_json({"accounts": rows, "total": total})
     else:
         console.print(_accounts_table(accounts, total))
+
+
+def risk_fields(risk: AccountRisk | None) -> dict[str, Any]:
+    """The one ranked risk and who is on it, as ``account list --json`` adds them."""
+    if risk is None:
+        return dict.fromkeys(RISK_FIELDS) | {"reasons": []}
+    return {
+        "risk": risk.risk,
+        "risk_level": risk.level if risk.risk is not None else None,
+        "health": risk.health,
+        "health_band": risk.health_band,
+        "revenue_at_risk": risk.revenue_at_risk,
+        "owner": risk.owner,
+        "next_step": risk.next_step.as_dict() if risk.next_step else None,
+        "reasons": list(risk.reasons),
+    }
+
+
+RISK_FIELDS = (
+    "risk",
+    "risk_level",
+    "health",
+    "health_band",
+    "revenue_at_risk",
+    "owner",
+    "next_step",
+)
 
 
 @account_app.command("show")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from keepwell.cli.app import app, console, state
 from keepwell.cli.outfiles import Force, write_output
+from keepwell.settings import get_settings
 
 report_app = typer.Typer(help="Reports for the leadership team.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -51,7 +52,13 @@ def weekly_command(
     from keepwell.report.render import render_document, render_pdf
 
     with Session(state(ctx).engine()) as session:
-        review = weekly_review(session, as_of.date() if as_of else None, money=not no_money)
+        review = weekly_review(
+            session,
+            as_of.date() if as_of else None,
+            money=not no_money,
+            base_url=get_settings().public_url,
+            admin=True,
+        )
         target = out or Path(f"weekly-review-{review.today.isoformat()}.{fmt.value}")
         if fmt is ReportFormat.PDF:
             write_output(target, lambda path: path.write_bytes(render_pdf(review)), force=force)

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sklearn.metrics import roc_auc_score
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from keepwell.insight.churn.reasons import AccountScore as ChurnScore
 from keepwell.insight.churn.reasons import RiskChange, what_changed
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.risk import at_risk_term, money_sum_term, recent_run_metrics, round_money
 from keepwell.record.models import Account
 
 MOVE_THRESHOLD = 0.1
@@ -30,7 +31,7 @@ class RunPoint:
     accounts: int
     mean_risk: float
     at_risk: int
-    """Accounts in the health band ``at_risk``."""
+    """Accounts at risk (the run's at-risk level of churn probability)."""
     revenue_at_risk: float
     roc_auc: float | None
 
@@ -63,7 +64,10 @@ class Outcome:
 
 def run_history(session: Session, limit: int = 12) -> list[RunPoint]:
     """The latest ``limit`` runs, oldest first, with their portfolio figures."""
-    at_risk = func.sum(case((AccountScore.health_band == "at_risk", 1), else_=0))
+    runs = recent_run_metrics(session, limit)
+    if not runs:
+        return []
+    at_risk = func.sum(at_risk_term(runs))
     rows = session.execute(
         select(
             ScoreRun.id,
@@ -72,9 +76,10 @@ def run_history(session: Session, limit: int = 12) -> list[RunPoint]:
             func.count(AccountScore.id),
             func.avg(AccountScore.churn_probability),
             at_risk,
-            func.coalesce(func.sum(AccountScore.revenue_at_risk), 0.0),
+            func.coalesce(func.sum(money_sum_term()), 0.0),
         )
         .join(AccountScore, AccountScore.run_id == ScoreRun.id)
+        .where(ScoreRun.id.in_(list(runs)))
         .group_by(ScoreRun.id, ScoreRun.as_of, ScoreRun.metrics)
         .order_by(ScoreRun.id.desc())
         .limit(limit)
@@ -86,7 +91,7 @@ def run_history(session: Session, limit: int = 12) -> list[RunPoint]:
             count,
             float(mean or 0.0),
             int(risky or 0),
-            float(money),
+            round_money(float(money)),
             metrics.get("roc_auc"),
         )
         for run_id, as_of, metrics, count, mean, risky, money in reversed(rows)

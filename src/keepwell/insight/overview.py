@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, case, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.db.prepared import prepared, read
 from keepwell.insight.churn.reasons import AccountScore as ChurnScore
 from keepwell.insight.churn.reasons import FeatureChange, what_changed
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.risk import at_risk_term, money_sum_term, recent_run_metrics, round_money
 from keepwell.record.models import Account
 
 RUNS_SHOWN = 12
@@ -72,28 +73,37 @@ class TrendPoint:
 def risk_trend(
     session: Session, accounts: Select[Any] | None = None, *, runs: int = RUNS_SHOWN
 ) -> list[TrendPoint]:
-    """Mean churn risk, revenue at risk and the at-risk band count of the last ``runs`` runs.
+    """Mean churn risk, revenue at risk and the accounts at risk of the last ``runs`` runs.
 
-    ``accounts`` (a select of account ids) narrows every run to those accounts.
+    ``accounts`` (a select of account ids) narrows every run to those accounts. "At risk"
+    is each run's own at-risk level (:mod:`keepwell.insight.risk`).
     """
-    last = select(ScoreRun.id).order_by(ScoreRun.id.desc()).limit(runs).scalar_subquery()
+    last = recent_run_metrics(session, runs)
+    if not last:
+        return []
     query = (
         select(
             ScoreRun.as_of,
             func.count(AccountScore.id),
             func.avg(AccountScore.churn_probability),
-            func.sum(AccountScore.revenue_at_risk),
-            func.sum(case((AccountScore.health_band == AT_RISK, 1), else_=0)),
+            func.sum(money_sum_term()),
+            func.sum(at_risk_term(last)),
         )
         .join(AccountScore, AccountScore.run_id == ScoreRun.id)
-        .where(ScoreRun.id.in_(last))
+        .where(ScoreRun.id.in_(list(last)))
         .group_by(ScoreRun.id, ScoreRun.as_of)
         .order_by(ScoreRun.id)
     )
     if accounts is not None:
         query = query.where(AccountScore.account_id.in_(accounts))
     return [
-        TrendPoint(day, n, _float(mean), _float(money), int(red or 0))
+        TrendPoint(
+            day,
+            n,
+            _float(mean),
+            None if money is None else round_money(float(money)),
+            int(red or 0),
+        )
         for day, n, mean, money, red in session.execute(query)
     ]
 

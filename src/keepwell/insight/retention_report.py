@@ -16,12 +16,14 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from keepwell.insight.models import AccountScore
 from keepwell.insight.retention import (
     RevenueRetention,
     SurvivalCurve,
     revenue_retention,
     survival_by_group,
 )
+from keepwell.insight.risk import total_money
 from keepwell.insight.snapshots import latest_run, latest_scores
 from keepwell.record.models import Account, Order
 
@@ -75,7 +77,7 @@ class RetentionReport:
     @property
     def revenue_at_risk(self) -> float:
         """Total revenue at risk over every segment."""
-        return sum(r.revenue_at_risk for r in self.risk)
+        return total_money(r.revenue_at_risk for r in self.risk)
 
     def as_dict(self, *, money: bool = True) -> dict[str, Any]:
         """JSON-ready form; ``money=False`` leaves out amounts (ratios stay)."""
@@ -214,16 +216,18 @@ def _risk(session: Session) -> list[RiskBySegment]:
     if not scores:
         return []
     segments = dict(session.execute(select(Account.id, Account.segment)).all())
-    totals: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+    totals: dict[str, list[AccountScore]] = defaultdict(list)
     for account_id, score in scores.items():
-        row = totals[segments.get(account_id) or UNKNOWN]
-        row[0] += 1
-        row[1] += score.annual_revenue or 0.0
-        row[2] += score.revenue_at_risk or 0.0
+        totals[segments.get(account_id) or UNKNOWN].append(score)
     return sorted(
         (
-            RiskBySegment(name, int(n), round(revenue, 2), round(at_risk, 2))
-            for name, (n, revenue, at_risk) in totals.items()
+            RiskBySegment(
+                name,
+                len(found),
+                total_money(s.annual_revenue for s in found),
+                total_money(s.revenue_at_risk for s in found),
+            )
+            for name, found in totals.items()
         ),
         key=lambda r: -r.revenue_at_risk,
     )

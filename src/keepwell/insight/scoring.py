@@ -32,6 +32,7 @@ from keepwell.insight.health import (
 )
 from keepwell.insight.history import as_churn_score
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.risk import revenue_at_risk
 from keepwell.insight.signals import growth_signals
 from keepwell.insight.snapshots import latest_scores
 from keepwell.record.models import Account
@@ -152,7 +153,7 @@ def _account_score(
         expected_orders_365d=_cell(repeat, "expected_orders"),
         expected_value_12m=_cell(repeat, "expected_value"),
         annual_revenue=annual,
-        revenue_at_risk=None if annual is None else annual * score.probability,
+        revenue_at_risk=revenue_at_risk(annual, score.probability),
         reasons=[{"key": r.key, "sentence": r.sentence, "weight": r.weight} for r in score.reasons],
         health_breakdown=[c.__dict__ for c in health.components],
         growth=growth_signals(values),

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from keepwell.db.prepared import prepared, read
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.risk import accuracy_story, risk_level
 from keepwell.insight.signals import share_loss_signals
 
 ACCURACY_KEYS = ("roc_auc", "pr_auc", "brier", "top_decile_lift")
@@ -35,6 +36,7 @@ def account_risk(session: Session, account_id: int) -> dict[str, Any] | None:
     score = read(session, _account_risk(), account=account_id).first()
     if score is None:
         return None
+    story = accuracy_story(score.metrics)
     return {
         "run_id": score.run_id,
         "as_of": score.as_of.isoformat(),
@@ -42,6 +44,8 @@ def account_risk(session: Session, account_id: int) -> dict[str, Any] | None:
         "method": score.method,
         "accuracy": {key: score.metrics.get(key) for key in ACCURACY_KEYS},
         "churn_probability": score.churn_probability,
+        "level": risk_level(score.churn_probability, score.metrics),
+        "accuracy_sentence": story.sentence if story is not None else None,
         "reasons": [r["sentence"] for r in score.reasons],
         "health_score": score.health_score,
         "health_band": score.health_band,

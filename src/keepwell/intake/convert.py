@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -118,8 +119,12 @@ def datetime_text(text: str, fmt: str | None) -> datetime:
             return _naive_utc(datetime.strptime(text, fmt))
         return _naive_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
-        expected = f"format {fmt!r}" if fmt else "ISO 8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
-        raise ConversionError(f"not a date/time in {expected}") from None
+        expected = (
+            describe_format(fmt)
+            if fmt
+            else "year-month-day, e.g. 2026-12-31 or 2026-12-31T14:30:00"
+        )
+        raise ConversionError(f"not a date/time as {expected}") from None
 
 
 def to_date(value: Any, fmt: str | None) -> date:
@@ -138,8 +143,44 @@ def date_text(text: str, fmt: str | None) -> date:
             return datetime.strptime(text, fmt).date()
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
     except ValueError:
-        expected = f"format {fmt!r}" if fmt else "ISO 8601 (YYYY-MM-DD)"
-        raise ConversionError(f"not a date in {expected}") from None
+        expected = describe_format(fmt) if fmt else "year-month-day, e.g. 2026-12-31"
+        raise ConversionError(f"not a date as {expected}") from None
+
+
+FORMAT_WORDS = {
+    "%d": "day",
+    "%m": "month",
+    "%Y": "year",
+    "%y": "two-digit year",
+    "%H": "hour",
+    "%I": "hour (1-12)",
+    "%M": "minute",
+    "%S": "second",
+    "%f": "fraction of a second",
+    "%b": "short month name",
+    "%B": "month name",
+    "%a": "short weekday",
+    "%A": "weekday",
+    "%p": "AM/PM",
+    "%j": "day of the year",
+    "%z": "offset from UTC",
+    "%%": "%",
+}
+"""The date format codes in words, for error messages people read."""
+EXAMPLE_MOMENT = datetime(2026, 12, 31, 14, 30, 5)
+
+
+def describe_format(fmt: str) -> str:
+    """A date format in words, with an example.
+
+    ``%d.%m.%Y`` reads ``day.month.year, e.g. 31.12.2026``.
+    """
+    words = re.sub(r"%.", lambda m: FORMAT_WORDS.get(m.group(0), "?"), fmt)
+    try:
+        example = EXAMPLE_MOMENT.strftime(fmt)
+    except ValueError:
+        return words
+    return f"{words}, e.g. {example}"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from keepwell.notify.models import Notification
 from keepwell.notify.service import queue_message
 from keepwell.people.models import AccountTeamMember, Employee
 from keepwell.record.service import current_assignment
+from keepwell.settings import get_settings
 from keepwell.tasks.models import Task
 from keepwell.teams.comments import mentions_of
 
@@ -39,6 +40,11 @@ class PersonalDigest:
     movers: list[dict[str, Any]] = field(default_factory=list)
     open_tasks: list[dict[str, Any]] = field(default_factory=list)
     mentions: list[dict[str, Any]] = field(default_factory=list)
+    base_url: str = ""
+    """Where links in the lines point (the public address)."""
+
+    def _link(self, path: str) -> str:
+        return f" — {self.base_url.rstrip('/')}{path}"
 
     @property
     def overdue(self) -> list[dict[str, Any]]:
@@ -58,35 +64,45 @@ class PersonalDigest:
     def lines(self) -> list[str]:
         """The message's lines."""
         out = [
-            f"Risk moved at {m['account']}: {m['before']:.0%} to {m['after']:.0%}"
+            f"Risk of losing {m['account']} moved from {m['before']:.0%} to {m['after']:.0%}"
             + (f" ({m['reason']})" if m["reason"] else "")
+            + self._link(f"/accounts/{m['account_id']}")
             for m in self.movers
         ]
         out += [
             f"{'Overdue' if t['overdue'] else 'Open'} task: {t['title']}"
             + (f" ({t['account']})" if t["account"] else "")
             + (f", due {t['due_on']}" if t["due_on"] else "")
+            + self._link(f"/tasks/{t['id']}")
             for t in sorted(self.open_tasks, key=lambda t: (not t["overdue"], t["due_on"] or ""))[
                 :MAX_TASKS
             ]
         ]
         if len(self.open_tasks) > MAX_TASKS:
-            out.append(f"... and {len(self.open_tasks) - MAX_TASKS} more open tasks")
+            more = len(self.open_tasks) - MAX_TASKS
+            out.append(f"... and {more} more open tasks" + self._link("/tasks"))
         out += [f"{m['author']} mentioned you: {m['body'][:160]}" for m in self.mentions]
         return out
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         data = asdict(self)
+        del data["base_url"]
         data["today"] = self.today.isoformat()
         data["overdue"] = len(self.overdue)
         data["lines"] = self.lines()
         return data
 
 
-def personal_digests(session: Session, today: date | None = None) -> list[PersonalDigest]:
-    """The digest of every present employee with something to tell, by name."""
+def personal_digests(
+    session: Session, today: date | None = None, *, base_url: str | None = None
+) -> list[PersonalDigest]:
+    """The digest of every present employee with something to tell, by name.
+
+    Its lines link to the accounts and tasks under ``base_url`` (default: the public address).
+    """
     day = today or date.today()
+    base = get_settings().public_url if base_url is None else base_url
     people = session.scalars(
         select(Employee)
         .where(
@@ -96,7 +112,9 @@ def personal_digests(session: Session, today: date | None = None) -> list[Person
         )
         .order_by(Employee.name)
     ).all()
-    digests = {e.id: PersonalDigest(e.id, e.name, e.email or "", day) for e in people}
+    digests = {
+        e.id: PersonalDigest(e.id, e.name, e.email or "", day, base_url=base) for e in people
+    }
     _add_movers(session, digests, day)
     _add_tasks(session, digests, day)
     _add_mentions(session, digests, day)

@@ -43,11 +43,17 @@ class DeliveryReport:
         }
 
 
-def queue_digests(session: Session, notices: list[Notice]) -> int:
-    """One outbox message per (channel, recipient) listing its lines; how many were queued."""
+def queue_digests(session: Session, notices: list[Notice], base_url: str | None = None) -> int:
+    """One outbox message per (channel, recipient) listing its lines; how many were queued.
+
+    A line about an account ends with the link to the account's page (``base_url``,
+    default the public address).
+    """
+    base = (get_settings().public_url if base_url is None else base_url).rstrip("/")
     grouped: dict[tuple[str, str], list[str]] = defaultdict(list)
     for notice in notices:
-        grouped[(notice.channel, notice.recipient)].append(notice.line)
+        link = f" — {base}/accounts/{notice.account_id}" if notice.account_id else ""
+        grouped[(notice.channel, notice.recipient)].append(notice.line + link)
     for (channel, recipient), lines in sorted(grouped.items()):
         unique = list(dict.fromkeys(lines))
         subject = f"Keepwell: {len(unique)} new item{'s' if len(unique) != 1 else ''} for you"

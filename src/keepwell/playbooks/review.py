@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from keepwell.people.models import Employee
 from keepwell.playbooks.history import open_review_items
 from keepwell.playbooks.models import PlaybookFiring
+from keepwell.playbooks.service import rule_titles
 from keepwell.report.weekly import WEEK, report_sections
 from keepwell.tasks.models import Task
 
@@ -54,8 +55,9 @@ def playbook_activity(session: Session, today: date, money: bool) -> dict[str, A
         oldest[name] = min(due, oldest.get(name, due))
     if not firings and not created and not closed and not overdue:
         return None
+    titles = rule_titles()
     return {
-        "firings": [(rule, count) for rule, count in firings],
+        "firings": [(titles.get(rule, rule), count) for rule, count in firings],
         "created": created or 0,
         "closed": closed or 0,
         "overdue": [
@@ -72,12 +74,13 @@ def leadership_items(session: Session, today: date, money: bool) -> dict[str, An
     items = open_review_items(session)
     if not items:
         return None
+    titles = rule_titles()
     return {
         "review": [
             {
                 "account_id": item.account_id,
                 "account": name,
-                "rule": item.rule,
+                "rule": titles.get(item.rule, item.rule),
                 "note": item.note,
                 "days_open": (today - item.added_at.date()).days,
             }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -61,6 +62,26 @@ class RunReport:
 def company_dir() -> Path:
     """The folder of the company's rules."""
     return get_settings().resolved_playbooks_dir()
+
+
+def rule_titles(folder: Path | None = None) -> dict[str, str]:
+    """Each playbook's title by its name (what people read instead of the name).
+
+    Read again only when a company rule file changed (by its names and modification times).
+    """
+    where = folder or company_dir()
+    files = sorted(where.glob("*.yaml")) if where.is_dir() else []
+    return dict(_titles(where, tuple((p.name, p.stat().st_mtime_ns) for p in files)))
+
+
+@lru_cache(maxsize=8)
+def _titles(folder: Path, stamp: tuple[tuple[str, int], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, rule.spec.title) for name, rule in load_rules(folder).rules.items())
+
+
+def rule_title(name: str) -> str:
+    """A playbook's title, or its name in words when no rule has that name (any more)."""
+    return rule_titles().get(name) or name.replace("_", " ").capitalize()
 
 
 def load_rules(folder: Path | None = None) -> RuleSet:

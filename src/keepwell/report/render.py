@@ -7,7 +7,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from keepwell.report.weekly import WeeklyReview
+from keepwell.report.weekly import WeeklyReview, currency_code
 from keepwell.web.templating import templates
 
 STYLESHEET = Path(__file__).resolve().parents[1] / "web" / "static" / "css" / "keepwell.css"
@@ -30,12 +30,15 @@ class Reader:
     """Who the review is rendered for: only whether amounts may be shown."""
 
     sees_money: bool
+    is_admin: bool = False
 
 
 def render_body(review: WeeklyReview) -> Markup:
     """The review's sections as HTML, for the web page and for the document."""
     template = templates.env.get_template("report/body.html")
-    return Markup(template.render(review=review, principal=Reader(review.money)))
+    reader = Reader(review.money, review.admin)
+    context = {"review": review, "principal": reader, "currency": currency_code()}
+    return Markup(template.render(**context))
 
 
 def render_document(review: WeeklyReview) -> str:

@@ -19,12 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.insight.history import RunPoint, latest_movers, outcomes, run_history
+from keepwell.insight.risk import accuracy_story, risk_bands
 from keepwell.insight.snapshots import ACCURACY_KEYS, latest_run
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
 from keepwell.record.models import Account
 from keepwell.record.service import current_assignment
+from keepwell.settings import get_settings
 from keepwell.teams.departure import departed_holdings
 from keepwell.web.linechart import Series, line_chart
+from keepwell.web.links import account_url, portfolio_url
+from keepwell.web.scores import change_texts, visible_reasons
 
 Loader = Callable[[Session, date, bool], dict[str, Any] | None]
 WEEK = timedelta(days=7)
@@ -49,6 +53,22 @@ class WeeklyReview:
     today: date
     money: bool
     sections: list[ReportSection]
+    base_url: str = ""
+    """Prefix of the review's links: empty on the app's page, the public address elsewhere."""
+    admin: bool = False
+    """Whether the reader administers Keepwell (and so reads the model's measures)."""
+
+    def portfolio(self, **params: str | bool | None) -> str:
+        """A link to the portfolio's accounts behind a figure."""
+        return portfolio_url(self.base_url, **params)
+
+    def account(self, account_id: int) -> str:
+        """A link to an account's page."""
+        return account_url(account_id, self.base_url)
+
+    def link(self, path: str) -> str:
+        """A link to another page of the app."""
+        return f"{self.base_url.rstrip('/')}{path}"
 
     @property
     def week_start(self) -> date:
@@ -94,10 +114,18 @@ class SectionRegistry:
 report_sections = SectionRegistry()
 
 
-def weekly_review(session: Session, today: date | None = None, *, money: bool) -> WeeklyReview:
-    """The review for the week ending ``today`` (default: today)."""
+def weekly_review(
+    session: Session,
+    today: date | None = None,
+    *,
+    money: bool,
+    base_url: str = "",
+    admin: bool = False,
+) -> WeeklyReview:
+    """The review for the week ending ``today`` (default: today), its links under ``base_url``."""
     day = today or date.today()
-    return WeeklyReview(day, money, report_sections.build(session, day, money))
+    sections = report_sections.build(session, day, money)
+    return WeeklyReview(day, money, sections, base_url, admin)
 
 
 @report_sections.register(
@@ -107,12 +135,20 @@ def _portfolio(session: Session, today: date, money: bool) -> dict[str, Any] | N
     history = run_history(session)
     if not history:
         return {"history": [], "latest": None, "previous": None}
+    latest = history[-1]
+    run = latest_run(session)
     return {
         "history": history,
-        "latest": history[-1],
+        "latest": latest,
+        "bands": risk_bands(run.metrics if run is not None else None),
         "previous": history[-2] if len(history) > 1 else None,
         "chart": _trend_chart(history, money),
     }
+
+
+def currency_code() -> str:
+    """The company currency amounts are shown in."""
+    return get_settings().currency
 
 
 def _trend_chart(history: list[RunPoint], money: bool) -> Markup | None:
@@ -122,17 +158,33 @@ def _trend_chart(history: list[RunPoint], money: bool) -> Markup | None:
     days = [(p.as_of - start).days for p in history]
     if money:
         values = [p.revenue_at_risk for p in history]
-        label, title = "revenue at risk", "Revenue at risk per scoring run"
+        currency = currency_code()
+        label, title = (
+            f"revenue at risk, {currency}",
+            f"Revenue at risk per scoring run ({currency})",
+        )
     else:
         values = [float(p.at_risk) for p in history]
-        label, title = "accounts at risk", "Accounts in the at-risk band per scoring run"
+        label, title = "accounts at risk", "Accounts at risk per scoring run"
     series = [Series(label, list(zip(days, values, strict=True)))]
     return line_chart(series, title=title, x_label=f"days since {start.isoformat()}")
 
 
 @report_sections.register("movers", "Biggest movers and why", "movers.html", order=20)
 def _movers(session: Session, today: date, money: bool) -> dict[str, Any] | None:
-    return {"movers": latest_movers(session)}
+    return {
+        "movers": [
+            {
+                "account_id": m.account_id,
+                "name": m.name,
+                "before": m.change.before,
+                "after": m.change.after,
+                "changes": change_texts(m.change.changes, money, currency_code()),
+                "reasons": visible_reasons(m.reasons, money),
+            }
+            for m in latest_movers(session)
+        ]
+    }
 
 
 class HeldAccount(NamedTuple):
@@ -177,4 +229,10 @@ def _accuracy(session: Session, today: date, money: bool) -> dict[str, Any] | No
     if run is None:
         return None
     backtest = {key: run.metrics.get(key) for key in ACCURACY_KEYS}
-    return {"run": run, "backtest": backtest, "outcomes": outcomes(session, today)}
+    story = accuracy_story(run.metrics)
+    return {
+        "run": run,
+        "backtest": backtest,
+        "story": story,
+        "outcomes": outcomes(session, today),
+    }

@@ -17,6 +17,7 @@ from keepwell.web.problems import install_error_handlers
 from keepwell.web.security import SecurityHeadersMiddleware
 from keepwell.web.slots import RequestSlots
 from keepwell.web.state import WebState
+from keepwell.web.templating import templates
 
 STATIC = Path(__file__).parent / "static"
 DESCRIPTION = (
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         docs_url=None,
         redoc_url=None,
     )
+    templates.env.globals["currency"] = settings.currency
     app.state.keepwell = WebState(settings, engine, session_factory(engine))
     app.add_middleware(SecurityHeadersMiddleware, https=settings.cookie_secure)
     app.add_middleware(RequestSlots, slots=settings.web_slots)

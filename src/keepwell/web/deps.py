@@ -80,6 +80,11 @@ class Principal:
         return hidden_fields(self.permissions)
 
     @property
+    def is_admin(self) -> bool:
+        """True when the principal may administer (and so read the model's measures)."""
+        return self.can(Permission.ADMIN)
+
+    @property
     def csrf_token(self) -> str:
         """The session's synchronizer token (empty for API tokens)."""
         return self.session.csrf_token if self.session else ""

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Select, and_, bindparam, exists, func, select
+from sqlalchemy import Select, and_, bindparam, exists, false, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from keepwell.db.prepared import prepared, read
+from keepwell.insight.attention import account_owners
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.risk import RiskLevel, risk_bands
 from keepwell.insight.snapshots import latest_run
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.record.models import Account
@@ -31,6 +33,8 @@ from keepwell.record.service import (
     order_totals,
 )
 from keepwell.web.params import MAX_ID
+
+RiskFilter = Literal["at_risk", "watch"]
 
 
 class PortfolioFilters(BaseModel):
@@ -48,19 +52,63 @@ class PortfolioFilters(BaseModel):
         default=None, ge=1, le=MAX_ID, description="Department id of someone on the account team."
     )
     search: str | None = Field(default=None, max_length=255)
+    risk: RiskFilter | None = Field(
+        default=None,
+        description="Only accounts at this risk level or above in the latest scoring run.",
+    )
+    unowned: bool = Field(default=False, description="Only accounts without a current owner.")
+    left_since: date | None = Field(
+        default=None, description="Only accounts that ended on or after this day."
+    )
 
-    def conditions(self, day: date) -> list[ColumnElement[bool]]:
-        """The record's own account conditions for these filters."""
-        return account_filters(**self.model_dump(), day=day)
+    def conditions(self, day: date, session: Session) -> list[ColumnElement[bool]]:
+        """The record's own account conditions for these filters, and the risk ones."""
+        found = account_filters(**self.model_dump(include=RECORD_FILTERS), day=day)
+        if self.risk is not None:
+            found.append(Account.id.in_(_risky_accounts(session, self.risk)))
+        if self.unowned:
+            found.append(Account.id.not_in(owned_accounts(day)))
+        if self.left_since is not None:
+            found.append(Account.ended_on >= self.left_since)
+        return found
 
     def count(self, session: Session, day: date) -> int:
-        """``count_accounts`` with these filters."""
-        return count_accounts(session, **self.model_dump(), as_of=day)
+        """How many accounts match (``count_accounts`` when only the record's filters are set)."""
+        if self.risk is None and not self.unowned and self.left_since is None:
+            return count_accounts(session, **self.model_dump(include=RECORD_FILTERS), as_of=day)
+        query = select(func.count()).select_from(Account).where(*self.conditions(day, session))
+        return read(session, query).scalar() or 0
+
+
+def _risky_accounts(session: Session, level: RiskFilter) -> Select[Any]:
+    """The accounts of the latest run at ``level`` or above (none before the first run)."""
+    run = latest_run(session)
+    if run is None:
+        return select(AccountScore.account_id).where(false())
+    bands = risk_bands(run.metrics)
+    floor = bands.at_risk if level == "at_risk" else bands.watch
+    return select(AccountScore.account_id).where(
+        AccountScore.run_id == run.id, AccountScore.churn_probability >= floor
+    )
+
+
+RECORD_FILTERS = {"status", "segment", "region", "owner", "department", "search"}
+"""The filters ``keepwell.record.service.account_filters`` knows."""
+
+
+def owned_accounts(day: date) -> Select[Any]:
+    """The ids of accounts with a current account owner."""
+    return (
+        select(AccountTeamMember.account_id)
+        .join(Employee, Employee.id == AccountTeamMember.employee_id)
+        .join(RetentionRole, RetentionRole.id == AccountTeamMember.role_id)
+        .where(RetentionRole.key == OWNER_ROLE, current_assignment(day))
+    )
 
 
 SORTS: dict[str, str] = {
     "name": "Name",
-    "risk": "Churn risk, highest first",
+    "risk": "Risk, highest first",
     "health": "Health, lowest first",
     "at_risk": "Revenue at risk, highest first",
 }
@@ -97,6 +145,9 @@ class PortfolioRow:
     year_before: tuple[int, float] | None
     """Orders and revenue of the twelve months a year earlier."""
     score: RowScore | None = None
+    owner: str | None = None
+    level: RiskLevel | None = None
+    """The risk level of the latest run (None when not scored)."""
 
     @property
     def revenue_change(self) -> float | None:
@@ -135,8 +186,10 @@ def portfolio(
     Unless sorted by name, accounts follow the latest run's scores (unscored ones last).
     """
     total = filters.count(session, day)
-    run = latest_run(session) if trend else None
-    ids = _page_ids(session, filters.conditions(day), run, sort, offset=offset, limit=limit)
+    run = latest_run(session)
+    ids = _page_ids(
+        session, filters.conditions(day, session), run, sort, offset=offset, limit=limit
+    )
     if not ids:
         return PortfolioPage([], total, run)
     now = {a.id: a for a in account_summaries(session, ids, day)}
@@ -144,10 +197,20 @@ def portfolio(
     scores: dict[int, RowScore] = {}
     if trend:
         before = order_totals(session, ids, year_before(day))
+    levels: dict[int, RiskLevel] = {}
     if run is not None:
         found = read(session, _row_scores(), run=run.id, ids=ids)
         scores = {s.account_id: RowScore(**s._mapping) for s in found}
-    rows = [PortfolioRow(now[i], before.get(i), scores.get(i)) for i in ids if i in now]
+        bands = risk_bands(run.metrics)
+        levels = {i: bands.level(s.churn_probability) for i, s in scores.items()}
+    owners = account_owners(session, ids, day)
+    rows = [
+        PortfolioRow(
+            now[i], before.get(i), scores.get(i), owners.get(i, (0, None))[1], levels.get(i)
+        )
+        for i in ids
+        if i in now
+    ]
     return PortfolioPage(rows, total, run)
 
 

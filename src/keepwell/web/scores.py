@@ -16,6 +16,8 @@ from keepwell.auth.visibility import MONEY_FIELDS, hidden_in
 from keepwell.insight.churn.reasons import FeatureChange
 from keepwell.insight.features import FEATURES
 from keepwell.insight.overview import HistoryPoint, Mover, TrendPoint
+from keepwell.insight.risk import LEVEL_LABELS
+from keepwell.insight.wording import change_sentence, feature_label
 from keepwell.web.charts import Bar, line_chart
 from keepwell.web.redaction import MARK
 
@@ -31,13 +33,18 @@ def visible_reasons(sentences: list[str], sees_money: bool) -> list[str]:
     return [OUTSTANDING.sub(f"{MARK} outstanding", s) for s in sentences]
 
 
-def change_text(change: FeatureChange, sees_money: bool) -> str:
-    """A feature's move in words: ``Orders in the last 90 days: 4 → 0``."""
-    feature = FEATURES.get(change.feature)
-    name = feature.description.rstrip(".") if feature else change.feature
-    if feature is not None and feature.unit == MONEY_UNIT and not sees_money:
-        return f"{name}: changed ({MARK})"
-    return change.text.replace(change.feature, name, 1)
+def change_text(change: FeatureChange, sees_money: bool, currency: str = "") -> str | None:
+    """A feature's move in words: ``Orders in the last 90 days: 4 → 0``; None if unchanged."""
+    sentence = change_sentence(change.feature, change.before, change.after, currency=currency)
+    if sentence is not None and _is_money(change.feature) and not sees_money:
+        return f"{feature_label(change.feature)}: changed ({MARK})"
+    return sentence
+
+
+def change_texts(changes: list[FeatureChange], sees_money: bool, currency: str = "") -> list[str]:
+    """The changes that show a different value, in words."""
+    found = (change_text(c, sees_money, currency) for c in changes)
+    return [text for text in found if text is not None]
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,7 @@ def mover_views(movers: list[Mover], sees_money: bool) -> list[MoverView]:
             m.before,
             m.after,
             m.delta,
-            [change_text(c, sees_money) for c in m.changes if c.before != c.after],
+            change_texts(m.changes, sees_money),
             visible_reasons(m.reasons, sees_money),
         )
         for m in movers
@@ -113,6 +120,7 @@ def account_risk_view(risk: dict[str, Any] | None, sees_money: bool) -> dict[str
     view = dict(risk)
     view["reasons"] = visible_reasons(risk["reasons"], sees_money)
     view["band_label"] = BANDS.get(risk["health_band"], risk["health_band"])
+    view["level_label"] = LEVEL_LABELS[risk["level"]]
     if not sees_money:
         for key in hidden_in("score", frozenset(MONEY_FIELDS)):
             view[key] = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -11,15 +12,18 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from keepwell.audit.words import action_label
 from keepwell.auth.permissions import Permission
+from keepwell.insight.risk import LEVEL_LABELS, NEGLIGIBLE_REVENUE_AT_RISK, is_negligible
+from keepwell.insight.wording import event_label, feature_label, feature_value
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
 templates.env.auto_reload = False  # templates ship with the package; no stat per render
+DEFAULT_CURRENCY = "EUR"
 HIDDEN = Markup('<span class="redacted" title="Hidden for your role">hidden</span>')
 
 
@@ -35,6 +39,7 @@ class NavItem:
 
 
 NAVIGATION = (
+    NavItem("Customers", "At risk", "/at-risk", Permission.READ),
     NavItem("Customers", "My work", "/my-work", Permission.READ),
     NavItem("Customers", "Portfolio", "/portfolio", Permission.READ),
     NavItem("Customers", "Tasks", "/tasks", Permission.READ),
@@ -100,7 +105,16 @@ def money(context: Context, value: float | None, currency: str | None = None) ->
         return HIDDEN
     if value is None:
         return "—"
-    return f"{value:,.2f} {currency or ''}".rstrip()
+    return f"{value:,.2f} {currency or context.get('currency') or DEFAULT_CURRENCY}"
+
+
+@pass_context
+def at_risk_money(context: Context, value: float | None) -> Markup | str:
+    """An account's revenue at risk: its amount, or "negligible" under the documented floor."""
+    if is_negligible(value) and context.get("principal") and context["principal"].sees_money:
+        floor = money(context, NEGLIGIBLE_REVENUE_AT_RISK)
+        return Markup('<span class="muted" title="Under {}">negligible</span>').format(floor)
+    return money(context, value)
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -150,6 +164,7 @@ TREND_FLAT = 0.005
 """Changes within half a percent either way count as flat."""
 
 templates.env.filters["money"] = money
+templates.env.filters["at_risk_money"] = at_risk_money
 templates.env.filters["trend"] = trend
 templates.env.filters["day"] = format_date
 templates.env.filters["moment"] = format_datetime
@@ -164,3 +179,40 @@ def format_value(value: float | None, spec: str = ".0f") -> str:
 
 
 templates.env.filters["fmt"] = format_value
+templates.env.filters["feature_label"] = feature_label
+templates.env.filters["event_label"] = event_label
+
+
+@pass_context
+def show_feature_value(context: Context, key: str | None, value: float | None) -> str:
+    """A feature's value in its unit and the company currency."""
+    return feature_value(key or "", value, currency=context.get("currency") or DEFAULT_CURRENCY)
+
+
+templates.env.filters["feature_value"] = show_feature_value
+templates.env.globals["level_labels"] = LEVEL_LABELS
+
+
+def playbook_title(name: str) -> str:
+    """A playbook's title instead of its name."""
+    from keepwell.playbooks.service import rule_title
+
+    return rule_title(name)
+
+
+def signal_label(name: str) -> str:
+    """A playbook signal in words (``order_gap`` → ``Order gap``)."""
+    return name.replace("_", " ").capitalize()
+
+
+CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """Text with its `backticked` parts set as code (API descriptions name keys on purpose)."""
+    return Markup(CODE_SPAN.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
+
+
+templates.env.filters["code_spans"] = code_spans
+templates.env.globals["playbook_title"] = playbook_title
+templates.env.globals["signal_label"] = signal_label

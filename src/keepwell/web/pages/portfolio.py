@@ -11,9 +11,11 @@ from starlette.responses import Response
 
 from keepwell.auth.visibility import refuse_hidden
 from keepwell.insight.overview import accuracy, biggest_movers, risk_trend
+from keepwell.insight.risk import accuracy_story
 from keepwell.record.models import Account
 from keepwell.web.cache import database_key, page_parts
 from keepwell.web.deps import CurrentUser, Principal, SessionDep
+from keepwell.web.links import PortfolioLinks
 from keepwell.web.paging import pager
 from keepwell.web.params import ID_PATTERN
 from keepwell.web.queries import (
@@ -43,6 +45,9 @@ def portfolio_page(
     owner: Annotated[str, Query(pattern=ID_PATTERN)] = "",
     department: Annotated[str, Query(pattern=ID_PATTERN)] = "",
     search: Annotated[str, Query(max_length=255)] = "",
+    risk: Annotated[str, Query(pattern="^(|at_risk|watch)$")] = "",
+    unowned: Annotated[bool, Query()] = False,
+    left_since: Annotated[date | None, Query()] = None,
     sort: Annotated[str, Query(pattern=SORT_PATTERN)] = "name",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
@@ -55,6 +60,9 @@ def portfolio_page(
         owner=int(owner) if owner else None,
         department=int(department) if department else None,
         search=search.strip() or None,
+        risk="at_risk" if risk == "at_risk" else "watch" if risk == "watch" else None,
+        unowned=unowned,
+        left_since=left_since,
     )
     refuse_hidden([SORT_FIELDS.get(sort, "")], who.hidden, "sort on")
     first = pager(request, page, 0)
@@ -70,8 +78,12 @@ def portfolio_page(
             "owner": owner,
             "department": department,
             "search": search,
+            "risk": risk,
+            "unowned": unowned,
+            "left_since": left_since,
             "sort": sort,
         },
+        "links": PortfolioLinks(filters),
         "today": today,
     }
     if is_htmx(request) and request.headers.get("hx-target") == "portfolio-results":
@@ -92,11 +104,12 @@ def _insight(
     if found.run is None:
         return None
     run, database = found.run.id, database_key(db)
-    matching = select(Account.id).where(*filters.conditions(day))
+    matching = select(Account.id).where(*filters.conditions(day, db))
     trend = page_parts.get(("trend", database, run, filters, day), lambda: risk_trend(db, matching))
     movers = page_parts.get(("movers", database, run), lambda: biggest_movers(db))
     return {
         "accuracy": accuracy(found.run),
+        "story": accuracy_story(found.run.metrics),
         "latest": trend[-1] if trend else None,
         "chart": portfolio_chart(trend, who.sees_money),
         "movers": mover_views(movers, who.sees_money),

@@ -9,10 +9,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from keepwell.auth.permissions import Role
 from keepwell.auth.service import employee_for
+from keepwell.insight.attention import accounts_at_risk
 from keepwell.record.schemas import TimelineEvent
 from keepwell.record.timeline import recent_events
 from keepwell.web.deps import CurrentUser, SessionDep
+from keepwell.web.pages.risk import risk_rows
 from keepwell.web.paging import pager
 from keepwell.web.panels import work_panels
 from keepwell.web.queries import Assignment, assignments
@@ -22,12 +25,17 @@ from keepwell.web.templating import render
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
 WEEK_EVENTS = 8
+NEEDS_ACTION = 10
+
+
+LEADING_ROLES = frozenset({Role.ADMIN.value, Role.LEADER.value})
 
 
 @router.get("/")
 def home(who: CurrentUser) -> Response:
-    """The start page is one's own work."""
-    return RedirectResponse("/my-work", status_code=303)
+    """Leaders start on the accounts at risk; everyone else on their own work."""
+    start = "/at-risk" if who.user.role in LEADING_ROLES else "/my-work"
+    return RedirectResponse(start, status_code=303)
 
 
 @router.get("/my-work")
@@ -44,7 +52,17 @@ def my_work(
     items: list[Assignment] = []
     total = 0
     weeks: dict[int, list[TimelineEvent]] = {}
+    needs: list[dict[str, object]] = []
     if employee is not None:
+        mine = accounts_at_risk(
+            db,
+            day=today,
+            by_money=who.sees_money,
+            employee_id=employee.id,
+            levels=("at_risk", "watch"),
+            limit=NEEDS_ACTION,
+        )
+        needs = risk_rows(mine, who)
         first = pager(request, page, 0, PER_PAGE)
         items, total = assignments(db, employee.id, today, limit=PER_PAGE, offset=first.offset)
         accounts = (item.account_id for item in items)
@@ -52,6 +70,7 @@ def my_work(
         weeks = {a: visible_events(events, who.sees_money) for a, events in found.items()}
     context = {
         "employee": employee,
+        "needs": needs,
         "assignments": items,
         "weeks": weeks,
         "week_limit": WEEK_EVENTS,
