@@ -41,7 +41,7 @@ def pages(engine: Engine, record: dict[str, int]) -> list[str]:
         f"/accounts/{acme}",
         "/my-work",  # the member is on the team of every added account
         "/at-risk",  # every added account is at risk, with an owner, a contact, no task
-        "/portfolio?risk=at_risk&unowned=1&sort=at_risk",
+        "/portfolio?risk=at_risk&unowned=1&sort=risk",
         "/api/v1/accounts",
         f"/api/v1/accounts/{acme}",
         f"/api/v1/accounts/{acme}/timeline",

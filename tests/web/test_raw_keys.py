@@ -31,6 +31,7 @@ from keepwell.auth.demo import ensure_demo_users
 from keepwell.auth.models import User
 from keepwell.cli.demo import demo_playbooks
 from keepwell.db import make_engine, session_scope
+from keepwell.insight.churn.extra import EXTRA_FEATURES
 from keepwell.insight.features import FEATURES
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.scoring import run_scoring
@@ -58,7 +59,7 @@ DETAILS = re.compile(r"<details\b.*?</details>", re.S)
 
 def raw_keys() -> list[str]:
     """Feature keys, signal keys and timeline event kinds (the ones that are not words)."""
-    keys = {*FEATURES, *registry().signals, *TIMELINE_KINDS}
+    keys = {*FEATURES, *EXTRA_FEATURES, *registry().signals, *TIMELINE_KINDS}
     return sorted((k for k in keys if "_" in k or "." in k), key=len, reverse=True)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -43,6 +43,8 @@ ACTIONS = {
 EMPTY = "(empty)"
 PAIRED = frozenset({"import.update"})
 """Actions whose changes are ``[old, new]`` pairs (an import's diff)."""
+INTERNAL = frozenset({"reason_key"})
+"""Recorded for the machine (a de-duplication key), not shown to people."""
 
 
 def action_label(action: str) -> str:
@@ -86,11 +88,22 @@ def change_text(value: Any) -> str:
     return value_text(value)
 
 
-def entry_changes(action: str, changes: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """An entry's changes as (field, text) for people, whatever shape the action stored."""
+def entry_changes(
+    action: str,
+    changes: Mapping[str, Any],
+    words: Mapping[str, Callable[[str], str]] | None = None,
+) -> list[tuple[str, str]]:
+    """An entry's changes as (field, text) for people, whatever shape the action stored.
+
+    ``words`` names, per field, how its value reads (a playbook's name as its title).
+    """
     shown = []
     for name, value in changes.items():
-        if action in PAIRED and isinstance(value, list | tuple) and len(value) == 2:
+        if name in INTERNAL:
+            continue
+        if words and name in words and isinstance(value, str):
+            text = words[name](value)
+        elif action in PAIRED and isinstance(value, list | tuple) and len(value) == 2:
             text = change_text({"old": value[0], "new": value[1]})
         else:
             text = change_text(value)

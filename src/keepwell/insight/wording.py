@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from keepwell.insight.churn.extra import EXTRA_FEATURES
 from keepwell.insight.features import FEATURES
 
 NOT_KNOWN = "not known"
@@ -17,7 +18,7 @@ _CUT = re.compile(r"\s*[:;(]|\.\s|\.$")
 
 def feature_label(key: str) -> str:
     """A short label for feature ``key``."""
-    feature = FEATURES.get(key)
+    feature = FEATURES.get(key) or EXTRA_FEATURES.get(key)
     if feature is None:
         return key.replace("_", " ").replace(".", " ").strip().capitalize()
     label = getattr(feature, "label", None)
@@ -30,7 +31,7 @@ def feature_value(key: str, value: float | None, *, currency: str = "") -> str:
     """A feature's value in its unit: ``12 days``, ``40 %``, ``yes``, ``not known``."""
     if value is None:
         return NOT_KNOWN
-    feature = FEATURES.get(key)
+    feature = FEATURES.get(key) or EXTRA_FEATURES.get(key)
     unit = feature.unit if feature is not None else ""
     number = float(value)
     if unit == "yes/no":

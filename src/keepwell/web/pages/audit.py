@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -10,6 +11,7 @@ from starlette.responses import Response
 
 from keepwell.audit.models import AuditLog
 from keepwell.audit.words import action_label, entry_changes
+from keepwell.playbooks.service import rule_title
 from keepwell.web.deps import PageAuditor, SessionDep
 from keepwell.web.paging import pager
 from keepwell.web.redaction import visible_changes
@@ -45,7 +47,12 @@ def audit_page(
     actions = db.scalars(select(AuditLog.action).distinct().order_by(AuditLog.action))
     context = {
         "entries": [
-            (e, entry_changes(e.action, visible_changes(e.changes, who.sees_money)))
+            (
+                e,
+                entry_changes(
+                    e.action, visible_changes(e.changes, who.sees_money), _words(e.action)
+                ),
+            )
             for e in entries
         ],
         "pager": paging,
@@ -54,3 +61,11 @@ def audit_page(
         "actor": actor,
     }
     return render(request, "audit.html", context)
+
+
+def _words(action: str) -> dict[str, Callable[[str], str]]:
+    """How names recorded in an entry read: a playbook's name as its title."""
+    words: dict[str, Callable[[str], str]] = {"rule": rule_title}
+    if action.startswith("playbook."):
+        words["name"] = rule_title
+    return words
