@@ -14,6 +14,7 @@ from keepwell.db.prepared import prepared, read
 from keepwell.knowledge.suggest import problem_know_how
 from keepwell.people.models import Employee
 from keepwell.problems.corpus import ticket_text
+from keepwell.problems.evidence import problem_evidence_bar
 from keepwell.problems.impact import Impact, problem_impacts
 from keepwell.problems.language import detect_language, majority_language
 from keepwell.problems.models import LIVE_STATUSES, ProblemEvent, ProblemRecord, ProblemTicket
@@ -67,7 +68,16 @@ def list_problems(
     )
     impacts = problem_impacts(session, [p.id for p in problems], as_of=as_of)
     problems.sort(key=lambda p: (-impacts[p.id].accounts, -impacts[p.id].tickets, p.id))
-    return [_summary(p, impacts[p.id], money) for p in problems]
+    evidence = {e.problem_id: e for e in problem_evidence_bar(session, [p.id for p in problems])}
+    summaries = []
+    for problem in problems:
+        summary = _summary(problem, impacts[problem.id], money)
+        found = evidence.get(problem.id)
+        summary["confidence"] = found.confidence if found else None
+        summary["creates_work"] = bool(found and found.actionable)
+        summary["work_reason"] = found.reason() if found else "no open tickets"
+        summaries.append(summary)
+    return summaries
 
 
 def _tickets(session: Session, problem_id: int) -> list[dict[str, Any]]:
