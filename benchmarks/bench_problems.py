@@ -224,8 +224,8 @@ def demo_quality(database_url: str, files: Path, names: Sequence[str]) -> None:
         for key, tickets in planted.items():
             rows = np.flatnonzero(np.isin(ticket_ids, sorted(tickets)))
             groups = detection.labels[rows]
-            values, counts = np.unique(groups, return_counts=True)
-            best = int(values[np.argmax(counts)])
+            values, counts = np.unique(groups[groups >= 0], return_counts=True)
+            best = int(values[np.argmax(counts)]) if len(values) else -1
             hits = int(counts.max()) if best >= 0 else 0
             size = int((detection.labels == best).sum()) if best >= 0 else 0
             recall, precision = hits / len(rows), hits / max(size, 1)

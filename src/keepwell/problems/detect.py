@@ -84,8 +84,8 @@ class DetectionSettings:
     """Centroid similarity at which two problems in the same language are merged."""
     cross_language_merge: float = 0.6
     """Centroid similarity at which two problems in different languages are merged."""
-    loose_z: float = 3.0
-    """A group whose cohesion is this many robust deviations below the median group's is dropped."""
+    loose_share: float = 0.6
+    """A group whose cohesion is below this share of the median group's is dropped."""
 
     def __post_init__(self) -> None:
         if self.sample_size < 2:
@@ -246,17 +246,20 @@ def cohesion(vectors: FloatArray, labels: Labels, n_groups: int) -> FloatArray:
     )
 
 
-def drop_loose(vectors: FloatArray, labels: Labels, loose_z: float) -> Labels:
-    """Unassign groups far less cohesive than the typical group: catch-alls of unrelated texts."""
+def drop_loose(vectors: FloatArray, labels: Labels, loose_share: float) -> Labels:
+    """Unassign groups far less cohesive than the typical group: catch-alls of unrelated texts.
+
+    A group is loose when its cohesion is below ``loose_share`` times the median
+    group's (a relative bar, because cohesion differs between representations
+    and routine, templated requests are far tighter than real problems).
+    """
     n_groups = int(labels.max()) + 1
     if n_groups < 3:
         return labels
     tightness = cohesion(vectors, labels, n_groups)
     present = np.bincount(labels[labels >= 0], minlength=n_groups) > 0
-    values = tightness[present]
-    median = float(np.median(values))
-    spread = max(1.4826 * float(np.median(np.abs(values - median))), MIN_SPREAD)
-    loose = present & (tightness < median - loose_z * spread)
+    bar = loose_share * float(np.median(tightness[present]))
+    loose = present & (tightness < bar)
     return np.where((labels >= 0) & loose[np.maximum(labels, 0)], UNASSIGNED, labels)
 
 
@@ -279,7 +282,7 @@ def _partition(
         return np.full(len(vectors), UNASSIGNED, dtype=np.int64)
     labels = _extend(vectors, usable, sample, sample_labels, settings.outlier_z)
     labels = merge_close(vectors, labels, languages, settings)
-    labels = drop_loose(vectors, labels, settings.loose_z)
+    labels = drop_loose(vectors, labels, settings.loose_share)
     return _drop_small(labels, min_size)
 
 

@@ -37,7 +37,7 @@ class DetectIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    representation: str = Field(default="auto", pattern="^(auto|tfidf|minilm)$")
+    representation: str = Field(default="auto", pattern="^(auto|multilingual|tfidf|minilm)$")
     min_size: int | None = Field(default=None, ge=2)
     seed: int = 0
 
