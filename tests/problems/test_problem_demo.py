@@ -73,7 +73,8 @@ def test_default_model_finds_each_planted_problem_across_languages(
 
     engine = make_engine(demo_url)
     with Session(engine) as session:
-        texts = dict(session.execute(select(Ticket.external_id, Ticket.text)).tuples().all())
+        rows = session.execute(select(Ticket.external_id, Ticket.text)).all()
+        texts = {row.external_id: row.text for row in rows}
     engine.dispose()
     truth = load_ground_truth(demo_db / "files")
     by_id = {p["id"]: p for p in document["problems"]}
