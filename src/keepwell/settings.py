@@ -59,6 +59,9 @@ class Settings(BaseSettings):
         """The raw telemetry store's directory."""
         return self.telemetry_dir or self.data_dir / "telemetry"
 
+    embedding_model: Path | None = None
+    """A sentence-transformers model directory of your own for problem detection
+    (needs the ``embeddings`` extra); the bundled multilingual model otherwise."""
     playbooks_dir: Path | None = None
     """The company's playbook rules (default: ``<data_dir>/playbooks``)."""
     run_every_minutes: int = Field(default=0, ge=0)

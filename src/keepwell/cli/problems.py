@@ -30,7 +30,7 @@ ReprOption = Annotated[
     str,
     typer.Option(
         "--representation",
-        help=f"Text representation: {', '.join(REPRESENTATIONS)} (auto: MiniLM if installed).",
+        help=f"Text representation: {', '.join(REPRESENTATIONS)} (auto: the bundled model).",
     ),
 ]
 ModelPath = Annotated[

@@ -17,11 +17,13 @@ from keepwell.problems.detect import (
 )
 from keepwell.problems.represent import (
     REPRESENTATIONS,
+    MultilingualEncoder,
     Representation,
     SentenceEmbedding,
     TfidfSvd,
     default_representation,
     embedding_unavailable_reason,
+    multilingual_unavailable_reason,
     representation_named,
 )
 from keepwell.problems.result import UNASSIGNED, Assignment, Detection, Problem
@@ -35,6 +37,7 @@ __all__ = [
     "Assignment",
     "Detection",
     "DetectionSettings",
+    "MultilingualEncoder",
     "Problem",
     "Representation",
     "SentenceEmbedding",
@@ -48,5 +51,6 @@ __all__ = [
     "detect_problems",
     "detect_vectors",
     "embedding_unavailable_reason",
+    "multilingual_unavailable_reason",
     "representation_named",
 ]

@@ -11,7 +11,12 @@ Pipeline (:func:`detect_problems`):
    below that problem's floor (median minus ``outlier_z`` robust deviations of
    the members' similarities): such texts, and members of problems smaller
    than ``min_size``, are returned as unassigned.
-5. Label each problem with distinctive terms and representative texts.
+5. Merge problems whose centroids are nearly the same (a lower bar between
+   problems written mostly in different languages, where the same defect
+   lands a little further apart), then drop loose groups: a group whose
+   members sit far less tightly around their centre than those of the other
+   groups is a catch-all of unrelated texts, and its texts stay unassigned.
+6. Title each problem from its most representative tickets (:mod:`~keepwell.problems.title`).
 """
 
 from __future__ import annotations
@@ -33,14 +38,19 @@ from keepwell.problems.cluster import (
     refine,
 )
 from keepwell.problems.label import class_terms, label_from_terms, representatives
+from keepwell.problems.language import detect_language, majority_language
 from keepwell.problems.represent import FloatArray, Representation, default_representation
 from keepwell.problems.result import UNASSIGNED, Detection, Problem
+from keepwell.problems.title import TitleMaker
 
 __all__ = [
     "DetectionSettings",
+    "cohesion",
     "default_min_size",
     "detect_problems",
     "detect_vectors",
+    "drop_loose",
+    "merge_close",
     "similarity_floors",
 ]
 
@@ -70,6 +80,12 @@ class DetectionSettings:
     outlier_z: float = 3.5
     n_terms: int = 3
     n_representatives: int = 3
+    merge_similarity: float = 0.9
+    """Centroid similarity at which two problems in the same language are merged."""
+    cross_language_merge: float = 0.6
+    """Centroid similarity at which two problems in different languages are merged."""
+    loose_share: float = 0.6
+    """A group whose cohesion is below this share of the median group's is dropped."""
 
     def __post_init__(self) -> None:
         if self.sample_size < 2:
@@ -117,7 +133,13 @@ def _sample(usable: Indices, size: int, seed: int) -> Indices:
 def _sample_partition(
     vectors: FloatArray, min_size: int, settings: DetectionSettings, seed: int
 ) -> Labels:
-    """Groups of the sample rows (``-1`` outside any group)."""
+    """Groups of the sample rows (``-1`` outside any group).
+
+    Refinement gives every row a group; rows the clustering itself left out
+    keep theirs only when they reach the floor learnt from the rows it put in
+    groups (otherwise unrelated texts swept into a group would lower its floor
+    until they fit).
+    """
     distances = cosine_distances(vectors)
     labels = cluster(
         vectors,
@@ -129,8 +151,20 @@ def _sample_partition(
         max_share=settings.max_share,
     )
     if settings.refine and labels.max() >= 0:
+        core = labels >= 0
         smoothed = neighbourhood_mean(distances, vectors, settings.neighbours)
         labels = refine(smoothed, labels, seed)
+        n_groups = int(labels.max()) + 1
+        core_labels = np.where(core, labels, UNASSIGNED)
+        centres = centroids(vectors, core_labels, n_groups)
+        floors = similarity_floors(
+            _own_similarity(vectors, centres, core_labels),
+            core_labels,
+            n_groups,
+            settings.outlier_z,
+        )
+        own = _own_similarity(vectors, centres, labels)
+        labels = np.where(~core & (own < floors[labels]), UNASSIGNED, labels)
     return labels
 
 
@@ -157,8 +191,84 @@ def _extend(
     return labels
 
 
+def _majority_languages(labels: Labels, languages: Sequence[str], n_groups: int) -> list[str]:
+    """The language most members of each group are written in (``""`` if unknown)."""
+    tags = np.asarray(languages, dtype=object)
+    return [majority_language(tags[labels == group].tolist()) for group in range(n_groups)]
+
+
+def merge_close(
+    vectors: FloatArray, labels: Labels, languages: Sequence[str], settings: DetectionSettings
+) -> Labels:
+    """Merge groups whose centroids are nearly the same, closest pair first.
+
+    Groups mostly written in different languages merge at the lower
+    ``cross_language_merge`` similarity, others at ``merge_similarity``.
+    """
+    merged = labels.copy()
+    n_groups = int(merged.max()) + 1
+    if n_groups < 2:
+        return merged
+    main = _majority_languages(merged, languages, n_groups)
+    alive = np.ones(n_groups, dtype=bool)
+    while True:
+        centres = centroids(vectors, merged, n_groups)
+        similarity = centres @ centres.T
+        different = np.array([[a != b and bool(a) and bool(b) for b in main] for a in main])
+        bar = np.where(different, settings.cross_language_merge, settings.merge_similarity)
+        excess = similarity - bar
+        excess[~alive, :] = excess[:, ~alive] = -np.inf
+        np.fill_diagonal(excess, -np.inf)
+        first, second = np.unravel_index(int(np.argmax(excess)), excess.shape)
+        if excess[first, second] < 0:
+            return merged
+        keep, gone = (
+            (first, second)
+            if (merged == first).sum() >= (merged == second).sum()
+            else (
+                second,
+                first,
+            )
+        )
+        merged[merged == gone] = keep
+        alive[gone] = False
+
+
+def cohesion(vectors: FloatArray, labels: Labels, n_groups: int) -> FloatArray:
+    """Median similarity of each group's members to its centroid (0 for empty groups)."""
+    centres = centroids(vectors, labels, n_groups)
+    own = _own_similarity(vectors, centres, labels)
+    return np.array(
+        [
+            float(np.median(own[labels == g])) if (labels == g).any() else 0.0
+            for g in range(n_groups)
+        ]
+    )
+
+
+def drop_loose(vectors: FloatArray, labels: Labels, loose_share: float) -> Labels:
+    """Unassign groups far less cohesive than the typical group: catch-alls of unrelated texts.
+
+    A group is loose when its cohesion is below ``loose_share`` times the median
+    group's (a relative bar, because cohesion differs between representations
+    and routine, templated requests are far tighter than real problems).
+    """
+    n_groups = int(labels.max()) + 1
+    if n_groups < 3:
+        return labels
+    tightness = cohesion(vectors, labels, n_groups)
+    present = np.bincount(labels[labels >= 0], minlength=n_groups) > 0
+    bar = loose_share * float(np.median(tightness[present]))
+    loose = present & (tightness < bar)
+    return np.where((labels >= 0) & loose[np.maximum(labels, 0)], UNASSIGNED, labels)
+
+
 def _partition(
-    vectors: FloatArray, min_size: int, settings: DetectionSettings, seed: int
+    vectors: FloatArray,
+    languages: Sequence[str],
+    min_size: int,
+    settings: DetectionSettings,
+    seed: int,
 ) -> Labels:
     """Problem label of every row, ``-1`` for rows that fit none."""
     usable = np.flatnonzero(np.linalg.norm(vectors, axis=1) > 0)
@@ -171,6 +281,8 @@ def _partition(
     if sample_labels.max() < 0:
         return np.full(len(vectors), UNASSIGNED, dtype=np.int64)
     labels = _extend(vectors, usable, sample, sample_labels, settings.outlier_z)
+    labels = merge_close(vectors, labels, languages, settings)
+    labels = drop_loose(vectors, labels, settings.loose_share)
     return _drop_small(labels, min_size)
 
 
@@ -184,33 +296,54 @@ def _drop_small(labels: Labels, min_size: int) -> Labels:
     return np.where(kept, mapping[labels], UNASSIGNED)
 
 
+TITLE_TICKETS = 40
+"""Most representative tickets a title is built from."""
+TITLE_REFERENCE = 3000
+"""Tickets outside a problem (a seeded sample) its title phrases must stand out against."""
+
+
 def _build(
     texts: Sequence[str],
     vectors: FloatArray,
     labels: Labels,
     representation: Representation,
     settings: DetectionSettings,
+    languages: Sequence[str] | None = None,
 ) -> Detection:
     n_groups = int(labels.max()) + 1 if len(labels) else 0
     centres = centroids(vectors, labels, n_groups)
-    floors = similarity_floors(
-        _own_similarity(vectors, centres, labels), labels, n_groups, settings.outlier_z
-    )
+    own = _own_similarity(vectors, centres, labels)
+    floors = similarity_floors(own, labels, n_groups, settings.outlier_z)
     terms = class_terms(texts, labels, n_groups, n_terms=settings.n_terms)
+    tags = list(languages) if languages is not None else [detect_language(t) for t in texts]
+    titles = TitleMaker(texts)
+    reference = _sample(np.arange(len(texts)), TITLE_REFERENCE, 0)
     problems = []
     for group in range(n_groups):
         members = np.flatnonzero(labels == group)
+        language = majority_language(tags[i] for i in members)
+        order = members[np.argsort(-own[members], kind="stable")]
+        in_language = np.array([i for i in order if tags[i] == language] or order, dtype=np.intp)
+        fallback = label_from_terms(terms[group], fallback=f"problem {group}")
+        title = titles.title(
+            [int(i) for i in in_language[:TITLE_TICKETS]],
+            [int(i) for i in reference if labels[i] != group],
+            language=language,
+            fallback=fallback,
+        )
         problems.append(
             Problem(
                 id=group,
-                label=label_from_terms(terms[group], fallback=f"problem {group}"),
+                label=title.text,
                 terms=terms[group],
                 members=tuple(int(i) for i in members),
                 representatives=representatives(
-                    vectors, members, centres[group], texts, count=settings.n_representatives
+                    vectors, in_language, centres[group], texts, count=settings.n_representatives
                 ),
                 centroid=centres[group],
                 threshold=float(floors[group]),
+                confidence=float(np.median(own[members])),
+                language=language,
             )
         )
     return Detection(
@@ -277,5 +410,7 @@ def detect_vectors(
     if len(texts) < min_size:
         labels = np.full(len(texts), UNASSIGNED, dtype=np.int64)
     else:
-        labels = _partition(vectors, min_size, tuning, seed)
+        languages = [detect_language(text) for text in texts]
+        labels = _partition(vectors, languages, min_size, tuning, seed)
+        return _build(texts, vectors, labels, representation, tuning, languages)
     return _build(texts, vectors, labels, representation, tuning)

@@ -24,6 +24,10 @@ class Problem:
     ``centroid`` is the unit-length mean of the members' vectors and
     ``threshold`` the lowest cosine similarity to it at which a new text is
     taken to describe this problem (derived from the members' spread).
+    ``label`` is a readable title (see :mod:`keepwell.problems.title`), in
+    ``language``, the language most members are written in; ``confidence``
+    is how closely the members resemble each other: their median cosine
+    similarity to the centroid (0 to 1).
     """
 
     id: int
@@ -33,6 +37,8 @@ class Problem:
     representatives: tuple[int, ...]
     centroid: FloatArray
     threshold: float
+    confidence: float = 0.0
+    language: str = ""
 
     @property
     def size(self) -> int:

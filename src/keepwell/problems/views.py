@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from statistics import median
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
@@ -12,7 +13,10 @@ from sqlalchemy.orm import Session
 from keepwell.db.prepared import prepared, read
 from keepwell.knowledge.suggest import problem_know_how
 from keepwell.people.models import Employee
+from keepwell.problems.corpus import ticket_text
+from keepwell.problems.evidence import problem_evidence_bar
 from keepwell.problems.impact import Impact, problem_impacts
+from keepwell.problems.language import detect_language, majority_language
 from keepwell.problems.models import LIVE_STATUSES, ProblemEvent, ProblemRecord, ProblemTicket
 from keepwell.problems.service import DATE_FIELDS, TEXT_FIELDS, get_problem
 from keepwell.problems.store import RunResult
@@ -64,7 +68,16 @@ def list_problems(
     )
     impacts = problem_impacts(session, [p.id for p in problems], as_of=as_of)
     problems.sort(key=lambda p: (-impacts[p.id].accounts, -impacts[p.id].tickets, p.id))
-    return [_summary(p, impacts[p.id], money) for p in problems]
+    evidence = {e.problem_id: e for e in problem_evidence_bar(session, [p.id for p in problems])}
+    summaries = []
+    for problem in problems:
+        summary = _summary(problem, impacts[problem.id], money)
+        found = evidence.get(problem.id)
+        summary["confidence"] = found.confidence if found else None
+        summary["creates_work"] = bool(found and found.actionable)
+        summary["work_reason"] = found.reason() if found else "no open tickets"
+        summaries.append(summary)
+    return summaries
 
 
 def _tickets(session: Session, problem_id: int) -> list[dict[str, Any]]:
@@ -155,6 +168,60 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+EXAMPLES = 3
+"""Example tickets shown with each problem."""
+EXAMPLE_CHARS = 240
+
+
+def problem_evidence(session: Session, problem_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per problem: its ``confidence`` and ``examples``.
+
+    ``confidence`` is the median similarity of its tickets to the problem (0-1,
+    ``None`` when no similarity is stored: tickets placed by a person only);
+    ``examples`` are the three tickets most like the problem, in the language
+    most of its tickets are written in.
+    """
+    rows = session.execute(
+        select(
+            ProblemTicket.problem_id,
+            ProblemTicket.similarity,
+            Ticket.external_id,
+            Ticket.subject,
+            Ticket.text,
+        )
+        .join(Ticket, Ticket.id == ProblemTicket.ticket_id)
+        .where(ProblemTicket.problem_id.in_(problem_ids))
+    ).all()
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.problem_id].append(row)
+    evidence: dict[int, dict[str, Any]] = {}
+    for pid in problem_ids:
+        members = grouped.get(pid, [])
+        scores = sorted(float(r.similarity) for r in members if r.similarity is not None)
+        confidence = round(float(median(scores)), 2) if scores else None
+        languages = {
+            r.external_id: detect_language(ticket_text(r.subject, r.text)) for r in members
+        }
+        main = majority_language(languages.values())
+        ranked = sorted(
+            members,
+            key=lambda r: (languages[r.external_id] != main, -(r.similarity or 0.0), r.external_id),
+        )
+        evidence[pid] = {
+            "confidence": confidence,
+            "examples": [
+                {
+                    "ticket": r.external_id,
+                    "subject": r.subject or "",
+                    "text": " ".join((r.text or "").split())[:EXAMPLE_CHARS],
+                }
+                for r in ranked[:EXAMPLES]
+            ],
+        }
+    return evidence
+
+
 def detection_document(session: Session, run: RunResult) -> dict[str, Any]:
     """The ``problems detect --json`` document: problems with member tickets, unassigned."""
     query = (
@@ -172,6 +239,9 @@ def detection_document(session: Session, run: RunResult) -> dict[str, Any]:
         entry["tickets"].append(external_id)
         entry["size"] += 1
     ordered = sorted(problems.values(), key=lambda p: (-p["size"], p["id"]))
+    evidence = problem_evidence(session, [p["id"] for p in ordered])
+    for entry in ordered:
+        entry.update(evidence[entry["id"]])
     return {
         "representation": run.representation,
         "created": run.created,

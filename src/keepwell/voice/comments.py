@@ -1,4 +1,5 @@
-"""Every text a customer (or the team about a customer) wrote: survey comments, tickets, notes.
+"""Every text in the customer's voice: survey comments, tickets, and records of calls,
+e-mails, meetings and visits (the team's own notes are left out).
 
 All three are read with one statement each and returned as :class:`Comment`
 rows, each with its sentiment from :func:`keepwell.voice.sentiment.sentiment`.
@@ -18,6 +19,10 @@ from keepwell.voice.sentiment import sentiment
 
 SOURCES = ("survey", "ticket", "interaction")
 """Where a comment comes from."""
+STAFF_NOTE_KINDS = ("note",)
+"""Interaction kinds the team writes for itself (such as "Account lost"): the team's
+voice, not the customer's, so they are left out. Calls, e-mails, meetings and visits
+record what the customer said and stay in."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ def _interactions(session: Session, end: datetime) -> list[Comment]:
             Interaction.kind,
             Interaction.subject,
             Interaction.text,
-        ).where(Interaction.occurred_at <= end)
+        ).where(Interaction.occurred_at <= end, Interaction.kind.not_in(STAFF_NOTE_KINDS))
     ).all()
     return [
         _make(

@@ -77,8 +77,22 @@ def _answers(session: Session, as_of: date | None) -> list[Any]:
     return list(session.execute(query).all())
 
 
+MIN_ANSWERS = 10
+"""Fewest answers behind an NPS or CSAT figure before it is judged; with fewer, one or
+two answers swing it by tens of points, so the figure is shown as too few to judge."""
+
+
+def too_few(answers: int) -> bool:
+    """Whether ``answers`` are too few for an NPS or CSAT figure to be judged."""
+    return answers < MIN_ANSWERS
+
+
 def nps_trend(session: Session, as_of: date | None = None) -> list[dict[str, Any]]:
-    """Per quarter: NPS answers by band, NPS, CSAT answers and CSAT."""
+    """Per quarter: NPS answers by band, NPS, CSAT answers and CSAT.
+
+    ``nps_too_few`` and ``csat_too_few`` mark figures from fewer than
+    :data:`MIN_ANSWERS` answers.
+    """
     quarters: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for row in _answers(session, as_of):
         quarters[_quarter(row.responded_at)][row.kind].append(row.score)
@@ -90,8 +104,10 @@ def nps_trend(session: Session, as_of: date | None = None) -> list[dict[str, Any
             "passives": sum(band(s) == "passive" for s in kinds["nps"]),
             "detractors": sum(band(s) == "detractor" for s in kinds["nps"]),
             "nps": nps(kinds["nps"]),
+            "nps_too_few": too_few(len(kinds["nps"])),
             "csat_answers": len(kinds["csat"]),
             "csat": csat(kinds["csat"]),
+            "csat_too_few": too_few(len(kinds["csat"])),
         }
         for period, kinds in sorted(quarters.items())
     ]
@@ -112,8 +128,10 @@ def nps_by_segment(
             "segment": segment,
             "nps_answers": len(kinds["nps"]),
             "nps": nps(kinds["nps"]),
+            "nps_too_few": too_few(len(kinds["nps"])),
             "csat_answers": len(kinds["csat"]),
             "csat": csat(kinds["csat"]),
+            "csat_too_few": too_few(len(kinds["csat"])),
         }
         for segment, kinds in sorted(segments.items())
     ]

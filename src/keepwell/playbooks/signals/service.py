@@ -65,27 +65,42 @@ class RepeatParams(Params):
 
 
 class RepeatProblem(Signal[RepeatParams]):
-    """The same recurring problem (a problem record) hit the customer ``min_tickets`` times."""
+    """The same recurring problem (a problem record) hit the customer ``min_tickets`` times.
+
+    Only problems that are real enough to create work count: confirmed by a
+    person, or passing the evidence bar of :mod:`keepwell.problems.evidence`.
+    """
 
     name = "repeat_problem"
-    description = "min_tickets or more of the account's tickets in one recurring problem lately."
+    description = (
+        "min_tickets or more of the account's tickets in one confirmed recurring problem "
+        "(or one whose evidence passes the bar) lately."
+    )
     params = RepeatParams
 
     def find(self, ctx: Context, params: RepeatParams) -> list[Hit]:
+        from keepwell.problems.evidence import actionable_problems
         from keepwell.problems.impact import problem_hits
 
         found = problem_hits(
             ctx.session, ctx.today, days=params.window_days, min_tickets=params.min_tickets
         )
+        real = actionable_problems(ctx.session)
         return [
             Hit(
                 hit.account_id,
                 f"problem:{hit.problem_id}",
-                f"{hit.tickets} tickets about {hit.label} in {params.window_days} days",
-                {"problem": hit.label, "problem_id": hit.problem_id, "tickets": hit.tickets},
+                f"{hit.tickets} tickets about {hit.label} in {params.window_days} days "
+                f"(problem {real[hit.problem_id].reason()})",
+                {
+                    "problem": hit.label,
+                    "problem_id": hit.problem_id,
+                    "tickets": hit.tickets,
+                    "confidence": real[hit.problem_id].confidence,
+                },
             )
             for hit in found
-            if hit.account_id in ctx.accounts
+            if hit.account_id in ctx.accounts and hit.problem_id in real
         ]
 
 

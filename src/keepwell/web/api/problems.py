@@ -38,7 +38,7 @@ class DetectIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    representation: str = Field(default="auto", pattern="^(auto|tfidf|minilm)$")
+    representation: str = Field(default="auto", pattern="^(auto|multilingual|tfidf|minilm)$")
     min_size: int | None = Field(default=None, ge=2, le=100_000)
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
 

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from keepwell.voice.comments import SOURCES
+from keepwell.voice.nps import MIN_ANSWERS
 from keepwell.voice.service import (
     LABELS,
     account_names,
@@ -46,16 +47,31 @@ def nps_chart(trend: Sequence[dict[str, Any]]) -> Markup:
             f'text-anchor="end">{label}</text>'
         )
     for i, t in enumerate(shown):
+        x = LEFT + i * slot + slot * 0.19
+        answers = t["nps_answers"]
+        label = escape(f"{t['period'][2:]} · n={answers}")
+        if t["nps_too_few"]:
+            note = escape(
+                f"{t['period']}: only {answers} answers, too few to judge (fewer than "
+                f"{MIN_ANSWERS})"
+            )
+            parts.append(
+                f'<g class="chart-item chart-too-few"><title>{note}</title>'
+                f'<text class="chart-tick" x="{x + slot * 0.31:.1f}" y="{zero - 6:.1f}" '
+                f'text-anchor="middle">too few</text>'
+                f'<text class="chart-label" x="{x + slot * 0.31:.1f}" y="{HEIGHT - 8}" '
+                f'text-anchor="middle">{label}</text></g>'
+            )
+            continue
         height = abs(t["nps"]) / 100 * plot_h / 2
         top = zero - height if t["nps"] >= 0 else zero
-        x = LEFT + i * slot + slot * 0.19
-        note = escape(f"{t['period']}: NPS {t['nps']:.0f} from {t['nps_answers']} answers")
+        note = escape(f"{t['period']}: NPS {t['nps']:.0f} from {answers} answers")
         parts.append(
             f'<g class="chart-item"><title>{note}</title>'
             f'<rect class="chart-bar" x="{x:.1f}" y="{top:.1f}" width="{slot * 0.62:.1f}" '
             f'height="{height:.1f}" rx="2"/>'
             f'<text class="chart-label" x="{x + slot * 0.31:.1f}" y="{HEIGHT - 8}" '
-            f'text-anchor="middle">{escape(t["period"][2:])}</text></g>'
+            f'text-anchor="middle">{label}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -87,6 +103,7 @@ def voice_page(
     context = {
         "summary": summary,
         "chart": nps_chart(summary["nps_trend"]),
+        "min_answers": MIN_ANSWERS,
         "comments": [comment_dict(c, names) for c in found.items],
         "total": found.total,
         "filters": {

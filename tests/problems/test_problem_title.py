@@ -1,0 +1,80 @@
+"""Readable problem titles: key phrases and model mentions, never function words."""
+
+from __future__ import annotations
+
+import pytest
+from tests.problems.corpus import Corpus
+
+from keepwell.problems import TfidfSvd, detect_problems
+from keepwell.problems.language import STOP_WORDS, detect_language, is_stop_word, words
+from keepwell.problems.title import model_mentions, phrases, problem_title
+
+SEAL_EN = [
+    "Seal leak on pump KP240-1907-100978\nThe mechanical seal on our KP-240 is leaking again.",
+    "KP-240: mechanical seal leaking\nWe see liquid dripping out at the shaft seal of the pump.",
+    "Leaking mechanical seal – KP-240 KP240-2003-101234\nThe mechanical seal failed again.",
+    "Urgent: seal failure KP-240\nThere is a steady leak at the seal housing of the KP-240.",
+    "Dripping pump KP240-1403-103488\nLeakage at the mechanical seal, about 20 drops per minute.",
+]
+OTHERS = [
+    "Invoice 7006677 – wrong PO number\nThe invoice for order 7006677 shows the wrong PO.",
+    "Service visit planning\nWe would like to schedule the yearly maintenance of our units.",
+    "Cannot access customer portal\nI cannot log in to the customer portal, please reset it.",
+    "Missed delivery date for 7007285\nWe are still waiting for the parts for our order.",
+    "Operator training DP-12\nWe have two new technicians and would like a short training.",
+    "Documentation request\nCould you send us the operating manual for the unit?",
+]
+
+
+def title_tokens(title: str) -> list[str]:
+    return [token for token in title.replace("–", " ").replace(",", " ").split() if token]
+
+
+def test_language_is_told_apart_by_function_words() -> None:
+    assert detect_language("The seal on the pump is leaking again") == "en"
+    assert detect_language("Die Dichtung an der Pumpe ist schon wieder undicht") == "de"
+    assert detect_language("KP-240 4711") == ""
+
+
+def test_phrases_stop_at_function_words_numbers_and_codes() -> None:
+    found, surfaces = phrases("The mechanical seal of unit KP-240 is leaking on 12 pumps")
+    assert "mechanical seal" in found
+    assert surfaces["mechanical seal"] == "mechanical seal"
+    assert not any(is_stop_word(word) for key in found for word in key.split())
+    assert not any("kp" in key for key in found)
+
+
+def test_model_mentions_keep_models_and_drop_serial_numbers() -> None:
+    mentions = model_mentions("Pump KP240-1907-100978 (a KP-240) and order 7006677, VP160")
+    assert mentions == {"KP240": "KP-240", "VP160": "VP160"}
+
+
+def test_title_names_the_defect_and_the_model() -> None:
+    title = problem_title(SEAL_EN, OTHERS, language="en")
+    assert title.text.startswith("Mechanical seal")
+    assert title.model == "KP-240"
+    assert title.text.endswith("– KP-240")
+    assert "100978" not in title.text
+    for token in title_tokens(title.text):
+        assert not is_stop_word(token, ["en"]), (token, title.text)
+
+
+def test_title_falls_back_when_nothing_stands_out() -> None:
+    title = problem_title(["ok", "ok"], ["ok"], language="en", fallback="problem 3")
+    assert title.text == "problem 3"
+
+
+def test_detected_titles_hold_no_function_words(corpus: Corpus) -> None:
+    detection = detect_problems(corpus.texts, representation=TfidfSvd(), min_size=5)
+    assert detection.n_problems >= 3
+    for problem in detection.problems:
+        language = problem.language or "en"
+        for token in words(problem.label):
+            assert token not in STOP_WORDS[language], (token, problem.label)
+        assert problem.label[0].isupper(), problem.label
+        assert 0.0 < problem.confidence <= 1.0
+
+
+@pytest.mark.parametrize("language", sorted(STOP_WORDS))
+def test_every_language_has_function_words(language: str) -> None:
+    assert len(STOP_WORDS[language]) >= 40
