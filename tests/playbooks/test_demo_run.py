@@ -62,7 +62,9 @@ def test_run_creates_tasks_once(demo: Engine, tmp_path: Path) -> None:
     assert [o.duplicates for o in second.outcomes] == [o.tasks for o in first.outcomes]
     assert total == sum(created.values())
     assert 40 <= total <= 260, created
-    for scenario in ("going_quiet", "single_threaded", "repeat_problems"):
+    # Repeat problems make work only once confirmed or well evidenced (tests/problems/test_problem_evidence.py:
+    # the bar); a fresh demo has no confirmed problem, so none is required here.
+    for scenario in ("going_quiet", "single_threaded"):
         assert created[scenario] >= 1, created
     assert unowned == orphaned and len(unowned) <= 5  # only accounts nobody is left on
     assert owners is not None and owners >= 10

@@ -36,4 +36,4 @@ def test_banking77_subset_nmi_above_floor() -> None:
     found = [int(x) if x >= 0 else -1 - i for i, x in enumerate(detection.labels)]
     nmi = normalized_mutual_info_score(truth, found)
     assert nmi > NMI_FLOOR, f"NMI {nmi:.3f} with {detection.n_problems} problems"
-    assert detection.coverage > 0.9
+    assert detection.coverage > 0.6  # texts unlike every group stay unassigned (no catch-all)
