@@ -62,8 +62,8 @@ def test_run_creates_tasks_once(demo: Engine, tmp_path: Path) -> None:
     assert [o.duplicates for o in second.outcomes] == [o.tasks for o in first.outcomes]
     assert total == sum(created.values())
     assert 40 <= total <= 260, created
-    # Repeat problems make work only once confirmed or well evidenced (tests/problems/test_problem_evidence.py:
-    # the bar); a fresh demo has no confirmed problem, so none is required here.
+    # Repeat problems make work only once confirmed or well evidenced (the bar is tested in
+    # tests/problems/test_problem_evidence.py); a fresh demo has none confirmed.
     for scenario in ("going_quiet", "single_threaded"):
         assert created[scenario] >= 1, created
     assert unowned == orphaned and len(unowned) <= 5  # only accounts nobody is left on
