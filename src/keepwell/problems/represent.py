@@ -25,6 +25,7 @@ import importlib
 import importlib.util
 import logging
 import os
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, Self, runtime_checkable
@@ -228,16 +229,21 @@ class LanguageCentring:
         return l2_normalise(centred)
 
 
-class _CentredEncoder:
-    """Shared fit/transform of the embedding representations: encode, then centre by language."""
+class _CentredEncoder(ABC):
+    """Shared fit/transform of the embedding representations: encode, then centre by language.
+
+    A model declares how it encodes texts and the length of its vectors.
+    """
 
     centring_: LanguageCentring | None
 
+    @abstractmethod
     def _encode(self, prepared: list[str]) -> FloatArray:
-        raise NotImplementedError
+        """One vector per text, in order."""
 
+    @abstractmethod
     def _dimension(self) -> int:
-        raise NotImplementedError
+        """The length of the model's vectors."""
 
     def _vectors(self, texts: Sequence[str]) -> tuple[FloatArray, list[str]]:
         """Raw unit vectors (exact repeats encoded once) and the language of each text."""
