@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tests.auth.conftest import SQLITE_ONLY
 
 from keepwell.audit.models import AuditLog
-from keepwell.auth.clock import digest, utcnow
+from keepwell.auth.clock import digest
 from keepwell.auth.models import ApiToken, User, UserSession
 from keepwell.auth.permissions import Permission, role_permissions, token_permissions
 from keepwell.auth.service import (
@@ -22,6 +22,7 @@ from keepwell.auth.service import (
 )
 from keepwell.auth.sessions import end_session, resolve_session, start_session
 from keepwell.auth.tokens import create_token, resolve_token, revoke_token_named
+from keepwell.days import utcnow
 from keepwell.people.models import Employee
 
 PASSWORD = "correct horse battery"

@@ -12,10 +12,10 @@ from sqlalchemy import Engine, select, update
 from starlette.testclient import TestClient
 from tests.web.conftest import PASSWORD, Browser, bearer, email, make_settings
 
-from keepwell.auth.clock import utcnow
 from keepwell.auth.models import ApiToken, LoginAttempt, User
 from keepwell.auth.service import find_user
 from keepwell.auth.tokens import create_token
+from keepwell.days import utcnow
 from keepwell.db import session_scope
 from keepwell.web import create_app
 

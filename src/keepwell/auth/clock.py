@@ -1,15 +1,9 @@
-"""Digests of secrets and the clock used by authentication (naive UTC, like the database)."""
+"""Digests of secrets for authentication: session ids, API tokens and shared links."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
-
-
-def utcnow() -> datetime:
-    """The current time as naive UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def digest(secret: str) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.auth.service import create_user, find_user, set_password
 from keepwell.people.models import Department, Employee
+from keepwell.people.presence import still_present
 
 ADMIN_EMAIL = "admin@demo.keepwell.local"
 
@@ -44,7 +46,10 @@ def _first_per_department(session: Session) -> list[tuple[str, Employee]]:
     rows = session.execute(
         select(Department.name, Employee)
         .join(Employee, Employee.department_id == Department.id)
-        .where(Employee.active.is_(True), Employee.email.is_not(None))
+        .where(
+            still_present(Employee.left_at, Employee.active, date.today()),
+            Employee.email.is_not(None),
+        )
         .order_by(Department.name != "Sales", Department.name, Employee.id)
     ).all()
     seen: dict[str, Employee] = {}

@@ -20,10 +20,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import utcnow
 from keepwell.auth.models import LoginAttempt, User
 from keepwell.auth.passwords import burn_time, needs_rehash, rehash, verify_password
 from keepwell.auth.service import MAX_EMAIL, normalize_email
+from keepwell.days import utcnow
 from keepwell.settings import Settings
 
 log = logging.getLogger(__name__)

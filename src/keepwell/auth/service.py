@@ -12,10 +12,10 @@ from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import utcnow
 from keepwell.auth.models import ApiToken, User, UserSession
 from keepwell.auth.passwords import hash_password, verify_password
 from keepwell.auth.permissions import Role
+from keepwell.days import utcnow
 from keepwell.db.prepared import prepared
 from keepwell.people.models import Employee
 

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import digest, new_secret, utcnow
+from keepwell.auth.clock import digest, new_secret
 from keepwell.auth.models import ApiToken, User
 from keepwell.auth.permissions import Scope
 from keepwell.auth.service import UserError
+from keepwell.days import utcnow
 
 TOKEN_PREFIX = "kw_"
 PREFIX_SHOWN = 10

@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
+from keepwell.days import utcnow
 from keepwell.db.engine import session_factory
 from keepwell.intake.errors import ImportConflict, IntakeError, RowError
 from keepwell.intake.fastwrite import bulk_writes
@@ -272,7 +272,7 @@ def _open_batch(
 
 
 def _close_batch(session: Session, batch: ImportBatch, result: ImportResult, actor: str) -> None:
-    batch.finished_at = datetime.now(UTC).replace(tzinfo=None)
+    batch.finished_at = utcnow()
     batch.rows, batch.created, batch.updated, batch.unchanged = (
         result.rows,
         result.created,

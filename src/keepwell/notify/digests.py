@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from keepwell.auth.models import User
@@ -19,6 +19,7 @@ from keepwell.insight.history import latest_movers
 from keepwell.notify.models import Notification
 from keepwell.notify.service import queue_message
 from keepwell.people.models import AccountTeamMember, Employee
+from keepwell.people.presence import still_present
 from keepwell.record.service import current_assignment
 from keepwell.settings import get_settings
 from keepwell.tasks.models import Task
@@ -107,8 +108,7 @@ def personal_digests(
         select(Employee)
         .where(
             Employee.email.is_not(None),
-            Employee.active.is_(True),
-            or_(Employee.left_at.is_(None), Employee.left_at > day),
+            still_present(Employee.left_at, Employee.active, day),
         )
         .order_by(Employee.name)
     ).all()

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from keepwell.auth.clock import utcnow
+from keepwell.days import utcnow
 from keepwell.notify.email import NotConfigured, send_email
 from keepwell.notify.models import Notification
 from keepwell.notify.webhook import WebhookError, body_for, post

@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import utcnow
+from keepwell.days import utcnow
 from keepwell.people.models import Employee
 from keepwell.playbooks.conditions import refuse_hidden_conditions
 from keepwell.playbooks.core import Context, Notice

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from keepwell.days import end_of_day
 from keepwell.insight.snapshots import latest_scores
 from keepwell.problems.models import ProblemRecord, ProblemTicket
 from keepwell.record.models import Account, Order, Ticket
@@ -48,10 +49,6 @@ class Impact:
     def recurred(self) -> bool:
         """The problem came back after it was marked corrected."""
         return self.recurred_after_fix > 0
-
-
-def _end_of(day: date) -> datetime:
-    return datetime.combine(day, time.max)
 
 
 def _months(as_of: date) -> list[str]:
@@ -110,7 +107,7 @@ def problem_impacts(
             Ticket.opened_at,
         )
         .join(Ticket, Ticket.id == ProblemTicket.ticket_id)
-        .where(ProblemTicket.problem_id.in_(sorted(fixed)), Ticket.opened_at <= _end_of(day))
+        .where(ProblemTicket.problem_id.in_(sorted(fixed)), Ticket.opened_at < end_of_day(day))
     ).all()
     months = _months(day)
     accounts_of: dict[int, set[int]] = defaultdict(set)
@@ -173,14 +170,14 @@ def problem_hits(
     The "repeat problems" playbook fires on these; :func:`problem_counts_by_account`
     counts them per account for the insight features.
     """
-    start = _end_of(as_of - timedelta(days=days))
+    start = end_of_day(as_of - timedelta(days=days))
     query = (
         select(Ticket.account_id, ProblemRecord.id, ProblemRecord.label, func.count())
         .join(ProblemTicket, ProblemTicket.ticket_id == Ticket.id)
         .join(ProblemRecord, ProblemRecord.id == ProblemTicket.problem_id)
         .where(
-            Ticket.opened_at > start,
-            Ticket.opened_at <= _end_of(as_of),
+            Ticket.opened_at >= start,
+            Ticket.opened_at < end_of_day(as_of),
             ProblemRecord.status.not_in(("dismissed", "merged")),
         )
         .group_by(Ticket.account_id, ProblemRecord.id, ProblemRecord.label)

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import utcnow
 from keepwell.auth.permissions import edits_others_notes
+from keepwell.days import utcnow
 from keepwell.db.values import Moment
 from keepwell.people.models import Employee
 from keepwell.record.models import Account, Contact, Interaction

@@ -7,7 +7,7 @@ records there are. "As of" a day means up to the end of that day.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -26,8 +26,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from keepwell.days import end_of_day, same_day_a_year_earlier
 from keepwell.db.prepared import prepared, read
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
+from keepwell.people.presence import still_present
 from keepwell.record.models import (
     Account,
     AccountExternalId,
@@ -180,7 +182,9 @@ def list_accounts(
     if limit is not None and limit <= SUMMARY_CHUNK:
         return account_summaries(session, list(session.scalars(page)), day)
     every = select(page.subquery().c.id)
-    query = _summary_query(day, _end_of(day), _year_before(day), every).order_by(*BY_NAME)
+    query = _summary_query(day, end_of_day(day), same_day_a_year_earlier(day), every).order_by(
+        *BY_NAME
+    )
     return [AccountSummary.model_validate(row) for row in _rows(session, query)]
 
 
@@ -191,7 +195,7 @@ def account_summaries(session: Session, ids: list[int], day: date) -> list[Accou
     """
     if len(ids) > SUMMARY_CHUNK:
         raise ValueError(f"at most {SUMMARY_CHUNK} accounts at a time")
-    values = {"day": day, "end": _end_of(day), "since": _year_before(day), "ids": ids}
+    values = {"day": day, "end": end_of_day(day), "since": same_day_a_year_earlier(day), "ids": ids}
     if not ids:
         return []
     found = {row["id"]: dict(row) for row in read(session, _summary(), **values).mappings()}
@@ -343,7 +347,7 @@ def order_totals(session: Session, ids: list[int], day: date) -> dict[int, tuple
         raise ValueError(f"at most {SUMMARY_CHUNK} accounts at a time")
     if not ids:
         return {}
-    values = {"day": day, "since": _year_before(day), "ids": ids}
+    values = {"day": day, "since": same_day_a_year_earlier(day), "ids": ids}
     rows = read(session, _totals(), **values)
     return {row.account_id: (int(row.orders), float(row.revenue or 0.0)) for row in rows}
 
@@ -358,12 +362,7 @@ def _count_by_account(account_id: Any, condition: ColumnElement[bool]) -> Any:
 
 
 def _contact_present(day: Day) -> ColumnElement[bool]:
-    return _present(Contact.left_at, Contact.active, day)
-
-
-def _present(left_at: Any, active: Any, day: Day) -> ColumnElement[bool]:
-    """Not yet left on ``day``: leaving later, or no leaving day and still active (never NULL)."""
-    return or_(and_(left_at.is_not(None), left_at > day), and_(left_at.is_(None), active.is_(True)))
+    return still_present(Contact.left_at, Contact.active, day)
 
 
 def _ticket_open(end: datetime | ColumnElement[Any]) -> ColumnElement[bool]:
@@ -377,19 +376,8 @@ def current_assignment(day: Day) -> ColumnElement[bool]:
     return and_(
         or_(since.is_(None), since <= day),
         or_(until.is_(None), until > day),
-        _present(Employee.left_at, Employee.active, day),
+        still_present(Employee.left_at, Employee.active, day),
     )
-
-
-def _end_of(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(0))
-
-
-def _year_before(day: date) -> date:
-    """The same day one year earlier (28 February for 29 February)."""
-    if day.month == 2 and day.day == 29:
-        return date(day.year - 1, 2, 28)
-    return day.replace(year=day.year - 1)
 
 
 # The account 360
@@ -412,7 +400,7 @@ def account_360(
         open_tickets=_open_tickets(session, account_id, day),
         last_surveys=_last_surveys(session, account_id, day),
         assets=_assets(session, account_id, day),
-        timeline=account_timeline(session, account_id, until=_end_of(day), limit=timeline),
+        timeline=account_timeline(session, account_id, until=end_of_day(day), limit=timeline),
     )
 
 
@@ -547,10 +535,10 @@ def _order_spans(day: date) -> dict[str, tuple[date, date]]:
     """The first and last day of each of ``ORDER_BUCKETS`` as of ``day``."""
     starts = [_quarter_start(day, back) for back in range(QUARTERS_SHOWN - 1, -2, -1)]
     spans = {f"q{i}": (starts[i], starts[i + 1] - timedelta(days=1)) for i in range(QUARTERS_SHOWN)}
-    last_start = _year_before(day) + timedelta(days=1)
+    last_start = same_day_a_year_earlier(day) + timedelta(days=1)
     before = last_start - timedelta(days=1)
     spans["last"] = (last_start, day)
-    spans["previous"] = (_year_before(before) + timedelta(days=1), before)
+    spans["previous"] = (same_day_a_year_earlier(before) + timedelta(days=1), before)
     return spans
 
 
@@ -580,7 +568,7 @@ def _open_tickets_query() -> Select[*tuple[Any, ...]]:
 
 
 def _open_tickets(session: Session, account_id: int, day: date) -> list[OpenTicket]:
-    rows = _rows(session, _open_tickets_query(), account=account_id, end=_end_of(day))
+    rows = _rows(session, _open_tickets_query(), account=account_id, end=end_of_day(day))
     tickets = [
         OpenTicket.model_validate({**row, "age_days": (day - row["opened_at"].date()).days})
         for row in rows
@@ -613,7 +601,7 @@ def _last_surveys_query() -> Select[*tuple[Any, ...]]:
 
 
 def _last_surveys(session: Session, account_id: int, day: date) -> list[SurveyOut]:
-    rows = _rows(session, _last_surveys_query(), account=account_id, end=_end_of(day))
+    rows = _rows(session, _last_surveys_query(), account=account_id, end=end_of_day(day))
     return [SurveyOut.model_validate(row) for row in rows]
 
 
@@ -644,7 +632,7 @@ def _assets_query() -> Select[*tuple[Any, ...]]:
 
 
 def _assets(session: Session, account_id: int, day: date) -> list[AssetOut]:
-    end = _end_of(day)
+    end = end_of_day(day)
     since = end - timedelta(days=ALARM_DAYS)
     rows = _rows(session, _assets_query(), account=account_id, end=end, alarms_since=since)
     return [

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from keepwell.days import end_of_day
 from keepwell.problems.impact import Impact, problem_impacts
 from keepwell.problems.models import LIVE_STATUSES, ProblemRecord, ProblemTicket
 from keepwell.record.models import Ticket
@@ -35,10 +36,6 @@ class ProblemLine:
     after_fix: int
 
 
-def _end_of(day: date) -> datetime:
-    return datetime.combine(day, time.max)
-
-
 def _recent_counts(
     session: Session, ids: list[int], today: date
 ) -> tuple[Counter[int], Counter[int]]:
@@ -48,13 +45,13 @@ def _recent_counts(
         .join(Ticket, Ticket.id == ProblemTicket.ticket_id)
         .where(
             ProblemTicket.problem_id.in_(ids),
-            Ticket.opened_at > _end_of(today - 2 * WINDOW),
-            Ticket.opened_at <= _end_of(today),
+            Ticket.opened_at >= end_of_day(today - 2 * WINDOW),
+            Ticket.opened_at < end_of_day(today),
         )
     ).all()
-    split = _end_of(today - WINDOW)
-    last = Counter(pid for pid, opened in rows if opened > split)
-    previous = Counter(pid for pid, opened in rows if opened <= split)
+    split = end_of_day(today - WINDOW)
+    last = Counter(pid for pid, opened in rows if opened >= split)
+    previous = Counter(pid for pid, opened in rows if opened < split)
     return last, previous
 
 

@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, TextClause, bindparam, case, func, select, text
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from keepwell.db.prepared import prepared, read
 from keepwell.knowledge.search import search as search_articles
+from keepwell.people.presence import is_present
 from keepwell.problems.models import LIVE_STATUSES
 from keepwell.problems.models import ProblemRecord as Problem
 from keepwell.record.fts import TEXT_CONFIG, VECTOR_COLUMN, fts_table
@@ -128,7 +130,7 @@ def _contacts(session: Session, typed: str, limit: int) -> list[Found]:
     for row in _word_matches(session, "contacts", typed, _contacts_named(), limit):
         role = row.title or row.role
         parts = [f"{role} at {row.account_name}" if role else row.account_name]
-        if not row.active or row.left_at is not None:
+        if not is_present(row.left_at, row.active, date.today()):
             parts.append("has left")
         url = _account(row.account_id, "contacts-title")
         found.append(Found("contact", row.id, row.name, " · ".join(parts), url))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import utcnow
+from keepwell.days import utcnow
 from keepwell.people.models import Employee
 from keepwell.tasks.models import Task, TaskEvent
 from keepwell.tasks.owners import team_holders

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from keepwell.auth.models import User
 from keepwell.auth.service import employee_for, find_user
 from keepwell.people.models import Employee
+from keepwell.people.presence import still_present
 
 
 class PersonNotFound(LookupError):
@@ -46,7 +49,10 @@ def _by_login(session: Session, login: str) -> Employee:
         employee = employee_for(session, users[0])
         if employee is not None:
             return employee
-    query = select(Employee).where(func.lower(Employee.email).like(pattern), Employee.active)
+    query = select(Employee).where(
+        func.lower(Employee.email).like(pattern),
+        still_present(Employee.left_at, Employee.active, date.today()),
+    )
     employees = list(session.scalars(query.limit(2)))
     if len(employees) != 1:
         found = "nobody" if not employees else "several people"

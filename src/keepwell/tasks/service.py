@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import utcnow
+from keepwell.days import utcnow
 from keepwell.db.prepared import prepared, read
 from keepwell.people.models import Employee
 from keepwell.record.models import Account

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import utcnow
 from keepwell.auth.models import User
+from keepwell.days import utcnow
 from keepwell.db.prepared import prepared, read
 from keepwell.people.models import Employee
+from keepwell.people.presence import still_present
 from keepwell.record.models import Account, Quote
 from keepwell.teams.errors import NotFound, TeamsError
 from keepwell.teams.models import Comment, Mention
@@ -74,8 +75,7 @@ def resolve(session: Session, names: list[str]) -> dict[str, list[Person]]:
     ]
     employees = session.scalars(
         select(Employee).where(
-            Employee.left_at.is_(None),
-            Employee.active.is_(True),
+            still_present(Employee.left_at, Employee.active, date.today()),
             or_(*(func.lower(Employee.email).like(f"{n}@%") for n in names)),
         )
     )

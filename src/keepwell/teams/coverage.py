@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Date, Select, and_, bindparam, func, or_, select
+from sqlalchemy import Date, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from keepwell.days import end_of_day
 from keepwell.db.prepared import prepared, read
 from keepwell.people.models import AccountTeamMember, Department, Employee
+from keepwell.people.presence import still_present
 from keepwell.people.threading import RELATIONSHIP_WINDOW_DAYS, is_single_threaded
 from keepwell.record.models import Account, Contact, Interaction, Order
 from keepwell.record.service import current_assignment
@@ -133,23 +135,13 @@ def coverage_report(
     return CoverageReport(day, window_days, ordered, names)
 
 
-def day_end(day: date) -> datetime:
-    """The first moment after ``day``."""
-    return datetime.combine(day + timedelta(days=1), time(0))
-
-
-def present(left_at: Any, active: Any, day: Any) -> Any:
-    """Not yet gone on ``day``: leaving later, or no leaving day and still active."""
-    return or_(and_(left_at.is_not(None), left_at > day), and_(left_at.is_(None), active.is_(True)))
-
-
 DAY: Any = bindparam("day", type_=Date)
 """The report day, as the parameter of the prepared reads below."""
 
 
 def _window(day: date, window_days: int) -> dict[str, Any]:
     """The values of the prepared reads' parameters for the report day."""
-    end = day_end(day)
+    end = end_of_day(day)
     return {
         "day": day,
         "since": end - timedelta(days=window_days),
@@ -199,8 +191,8 @@ def _pairs(narrow: bool) -> Select[*tuple[Any, ...]]:
         .where(
             Interaction.occurred_at >= bindparam("since"),
             Interaction.occurred_at < bindparam("end"),
-            present(Employee.left_at, Employee.active, DAY),
-            present(Contact.left_at, Contact.active, DAY),
+            still_present(Employee.left_at, Employee.active, DAY),
+            still_present(Contact.left_at, Contact.active, DAY),
         )
     )
     return _only(query, Interaction.account_id, narrow)

@@ -12,13 +12,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from keepwell.auth.models import User
+from keepwell.days import end_of_day
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
+from keepwell.people.presence import still_present
 from keepwell.record.models import Account, Interaction
-from keepwell.teams.coverage import CoverageReport, day_end
+from keepwell.teams.coverage import CoverageReport
 from keepwell.teams.errors import NotFound, TeamsError
 
 
@@ -97,8 +99,7 @@ def departed_employees(session: Session, as_of: date) -> dict[int, tuple[str, da
     )
     query = select(Employee.id, Employee.name, Employee.left_at).where(
         or_(
-            and_(Employee.left_at.is_not(None), Employee.left_at <= as_of),
-            and_(Employee.left_at.is_(None), Employee.active.is_(False)),
+            not_(still_present(Employee.left_at, Employee.active, as_of)),
             Employee.id.in_(deactivated),
         )
     )
@@ -177,7 +178,7 @@ def _last_interactions(
     session: Session, gone: dict[int, tuple[str, date | None]], day: date, window_days: int
 ) -> dict[tuple[int, int], date]:
     query = select(Interaction.employee_id, Interaction.account_id, Interaction.occurred_at).where(
-        Interaction.employee_id.in_(gone), Interaction.occurred_at < day_end(day)
+        Interaction.employee_id.in_(gone), Interaction.occurred_at < end_of_day(day)
     )
     last: dict[tuple[int, int], date] = {}
     for row in session.execute(query):

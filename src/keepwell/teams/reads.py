@@ -19,7 +19,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import utcnow
+from keepwell.days import utcnow
 from keepwell.db import prepared
 from keepwell.insight.snapshots import latest_run, latest_scores
 from keepwell.people.models import Employee

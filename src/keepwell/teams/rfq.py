@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import utcnow
 from keepwell.auth.models import User
+from keepwell.days import utcnow
 from keepwell.people.models import Department, Employee
 from keepwell.record.models import Account, Order, Quote
 from keepwell.teams.errors import Conflict, NotAllowed, NotFound, TeamsError

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
+from keepwell.people.presence import is_present, still_present
 from keepwell.record.models import Account
 from keepwell.record.service import current_assignment
-from keepwell.teams.coverage import present
 from keepwell.teams.errors import Conflict, NotFound, TeamsError
 from keepwell.teams.roles import role_by_key
 
@@ -75,7 +75,9 @@ def team_members(session: Session, account_id: int, day: date | None = None) -> 
 
 def active_employees(session: Session, day: date | None = None) -> list[Employee]:
     """Employees still employed on ``day``, by name (the choices for a team)."""
-    query = select(Employee).where(present(Employee.left_at, Employee.active, day or date.today()))
+    query = select(Employee).where(
+        still_present(Employee.left_at, Employee.active, day or date.today())
+    )
     return list(session.scalars(query.order_by(Employee.name, Employee.id)))
 
 
@@ -94,8 +96,7 @@ def add_member(
     employee = session.get(Employee, employee_id)
     if employee is None:
         raise NotFound(f"no employee with id {employee_id}")
-    gone = employee.left_at is not None and employee.left_at <= start
-    if gone or (employee.left_at is None and not employee.active):
+    if not is_present(employee.left_at, employee.active, start):
         raise TeamsError(f"{employee.name} no longer works here")
     role = role_by_key(session, role_key)
     if any(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from keepwell.days import utcnow
 from keepwell.telemetry.models import DeadLetter, TelemetryBatch
 from keepwell.telemetry.parse import Item, Rejection, decode_payload
 from keepwell.telemetry.store import split_known, store_items
@@ -119,7 +119,7 @@ def _replay_one(
         return
     letter.status, letter.replayed_at, letter.batch_id = (
         "replayed",
-        datetime.now(UTC).replace(tzinfo=None),
+        utcnow(),
         batch_id,
     )
     result.replayed += 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from keepwell.days import utcnow
 from keepwell.intake.fields import SEVERITIES
 
 MAX_FUTURE = timedelta(days=1)
@@ -170,7 +171,7 @@ def parse_ts(raw: Any) -> datetime:
         raise BadItem("bad_timestamp", f"'ts' is not a time: {raw!r}") from None
     if ts.tzinfo is not None:
         ts = ts.astimezone(UTC).replace(tzinfo=None)
-    if ts < EARLIEST or ts > datetime.now(UTC).replace(tzinfo=None) + MAX_FUTURE:
+    if ts < EARLIEST or ts > utcnow() + MAX_FUTURE:
         raise BadItem("bad_timestamp", f"'ts' is out of range: {raw!r}")
     return ts
 

@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, bindparam, exists, false, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from keepwell.days import same_day_a_year_earlier
 from keepwell.db.prepared import prepared, read
 from keepwell.insight.attention import account_owners
 from keepwell.insight.models import AccountScore, ScoreRun
@@ -196,7 +197,7 @@ def portfolio(
     before: dict[int, tuple[int, float]] = {}
     scores: dict[int, RowScore] = {}
     if trend:
-        before = order_totals(session, ids, year_before(day))
+        before = order_totals(session, ids, same_day_a_year_earlier(day))
     levels: dict[int, RiskLevel] = {}
     if run is not None:
         found = read(session, _row_scores(), run=run.id, ids=ids)
@@ -267,13 +268,6 @@ SCORE_ORDER: dict[str, tuple[Any, bool]] = {
     "at_risk": (AccountScore.revenue_at_risk, True),
 }
 """The score column each sort follows, and whether highest first."""
-
-
-def year_before(day: date) -> date:
-    """The same day a year earlier (28 February for 29 February)."""
-    if day.month == 2 and day.day == 29:
-        return date(day.year - 1, 2, 28)
-    return day.replace(year=day.year - 1)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import ClassVar
 from pydantic import Field
 from sqlalchemy import and_, func, or_, select
 
+from keepwell.days import days_before
 from keepwell.playbooks.core import Context, Hit, Params, Signal
-from keepwell.playbooks.signals.common import days_ago
 from keepwell.record.models import Order, Quote
 from keepwell.teams.models import PromiseCheck
 from keepwell.teams.rfq import RESPONSE_SLA_DAYS, broken_promises, sla_breaches, sla_state
@@ -88,7 +88,7 @@ class OverdueInvoice(Signal[InvoiceParams]):
             )
             .where(
                 Order.paid_at.is_(None),
-                Order.due_at < days_ago(ctx.today, params.grace_days),
+                Order.due_at < days_before(ctx.today, params.grace_days),
                 Order.status != "cancelled",
             )
             .group_by(Order.account_id)
@@ -115,7 +115,7 @@ class StalledRfq(Signal[RfqParams]):
     params = RfqParams
 
     def find(self, ctx: Context, params: RfqParams) -> list[Hit]:
-        since = days_ago(ctx.today, params.lookback_days)
+        since = days_before(ctx.today, params.lookback_days)
         hits = []
         for quote in sla_breaches(ctx.session, ctx.today, params.max_days):
             if quote.account_id in ctx.accounts and quote.received_at >= since:
@@ -145,7 +145,7 @@ class BrokenPromise(Signal[PromiseParams]):
     params = PromiseParams
 
     def find(self, ctx: Context, params: PromiseParams) -> list[Hit]:
-        since = days_ago(ctx.today, params.within_days)
+        since = days_before(ctx.today, params.within_days)
         hits = _quote_hits(ctx, since)
         hits += _order_hits(ctx, since, params.min_days_late)
         hits += _late_answer_hits(ctx, since, params.sla_days)
@@ -208,7 +208,7 @@ def _order_hits(ctx: Context, since: date, min_days_late: int) -> list[Hit]:
             and_(
                 Order.delivered_at.is_(None),
                 Order.promised_at >= since,
-                Order.promised_at < days_ago(ctx.today, min_days_late),
+                Order.promised_at < days_before(ctx.today, min_days_late),
             ),
         ),
     )

@@ -7,9 +7,9 @@ from collections import Counter
 from pydantic import Field
 from sqlalchemy import select
 
+from keepwell.days import days_before
 from keepwell.people.models import Employee, RetentionRole
 from keepwell.playbooks.core import Context, Hit, Params, Signal
-from keepwell.playbooks.signals.common import days_ago
 from keepwell.record.models import Contact, Order
 from keepwell.tasks.owners import team_holders
 from keepwell.teams.coverage import WINDOW_DAYS, coverage_report
@@ -30,7 +30,7 @@ class KeyContactLeft(Signal[ContactParams]):
     def find(self, ctx: Context, params: ContactParams) -> list[Hit]:
         query = select(Contact).where(
             Contact.is_key.is_(True),
-            Contact.left_at >= days_ago(ctx.today, params.within_days),
+            Contact.left_at >= days_before(ctx.today, params.within_days),
             Contact.left_at <= ctx.today,
         )
         return [
@@ -62,7 +62,7 @@ class EmployeeLeft(Signal[LeaverParams]):
     params = LeaverParams
 
     def find(self, ctx: Context, params: LeaverParams) -> list[Hit]:
-        since = days_ago(ctx.today, params.within_days)
+        since = days_before(ctx.today, params.within_days)
         holdings = [
             h
             for h in departed_holdings(ctx.session, ctx.today, window_days=params.window_days)
@@ -134,7 +134,7 @@ class SingleThreaded(Signal[ThreadParams]):
         orders = Counter(
             ctx.session.scalars(
                 select(Order.account_id).where(
-                    Order.ordered_at > days_ago(ctx.today, 365), Order.ordered_at <= ctx.today
+                    Order.ordered_at > days_before(ctx.today, 365), Order.ordered_at <= ctx.today
                 )
             )
         )

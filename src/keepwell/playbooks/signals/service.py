@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import Field
 from sqlalchemy import func, select
 
+from keepwell.days import days_before, end_of_day, start_of_day
 from keepwell.playbooks.core import Context, Hit, Params, Signal
-from keepwell.playbooks.signals.common import days_ago, end_of, start_of
 from keepwell.record.models import Ticket
 from keepwell.voice.nps import CSAT_POOR_MAX, DETRACTOR_MAX, awaiting_follow_up
 from keepwell.voice.nps import Detractor as Answer
@@ -31,13 +31,13 @@ class ComplaintSla(Signal[SlaParams]):
     params = SlaParams
 
     def find(self, ctx: Context, params: SlaParams) -> list[Hit]:
-        now = end_of(ctx.today)
+        now = end_of_day(ctx.today)
         kinds = [k.lower() for k in params.kinds]
         query = select(Ticket).where(
             func.lower(Ticket.kind).in_(kinds),
             Ticket.first_response_at.is_(None),
             Ticket.closed_at.is_(None),
-            Ticket.opened_at >= start_of(days_ago(ctx.today, params.lookback_days)),
+            Ticket.opened_at >= start_of_day(days_before(ctx.today, params.lookback_days)),
             Ticket.opened_at < now,
         )
         hits = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -23,6 +24,7 @@ from keepwell.auth.service import (
     update_user,
 )
 from keepwell.people.models import Employee
+from keepwell.people.presence import still_present
 from keepwell.web.deps import PageAdmin, SessionDep, StateDep
 from keepwell.web.paging import pager
 from keepwell.web.params import ID_PATTERN, IdPath
@@ -197,7 +199,7 @@ def _user(
 ) -> Response:
     employees = db.execute(
         select(Employee.id, Employee.name, Employee.email)
-        .where(Employee.active.is_(True))
+        .where(still_present(Employee.left_at, Employee.active, date.today()))
         .order_by(Employee.name)
     ).all()
     context = {

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from keepwell.knowledge.lesson import lesson_for_problem
 from keepwell.people.models import Employee
+from keepwell.people.presence import still_present
 from keepwell.problems import service
 from keepwell.problems.models import ProblemRecord
 from keepwell.problems.store import run_detection
@@ -75,7 +76,9 @@ def _detail_context(db: Session, problem_id: int, who: Principal) -> dict[str, A
         .order_by(ProblemRecord.id)
     ).all()
     employees = db.execute(
-        select(Employee.id, Employee.name).where(Employee.active).order_by(Employee.name)
+        select(Employee.id, Employee.name)
+        .where(still_present(Employee.left_at, Employee.active, date.today()))
+        .order_by(Employee.name)
     ).all()
     return {
         "problem": detail,
