@@ -21,6 +21,7 @@ from keepwell.cli.risk_view import render_risk
 from keepwell.db.engine import session_factory
 from keepwell.insight.attention import AccountRisk, account_risks
 from keepwell.insight.snapshots import account_risk
+from keepwell.insight.wording import event_label
 from keepwell.record.schemas import Account360, AccountSummary, OrdersTrend, TimelineEvent
 from keepwell.record.service import AccountLookupError, account_360, find_account
 from keepwell.web.queries import PortfolioFilters, portfolio
@@ -311,8 +312,18 @@ def _timeline(events: list[TimelineEvent]) -> RenderableType:
     return _table(
         "Recent timeline",
         ("when", "kind", "what", "detail"),
-        [(e.at.strftime("%Y-%m-%d %H:%M"), e.kind, e.title, _short(e.detail)) for e in events],
+        [
+            (e.at.strftime("%Y-%m-%d %H:%M"), event_label(e.kind), _what(e), _short(e.detail))
+            for e in events
+        ],
     )
+
+
+def _what(event: TimelineEvent) -> str:
+    """The event's title with its amount, formatted here: money is data, never in the text."""
+    if event.amount is None:
+        return event.title
+    return f"{event.title}: {_money(event.amount)} {event.currency or ''}".rstrip()
 
 
 def _money(amount: float) -> str:

@@ -58,6 +58,11 @@ class TimelineEvent(_Out):
     """The employee involved (interaction author, ticket assignee, team member)."""
     contact: str | None = None
     """The customer's contact involved."""
+    amount: float | None = None
+    """The money the event is about (an order's amount, a quote's value), never in its text;
+    null when there is none or the reader's role does not see money."""
+    currency: str | None = None
+    """The currency of ``amount`` as the source recorded it (null: the company currency)."""
     record: str
     """The table the event comes from: order, quote, ticket, survey, interaction, ..."""
     record_id: int

@@ -313,10 +313,6 @@ def _days(start: date | None, end: date | None) -> int:
     return (end - start).days
 
 
-def _money(amount: float | None, currency: str | None) -> str:
-    return "" if amount is None else f"{amount:,.2f} {currency or ''}".rstrip()
-
-
 def _joined(*parts: object, sep: str = ", ") -> str | None:
     """The parts that are set, joined; falsy parts (None, "", 0) are left out."""
     text = sep.join(str(part) for part in parts if part)
@@ -327,22 +323,23 @@ def _joined(*parts: object, sep: str = ", ") -> str | None:
 
 
 def _order_event(kind: str, at: datetime, row: RowMapping) -> TimelineEvent:
-    ext, money = row["external_id"], _money(row["amount"], row["currency"])
+    ext = row["external_id"]
     promised, due, quantity = row["promised_at"], row["due_at"], row["quantity"]
+    money = {"amount": row["amount"], "currency": row["currency"]}
     if kind == "order.placed":
-        title = f"Order {ext} placed: {money}"
-        title += " (cancelled)" if row["status"] == "cancelled" else ""
+        title = f"Order {ext} placed" + (" (cancelled)" if row["status"] == "cancelled" else "")
         detail = _joined(row["order_kind"], row["product_line"], quantity and f"qty {quantity:g}")
     elif kind.startswith("order.delivered"):
         late = _days(promised, row["delivered_at"])
         title = f"Order {ext} delivered" + (f" {late} days late" if late > 0 else "")
         title += " on time" if promised and late <= 0 else ""
         detail = _joined(promised and f"promised for {promised}")
+        money = {}
     else:
         late = _days(due, row["paid_at"])
         title = f"Invoice of order {ext} paid" + (f" {late} days late" if late > 0 else "")
-        detail = _joined(money, due and f"due {due}")
-    return _event(kind, at, row, "order", title, detail=detail)
+        detail = _joined(due and f"due {due}")
+    return _event(kind, at, row, "order", title, detail=detail, **money)
 
 
 _LATE_DELIVERY = and_(Order.promised_at.is_not(None), Order.delivered_at > Order.promised_at)
@@ -379,18 +376,18 @@ _QUOTE_OWNER = aliased(Employee)
 
 
 def _quote_event(kind: str, at: datetime, row: RowMapping) -> TimelineEvent:
-    ext, money = row["external_id"], _money(row["value"], row["currency"])
-    lead = row["promised_lead_time_days"]
+    ext, lead = row["external_id"], row["promised_lead_time_days"]
+    money = {"amount": row["value"], "currency": row["currency"]}
     if kind == "quote.received":
         title = f"RFQ {ext} received" + (f": {row['product_line']}" if row["product_line"] else "")
-        detail = row["specification"]
+        detail, money = row["specification"], {}
     elif kind == "quote.responded":
         title = f"Quote {ext} sent after {_days(row['received_at'], row['responded_at'])} days"
-        detail = _joined(money, lead is not None and f"lead time {lead} days")
+        detail = _joined(lead is not None and f"lead time {lead} days")
     else:
-        title = f"Quote {ext} {row['outcome'].replace('_', ' ')}" + (f": {money}" if money else "")
+        title = f"Quote {ext} {row['outcome'].replace('_', ' ')}"
         detail = row["product_line"]
-    return _event(kind, at, row, "quote", title, detail=detail, employee=row["owner"])
+    return _event(kind, at, row, "quote", title, detail=detail, employee=row["owner"], **money)
 
 
 _QUOTES = Source(

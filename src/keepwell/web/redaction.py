@@ -1,12 +1,12 @@
 """Hiding money from roles that may not see it (order, invoice, contract and quote values).
 
-Timeline events of orders, invoices and quotes carry their amounts in their text;
-for such roles those amounts are replaced by a mark. API shapes get null money fields.
+Money travels as data, never inside text: timeline events carry ``amount`` and ``currency``
+beside their title, and templates, the API and exports format it. For such roles the
+money fields are nulled; no text is edited.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,23 +14,15 @@ from keepwell.auth.visibility import MONEY_FIELDS
 from keepwell.record.schemas import Account360, AccountSummary, TimelineEvent
 from keepwell.web.schemas import Account360Public, AccountSummaryPublic
 
-MONEY_TEXT = re.compile(r"-?\d{1,3}(?:,\d{3})*\.\d{2}(?: [A-Z]{3})?")
-MONEY_RECORDS = frozenset({"order", "quote"})
 MARK = "[amount hidden]"
-
-
-def redact_text(text: str | None) -> str | None:
-    """``text`` with every formatted amount replaced by the mark."""
-    return None if text is None else MONEY_TEXT.sub(MARK, text)
+"""What a sentence says in place of an amount its reader may not see."""
 
 
 def redact_event(event: TimelineEvent) -> TimelineEvent:
-    """The event without amounts (events of other records are returned as they are)."""
-    if event.record not in MONEY_RECORDS:
+    """The event without its amount (events without one are returned as they are)."""
+    if event.amount is None:
         return event
-    return event.model_copy(
-        update={"title": redact_text(event.title), "detail": redact_text(event.detail)}
-    )
+    return event.model_copy(update={"amount": None, "currency": None})
 
 
 def visible_events(events: Iterable[TimelineEvent], sees_money: bool) -> list[TimelineEvent]:
