@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -230,7 +231,9 @@ def test_the_plan_pages_make_share_and_revoke_with_feedback(
     assert bad.status_code == 422 and "the status is one of" in bad.text
     shared = member.post(f"{plan_url}/share", {"days": "14"})
     assert shared.status_code == 200 and "it is shown only now" in shared.text
-    url = shared.text.split('id="share-url" class="share-url" value="')[1].split('"')[0]
+    found = re.search(r'class="share-url" value="([^"]+)"', shared.text)
+    assert found is not None
+    url = found.group(1)
     path = url.replace("http://127.0.0.1:8000", "")
     assert anonymous.get(path).status_code == 200
     assert "until" in member.get(plan_url).text
