@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -114,7 +114,7 @@ def test_a_plan_is_made_filled_shared_and_revoked_through_the_api(
     assert (
         url.startswith("http://127.0.0.1:8000/shared/plans/") and len(url.rsplit("/", 1)[1]) == 43
     )
-    assert timedelta(days=29) < expires - datetime.now() < timedelta(days=31)
+    assert timedelta(days=29) < expires - datetime.now(UTC) < timedelta(days=31)
     default = anonymous.post(f"/api/v1/plans/{plan}/share", headers=auth)
     assert default.status_code == 201
     assert (

@@ -6,8 +6,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
-from tests.web.conftest import CONTRACT_VALUE, ORDER_AMOUNT, QUOTE_VALUE, make_settings
+from tests.web.conftest import CONTRACT_VALUE, ORDER_AMOUNT, QUOTE_VALUE, bearer, make_settings
 from tests.web.scoredata import store_runs
 
 from keepwell.audit.models import AuditLog
@@ -143,19 +144,24 @@ def test_links_cannot_be_guessed_and_only_the_digest_is_stored(
 
 
 def test_a_customer_marks_done_and_comments_only_on_their_plan(
-    anonymous: TestClient, shared: Shared, engine: Engine
+    anonymous: TestClient, shared: Shared, engine: Engine, token: Callable[[str, str], str]
 ) -> None:
-    token = form_token(anonymous, shared.path)
+    signed = form_token(anonymous, shared.path)
     base = f"{shared.path}/milestones"
-    done = anonymous.post(f"{base}/{shared.milestone}/done", data={"form_token": token})
+    done = anonymous.post(f"{base}/{shared.milestone}/done", data={"form_token": signed})
     assert done.status_code == 303
     assert "milestone is marked done" in anonymous.get(done.headers["location"]).text
-    comment = {"form_token": token, "body": "Seals arrive on Monday", "name": "Jane"}
+    comment = {"form_token": signed, "body": "Seals arrive on Monday", "name": "Jane"}
     said = anonymous.post(f"{base}/{shared.milestone}/comments", data=comment)
     assert said.status_code == 303
     assert "Seals arrive on Monday" in anonymous.get(shared.path).text
+    inside = anonymous.get(f"/api/v1/plans/{shared.plan}", headers=bearer(token("auditor", "read")))
+    seen = inside.json()["objectives"][0]["milestones"][0]
+    assert seen["done_by"] == "the customer"
+    assert datetime.fromisoformat(seen["done_at"]).tzinfo is not None
+    assert [(c["author"], c["by_customer"]) for c in seen["comments"]] == [("Jane", True)]
     for milestone in (shared.other_milestone, shared.hidden_milestone, 999999):
-        for action, data in (("done", {"form_token": token}), ("comments", comment)):
+        for action, data in (("done", {"form_token": signed}), ("comments", comment)):
             refused = anonymous.post(f"{base}/{milestone}/{action}", data=data)
             assert refused.status_code == 404, (milestone, action)
             assert "does not work" in refused.text

@@ -7,6 +7,7 @@ or a leader or admin; reading needs read access. Errors are RFC 9457 problem det
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Response
@@ -49,6 +50,11 @@ def _run(db: SessionDep, action: Callable[[], T]) -> T:
     return result
 
 
+def utc(moment: datetime) -> datetime:
+    """A stored moment (naive UTC) as an aware UTC datetime."""
+    return moment.replace(tzinfo=UTC)
+
+
 def plan_json(view: PlanView) -> Json:
     """A plan as the API returns it (inside the company: internal notes included)."""
     plan, link = view.plan, view.link
@@ -58,8 +64,8 @@ def plan_json(view: PlanView) -> Json:
         "title": plan.title,
         "internal_note": plan.internal_note,
         "review_on": plan.review_on,
-        "last_reviewed_at": last_reviewed(plan),
-        "shared_until": link.expires_at if link else None,
+        "last_reviewed_at": utc(last_reviewed(plan)),
+        "shared_until": utc(link.expires_at) if link else None,
         "objectives": [
             {
                 "id": o.objective.id,
@@ -88,14 +94,14 @@ def plan_json(view: PlanView) -> Json:
                         "title": m.milestone.title,
                         "due_on": m.milestone.due_on,
                         "shared": m.milestone.shared,
-                        "done_at": m.milestone.done_at,
+                        "done_at": utc(m.milestone.done_at) if m.milestone.done_at else None,
                         "done_by": m.milestone.done_by,
                         "comments": [
                             {
                                 "author": c.author,
                                 "by_customer": c.by_customer,
                                 "body": c.body,
-                                "created_at": c.created_at,
+                                "created_at": utc(c.created_at),
                             }
                             for c in m.comments
                         ],
@@ -194,7 +200,10 @@ def share_endpoint(
         require_edit(db, who.user, who.permissions, plan.account_id)
         days = (data or ShareCreate()).days
         raw, link = share_plan(db, plan, actor=who.actor, days=days)
-        return {"url": shared_url(state.settings.public_url, raw), "expires_at": link.expires_at}
+        return {
+            "url": shared_url(state.settings.public_url, raw),
+            "expires_at": utc(link.expires_at),
+        }
 
     return _run(db, act)
 
