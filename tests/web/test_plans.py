@@ -12,8 +12,11 @@ from starlette.testclient import TestClient
 from tests.web.conftest import Browser, bearer
 
 from keepwell.db import session_scope
+from keepwell.db.counting import counted_statements
 from keepwell.people.models import Employee
-from keepwell.plans.models import PlanMilestone, PlanShareLink
+from keepwell.plans.models import MilestoneComment, PlanMilestone, PlanShareLink, SuccessPlan
+from keepwell.plans.service import add_milestone, add_objective, create_plan
+from keepwell.plans.sharing import share_plan
 from keepwell.problems.models import ProblemRecord, ProblemTicket
 from keepwell.record.models import Contact, Order, Ticket
 
@@ -258,3 +261,48 @@ def test_the_plan_pages_make_share_and_revoke_with_feedback(
     assert refused.status_code == 403
     assert member.get(f"/plans/{plan + 100}").status_code == 404
     assert plan_url == f"/plans/{plan}"
+
+
+def test_the_plan_page_and_the_shared_view_do_not_grow_with_the_plan(
+    browser: Callable[[str], Browser], anonymous: TestClient, record: dict[str, int], engine: Engine
+) -> None:
+    known = ids(engine)
+    with session_scope(engine) as session:
+        plan = create_plan(session, record["C-1"], title="Big plan", actor="t")
+        raw, _link = share_plan(session, plan, actor="t")
+        plan_id = plan.id
+
+    def grow(objectives: int) -> None:
+        with session_scope(engine) as session:
+            plan = session.get_one(SuccessPlan, plan_id)
+            for n in range(objectives):
+                objective = add_objective(
+                    session,
+                    plan,
+                    text=f"Goal {n}",
+                    actor="t",
+                    employee_id=known["E-1"],
+                    contact_id=known["K-1"],
+                    measure="on_time_delivery",
+                    target=95,
+                )
+                milestone = add_milestone(
+                    session, objective, title=f"Step {n}", due_on=date(2027, 1, 1), actor="t"
+                )
+                session.add(MilestoneComment(milestone_id=milestone.id, author="Jane", body="ok"))
+
+    leader = browser("leader")
+
+    def counts() -> tuple[int, int]:
+        with counted_statements(engine) as inside:
+            assert leader.get(f"/plans/{plan_id}").status_code == 200
+        with counted_statements(engine) as outside:
+            assert anonymous.get(f"/shared/plans/{raw}").status_code == 200
+        return len(inside), len(outside)
+
+    grow(1)
+    counts()
+    small = counts()
+    grow(6)
+    assert counts() == small
+    assert small[0] <= 30 and small[1] <= 30, small

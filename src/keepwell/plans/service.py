@@ -297,48 +297,73 @@ def plan_view(
     session: Session, plan: SuccessPlan, *, day: date | None = None, shared_only: bool = False
 ) -> PlanView:
     """The plan with its objectives, measures, milestones and comments; ``shared_only``
-    keeps only what was chosen for sharing."""
+    keeps only what was chosen for sharing. A fixed number of queries whatever the plan's
+    size, plus one per measure in use."""
     today = day or date.today()
     account = session.get_one(Account, plan.account_id)
     query = select(PlanObjective).where(PlanObjective.plan_id == plan.id)
     if shared_only:
         query = query.where(PlanObjective.shared.is_(True))
     objectives = list(session.scalars(query.order_by(PlanObjective.id)))
-    views = [_objective_view(session, o, account.id, today, shared_only) for o in objectives]
+    employees = _names(session, Employee, {o.employee_id for o in objectives})
+    contacts = _names(session, Contact, {o.contact_id for o in objectives})
+    milestones = _milestones(session, [o.id for o in objectives], shared_only)
+    readings: dict[str, Reading] = {}
+    views = []
+    for o in objectives:
+        reading = None
+        if o.measure in MEASURES:
+            key = f"{o.measure}:{o.target}"
+            if key not in readings:
+                readings[key] = read_measure(session, o.measure, account.id, today, o.target)
+            reading = readings[key]
+        views.append(
+            ObjectiveView(
+                o,
+                employees.get(o.employee_id),
+                contacts.get(o.contact_id),
+                reading,
+                milestones.get(o.id, []),
+            )
+        )
     return PlanView(plan, account, views, None if shared_only else active_link(session, plan.id))
 
 
-def _objective_view(
-    session: Session, objective: PlanObjective, account_id: int, today: date, shared_only: bool
-) -> ObjectiveView:
-    employee = session.get(Employee, objective.employee_id) if objective.employee_id else None
-    contact = session.get(Contact, objective.contact_id) if objective.contact_id else None
-    reading = None
-    if objective.measure in MEASURES:
-        reading = read_measure(session, objective.measure, account_id, today, objective.target)
-    query = select(PlanMilestone).where(PlanMilestone.objective_id == objective.id)
+def _names(
+    session: Session, model: type[Employee] | type[Contact], ids: set[int | None]
+) -> dict[int | None, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(model.id, model.name).where(model.id.in_(wanted)))
+    return {row.id: row.name for row in rows}
+
+
+def _milestones(
+    session: Session, objective_ids: list[int], shared_only: bool
+) -> dict[int, list[MilestoneView]]:
+    """The objectives' milestones (due first) with their comments, by objective."""
+    if not objective_ids:
+        return {}
+    query = select(PlanMilestone).where(PlanMilestone.objective_id.in_(objective_ids))
     if shared_only:
         query = query.where(PlanMilestone.shared.is_(True))
-    milestones = [
-        MilestoneView(m)
+    views = {
+        m.id: MilestoneView(m)
         for m in session.scalars(query.order_by(PlanMilestone.due_on, PlanMilestone.id))
-    ]
-    if milestones:
-        ids = {view.milestone.id: view for view in milestones}
+    }
+    if views:
         comments = session.scalars(
             select(MilestoneComment)
-            .where(MilestoneComment.milestone_id.in_(ids))
+            .where(MilestoneComment.milestone_id.in_(views))
             .order_by(MilestoneComment.created_at, MilestoneComment.id)
         )
         for comment in comments:
-            ids[comment.milestone_id].comments.append(comment)
-    return ObjectiveView(
-        objective,
-        employee.name if employee else None,
-        contact.name if contact else None,
-        reading,
-        milestones,
-    )
+            views[comment.milestone_id].comments.append(comment)
+    found: dict[int, list[MilestoneView]] = {}
+    for view in views.values():
+        found.setdefault(view.milestone.objective_id, []).append(view)
+    return found
 
 
 def active_link(
