@@ -198,9 +198,19 @@ def _state(
     return LinkState.LIVE
 
 
-def form_ok(link: PlanShareLink, submitted: str) -> bool:
-    """True when the form carries the link's own form token."""
-    return hmac.compare_digest(link.form_token.encode(), submitted.encode())
+def form_ok(session: Session, link: PlanShareLink, submitted: str, ip: str) -> bool:
+    """True when the form carries the link's own form token; a refusal is audited."""
+    if hmac.compare_digest(link.form_token.encode(), submitted.encode()):
+        return True
+    record(
+        session,
+        actor=_actor(link, ip),
+        action="plan_link.refused",
+        entity="success_plans",
+        entity_id=link.plan_id,
+        changes={"reason": "form token", "link": link.id},
+    )
+    return False
 
 
 def audit_view(session: Session, link: PlanShareLink, ip: str) -> None:

@@ -135,7 +135,7 @@ def shared_done(
     found = _open(request, db, state.settings, token, "mark done")
     if isinstance(found, Response):
         return found
-    if not form_ok(found, form_token):
+    if not form_ok(db, found, form_token, client_address(request)):
         db.commit()
         return _shared_page(
             request,
@@ -173,7 +173,7 @@ def shared_comment(
     found = _open(request, db, state.settings, token, "comment")
     if isinstance(found, Response):
         return found
-    if not form_ok(found, form_token):
+    if not form_ok(db, found, form_token, client_address(request)):
         db.commit()
         return _shared_page(
             request,
