@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     """Failed sign-ins from one address for any emails before that address is locked."""
     login_window_minutes: int = Field(default=15, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    plan_link_max_requests: int = Field(default=60, ge=1)
+    """Requests to one shared plan link within ``plan_link_window_minutes`` (then 429)."""
+    plan_link_address_max_requests: int = Field(default=120, ge=1)
+    """Requests to shared plan links from one address within the window (then 429)."""
+    plan_link_window_minutes: int = Field(default=10, ge=1)
     trusted_proxies: str = ""
     """Comma-separated addresses or networks of reverse proxies whose ``X-Forwarded-For``
     and ``X-Forwarded-Proto`` are believed; empty: the headers are ignored."""

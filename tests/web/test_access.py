@@ -11,7 +11,15 @@ from tests.web.conftest import SQLITE_ONLY, Browser, bearer, calls
 from keepwell.auth.permissions import ROLE_PERMISSIONS, Permission, Role
 from keepwell.web.deps import route_access
 
-PUBLIC = {("/healthz", "GET"), ("/login", "GET"), ("/login", "POST")}
+PUBLIC = {
+    ("/healthz", "GET"),
+    ("/login", "GET"),
+    ("/login", "POST"),
+    # a plan shared with the customer: the long random link is the credential
+    ("/shared/plans/{token}", "GET"),
+    ("/shared/plans/{token}/milestones/{milestone_id}/done", "POST"),
+    ("/shared/plans/{token}/milestones/{milestone_id}/comments", "POST"),
+}
 
 
 @SQLITE_ONLY

@@ -8,6 +8,14 @@ from keepwell.intake.models import ImportBatch
 from keepwell.knowledge.models import Article, ArticleLink, ArticleTag, ArticleVersion
 from keepwell.notify.models import Notification
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
+from keepwell.plans.models import (
+    MilestoneComment,
+    PlanLinkHit,
+    PlanMilestone,
+    PlanObjective,
+    PlanShareLink,
+    SuccessPlan,
+)
 from keepwell.playbooks.models import PlaybookFiring, ReviewItem
 from keepwell.problems.models import ProblemEvent, ProblemRecord, ProblemTicket
 from keepwell.record.models import (
@@ -55,8 +63,13 @@ __all__ = [
     "Interaction",
     "LoginAttempt",
     "Mention",
+    "MilestoneComment",
     "Notification",
     "Order",
+    "PlanLinkHit",
+    "PlanMilestone",
+    "PlanObjective",
+    "PlanShareLink",
     "PlaybookFiring",
     "ProblemEvent",
     "ProblemRecord",
@@ -69,6 +82,7 @@ __all__ = [
     "RetentionRole",
     "ReviewItem",
     "ScoreRun",
+    "SuccessPlan",
     "SurveyResponse",
     "Task",
     "TaskEvent",

@@ -8,6 +8,7 @@ from keepwell.playbooks.hookspecs import hookimpl
 from keepwell.playbooks.signals.commerce import BrokenPromise, OrderGap, OverdueInvoice, StalledRfq
 from keepwell.playbooks.signals.equipment import AlarmSpike, UsageDecline
 from keepwell.playbooks.signals.people import EmployeeLeft, KeyContactLeft, SingleThreaded
+from keepwell.playbooks.signals.plans import PlanNotReviewed
 from keepwell.playbooks.signals.scores import ChurnRisk, HealthLow, RenewalWeak
 from keepwell.playbooks.signals.service import ComplaintSla, Detractor, RepeatProblem
 from keepwell.playbooks.signals.teams import ModelHumanDisagreement
@@ -33,4 +34,5 @@ def keepwell_playbook_signals() -> list[Any]:
         UsageDecline(),
         AlarmSpike(),
         ModelHumanDisagreement(),
+        PlanNotReviewed(),
     ]

@@ -7,6 +7,7 @@ from keepwell.web.api import (
     ingest,
     knowledge,
     meta,
+    plans,
     playbooks,
     problems,
     records,
@@ -37,6 +38,7 @@ for module in (
     tasks,
     playbooks,
     problems,
+    plans,
     voice,
     search,
 ):

@@ -12,6 +12,7 @@ from keepwell.web.pages import (
     imports,
     knowledge,
     knowledge_where_needed,
+    plans,
     playbooks,
     portfolio,
     problems,
@@ -21,6 +22,7 @@ from keepwell.web.pages import (
     rfqs,
     risk,
     search,
+    shared_plans,
     tasks,
     teams,
     tokens,
@@ -55,6 +57,8 @@ for module in (
     playbooks,
     problems,
     voice,
+    plans,
+    shared_plans,
 ):
     router.include_router(module.router)
 
