@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from keepwell.web.api import (
     accounts,
+    editing,
     ingest,
     knowledge,
     meta,
@@ -30,6 +31,7 @@ for module in (
     accounts,
     records,
     writes,
+    editing,
     ingest,
     telemetry,
     teams,
