@@ -368,7 +368,8 @@ def reassign_save(
         return _reassign(request, db, who, owner_id, error=str(exc))
     db.commit()
     name = tasks[0].owner.name if tasks and tasks[0].owner else "the new owner"
-    notice = f"{len(tasks)} task{'s' if len(tasks) != 1 else ''} now belong to {name}."
+    count = "1 task now belongs" if len(tasks) == 1 else f"{len(tasks)} tasks now belong"
+    notice = f"{count} to {name}."
     return _reassign(request, db, who, owner_id, notice=notice)
 
 
