@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,9 +10,11 @@ from typing import Any
 from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 from tests.web.conftest import bearer
+from typer.testing import CliRunner
 
 from keepwell.audit.models import AuditLog
 from keepwell.audit.words import entry_changes
+from keepwell.cli.app import app
 from keepwell.db import session_scope
 from keepwell.intake.mapping import Mapping
 from keepwell.intake.service import import_file
@@ -106,7 +109,11 @@ def test_patch_account_edits_audits_and_refuses(
 
 
 def test_a_lost_account_takes_a_reason_that_is_counted(
-    anonymous: TestClient, token: Token, record: dict[str, int], engine: Engine
+    anonymous: TestClient,
+    token: Token,
+    record: dict[str, int],
+    engine: Engine,
+    database_url: str,
 ) -> None:
     leader = bearer(token("leader", "write"))
     url = f"/api/v1/accounts/{record['C-3']}"
@@ -118,6 +125,13 @@ def test_a_lost_account_takes_a_reason_that_is_counted(
     with session_scope(engine) as s:
         counts = {r.label: r.accounts for r in lost_reason_counts(s, DEFAULT_LOST_REASONS)}
     assert counts["Price"] == 1 and counts["Not given"] == 1  # Beta Works came lost
+    listed = CliRunner().invoke(
+        app, ["--database-url", database_url, "account", "lost-reasons", "--json"]
+    )
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)
+    assert rows[0] == {"key": "price", "label": "Price", "accounts": 1}
+    assert {"key": None, "label": "Not given", "accounts": 1} in rows
     back = anonymous.patch(url, json={"status": "active"}, headers=leader).json()
     assert back["lost_reason_code"] is None and back["ended_on"] is None
 
