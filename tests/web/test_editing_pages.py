@@ -136,6 +136,8 @@ def test_a_task_is_edited_on_its_page_and_leaders_reassign_several(
     with session_scope(engine) as s:
         owners = {s.get(Task, i).owner_id for i in ids[1:]}  # type: ignore[union-attr]
     assert owners == {sam}
+    history = text(leader.get(f"/tasks/{ids[1]}"))
+    assert "owner Mia Member → Sam Seller" in history
 
 
 def test_the_note_form_names_the_contacts_met(

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -15,6 +16,7 @@ from keepwell.auth.service import employee_for
 from keepwell.people.models import Employee
 from keepwell.people.roles import BUILTIN_ROLES
 from keepwell.record.schemas import Account360
+from keepwell.tasks.models import TaskEvent
 from keepwell.tasks.schemas import OUTCOMES, PRIORITIES, STATUSES, TaskCreate, TaskUpdate
 from keepwell.tasks.service import (
     PRIORITY_WORDS,
@@ -89,9 +91,11 @@ def task_context(
         task = get_task(db, task_id)
     except TaskError as exc:
         raise HTTPException(exc.status, str(exc)) from None
+    history = task_history(db, task.id)
     return {
         "task": task,
-        "history": task_history(db, task.id),
+        "history": history,
+        "people": _owner_names(db, history),
         "comments": {"kind": "task", "id": task.id, "entries": thread(db, "task", task.id)},
         "statuses": STATUSES,
         "status_words": STATUS_WORDS,
@@ -205,6 +209,15 @@ def _account_tasks(
         "error": error,
         "form": form,
     }
+
+
+def _owner_names(db: Session, history: list[TaskEvent]) -> dict[str, str]:
+    """The names of the owners a task's history mentions, by id as the history keeps it."""
+    ids = {int(v) for e in history if e.field == "owner_id" for v in (e.old, e.new) if v}
+    if not ids:
+        return {}
+    rows = db.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids)))
+    return {str(i): name for i, name in rows}
 
 
 def _form_error(exc: ValidationError) -> str:
