@@ -125,6 +125,10 @@ def test_a_lost_account_takes_a_reason_that_is_counted(
     with session_scope(engine) as s:
         counts = {r.label: r.accounts for r in lost_reason_counts(s, DEFAULT_LOST_REASONS)}
     assert counts["Price"] == 1 and counts["Not given"] == 1  # Beta Works came lost
+    cleared = anonymous.patch(url, json={"lost_reason_code": None}, headers=leader)
+    assert "keeps a reason" in problem(cleared, 422)["detail"]
+    beta = f"/api/v1/accounts/{record['C-2']}"  # imported as lost, without a reason
+    assert anonymous.patch(beta, json={"tier": "B"}, headers=leader).json()["tier"] == "B"
     listed = CliRunner().invoke(
         app, ["--database-url", database_url, "account", "lost-reasons", "--json"]
     )

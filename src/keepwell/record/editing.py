@@ -180,23 +180,27 @@ def update_account(
 
 
 def _lost_rules(account: Account, wanted: dict[str, Any], reasons: Mapping[str, str]) -> None:
-    """A lost account takes a reason from the taxonomy; a reactivated one drops it."""
+    """An account marked lost takes a reason from the taxonomy and keeps it; a reactivated
+    one drops it. Lost accounts imported without a reason stay editable."""
     status = wanted.get("status", account.status)
-    code = wanted.get("lost_reason_code", account.lost_reason_code)
+    code = wanted.get("lost_reason_code")
     choices = ", ".join(reasons)
     if status != "lost":
-        if wanted.get("lost_reason_code"):
+        if code:
             raise EditError("only a lost account takes a reason for leaving")
-        if account.status == "lost" and "status" in wanted:
+        if account.status == "lost":
             wanted.setdefault("lost_reason_code", None)
             wanted.setdefault("ended_on", None)
         return
-    if not code:
-        raise EditError(f"a lost account needs a reason (lost_reason_code): one of {choices}")
-    if code not in reasons:
+    if code and code not in reasons:
         raise EditError(f"unknown reason {code!r} for a lost account; choose one of {choices}")
-    if account.status != "lost" and account.ended_on is None:
-        wanted.setdefault("ended_on", date.today())
+    if account.status != "lost":
+        if not code:
+            raise EditError(f"a lost account needs a reason (lost_reason_code): one of {choices}")
+        if account.ended_on is None:
+            wanted.setdefault("ended_on", date.today())
+    elif "lost_reason_code" in wanted and not code and account.lost_reason_code:
+        raise EditError(f"a lost account keeps a reason: choose one of {choices}")
 
 
 def _reason_words(reasons: Mapping[str, str]) -> dict[str, Mapping[str, str]]:
@@ -243,11 +247,7 @@ def _change_owner(
         return {}
     try:
         for member in _owner_memberships(session, account.id):
-            if member.since is None or member.since < date.today():
-                end_member(session, account.id, member.id, actor=actor)
-            else:
-                session.delete(member)
-        session.flush()
+            end_member(session, account.id, member.id, actor=actor)
         new = add_member(
             session, account.id, employee_id=owner_id, role_key=OWNER_ROLE, actor=actor
         )
