@@ -9,6 +9,19 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_LOST_REASONS: dict[str, str] = {
+    "price": "Price",
+    "quality": "Quality problems",
+    "service": "Service and support",
+    "delivery": "Delivery and lead times",
+    "competitor": "Went to a competitor",
+    "relationship": "Lost the relationship",
+    "no_longer_needed": "No longer needs what we sell",
+    "closed": "Closed, merged or acquired",
+    "other": "Other",
+}
+"""Why customers are lost, by key: the taxonomy a lost account's reason is chosen from."""
+
 
 def default_data_dir() -> Path:
     """The per-user data directory used when nothing else is configured."""
@@ -90,6 +103,8 @@ class Settings(BaseSettings):
     """Body format by webhook name: ``slack`` (default) or ``teams``."""
     webhook_secret: SecretStr | None = None
     """Key of the ``X-Keepwell-Signature`` HMAC-SHA256 header on webhook requests."""
+    lost_reasons: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_LOST_REASONS))
+    """Why customers are lost, as JSON ``{"key": "Label"}``; a lost account takes one key."""
     notify_max_attempts: int = Field(default=5, ge=1, le=50)
     notify_backoff_seconds: float = Field(default=60.0, ge=0)
     """Wait before the first retry; doubled for each further one."""

@@ -106,3 +106,24 @@ def test_token_scopes_limit_what_a_token_does(
         response = anonymous.get("/api/v1/me", headers={"Authorization": bad})
         assert response.status_code == 401, bad
     assert anonymous.get("/portfolio", headers=bearer(read)).status_code == 303
+
+
+def test_editing_routes_check_who_edits_on_the_server(
+    browser: Callable[[str], Browser], record: dict[str, int]
+) -> None:
+    """The editing pages: members reach their own accounts only, reassigning is for
+    leaders and admins, auditors change nothing (the API is in test_editing_api.py)."""
+    acme, beta = record["C-1"], record["C-2"]
+    expected = {
+        ("GET", f"/accounts/{acme}/edit"): {"admin": 200, "leader": 200, "member": 200},
+        ("GET", f"/accounts/{beta}/edit"): {"admin": 200, "leader": 200, "member": 403},
+        ("GET", f"/accounts/{acme}/contacts"): {"admin": 200, "leader": 200, "member": 200},
+        ("POST", f"/accounts/{beta}/contacts"): {"admin": 200, "leader": 200, "member": 403},
+        ("GET", "/tasks/reassign"): {"admin": 200, "leader": 200, "member": 403},
+    }
+    form = {"name": "Pat Access"}
+    for role in ("admin", "leader", "member", "auditor"):
+        client = browser(role)
+        for (method, path), statuses in expected.items():
+            response = client.get(path) if method == "GET" else client.post(path, form)
+            assert response.status_code == statuses.get(role, 403), (role, method, path)

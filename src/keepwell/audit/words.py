@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 ACTIONS = {
+    "account.updated": "Account changed",
     "article.created": "Article written",
     "article.updated": "Article changed",
     "articles.imported": "Articles imported",
@@ -15,8 +16,11 @@ ACTIONS = {
     "auth.logout": "Signed out",
     "auth.password_changed": "Password changed",
     "comment.add": "Comment added",
+    "contact.created": "Contact added",
+    "contact.updated": "Contact changed",
     "import": "File imported",
     "import.rejected": "Import refused",
+    "import.override_kept": "Import left an edited field alone",
     "import.update": "Record changed by an import",
     "interaction.created": "Note added",
     "interaction.updated": "Note changed",
@@ -53,8 +57,22 @@ ACTIONS = {
 """Each audited action's label; an action not listed reads as its words ("problem.merge"
 → "Problem: merge")."""
 EMPTY = "(empty)"
-PAIRED = frozenset({"import.update"})
-"""Actions whose changes are ``[old, new]`` pairs (an import's diff)."""
+PAIRED = frozenset({"import.update", "interaction.updated", "task.updated"})
+"""Actions whose changes are (or once were) ``[old, new]`` pairs (an import's diff)."""
+FIELDS = {
+    "account_id": "Account",
+    "contacts_met": "Contacts met",
+    "due_on": "Due day",
+    "ended_on": "Ended on",
+    "is_key": "Key contact",
+    "left_at": "Left the customer on",
+    "lost_reason": "Why lost, in words",
+    "lost_reason_code": "Why lost",
+    "outcome_note": "Outcome note",
+    "owner_id": "Owner",
+    "renewal_date": "Renewal",
+}
+"""Field names that read better than their column's name."""
 INTERNAL = frozenset({"reason_key"})
 """Recorded for the machine (a de-duplication key), not shown to people."""
 
@@ -71,6 +89,8 @@ def action_label(action: str) -> str:
 
 def field_label(name: str) -> str:
     """A changed field's name in words: ``contract_value`` → ``Contract value``."""
+    if name in FIELDS:
+        return FIELDS[name]
     return name.replace("_", " ").capitalize()
 
 

@@ -22,8 +22,10 @@ from keepwell.db.engine import session_factory
 from keepwell.insight.attention import AccountRisk, account_risks
 from keepwell.insight.snapshots import account_risk
 from keepwell.insight.wording import event_label
+from keepwell.record.lost import lost_reason_counts
 from keepwell.record.schemas import Account360, AccountSummary, OrdersTrend, TimelineEvent
 from keepwell.record.service import AccountLookupError, account_360, find_account
+from keepwell.settings import get_settings
 from keepwell.web.queries import PortfolioFilters, portfolio
 
 account_app = typer.Typer(
@@ -348,3 +350,17 @@ def _short(text: str | None) -> str | None:
     if text is None or len(text) <= DETAIL_WIDTH:
         return text
     return text[: DETAIL_WIDTH - 1] + "…"
+
+
+@account_app.command("lost-reasons")
+def lost_reasons_command(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Why we lose customers: lost accounts counted by their reason (see docs/web.md)."""
+    with _session(ctx) as session:
+        rows = lost_reason_counts(session, get_settings().lost_reasons)
+    if as_json:
+        print_json([{"key": r.key, "label": r.label, "accounts": r.accounts} for r in rows])
+        return
+    table = Table("Reason", "Lost accounts", box=box.SIMPLE)
+    for r in rows:
+        table.add_row(r.label, str(r.accounts))
+    console.print(table)

@@ -106,6 +106,7 @@ class Upserter:
                 inserts.append(values)
                 self._count("created", row)
                 continue
+            self._keep_overrides(current, values)
             diff = self._diff(current, values, row)
             if not diff:
                 self._count("unchanged", row)
@@ -141,6 +142,26 @@ class Upserter:
         if self.spec.name == "accounts" and row.attributes:
             values["attributes"] = dict(row.attributes)
         return values
+
+    def _keep_overrides(self, current: dict[str, Any], values: dict[str, Any]) -> None:
+        """Leave fields edited in Keepwell alone; audit what the import brought instead."""
+        overridden = current.get("overrides") or {}
+        kept: dict[str, dict[str, Any]] = {}
+        for column in overridden:
+            if column in values:
+                new = values.pop(column)
+                if new != current.get(column):
+                    kept[column] = {"kept": _plain(current.get(column)), "imported": _plain(new)}
+        if kept:
+            record(
+                self.session,
+                actor=self.actor,
+                action="import.override_kept",
+                entity=self.table.name,
+                entity_id=current["id"],
+                changes=dict(kept),
+                import_batch_id=self.batch_id,
+            )
 
     def _diff(
         self, current: dict[str, Any], values: dict[str, Any], row: ParsedRow
@@ -296,8 +317,9 @@ def _show(key: Key) -> str:
     return key if isinstance(key, str) else "|".join(str(part) for part in key)
 
 
-def _jsonable(diff: dict[str, list[Any]]) -> dict[str, Any]:
-    def plain(value: Any) -> Any:
-        return value.isoformat() if isinstance(value, date | datetime) else value
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
 
-    return {column: [plain(old), plain(new)] for column, (old, new) in diff.items()}
+
+def _jsonable(diff: dict[str, list[Any]]) -> dict[str, Any]:
+    return {column: [_plain(old), _plain(new)] for column, (old, new) in diff.items()}

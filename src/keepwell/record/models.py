@@ -58,10 +58,14 @@ class Account(ProvenanceMixin, Base):
     started_on: Mapped[date | None] = mapped_column(Date)
     ended_on: Mapped[date | None] = mapped_column(Date)
     lost_reason: Mapped[str | None] = mapped_column(Text)
+    lost_reason_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    """Why the customer left, from the company's taxonomy (``keepwell.record.lost``)."""
     contract_value: Mapped[float | None] = mapped_column(Money)
     contract_end: Mapped[date | None] = mapped_column(Date)
     renewal_date: Mapped[date | None] = mapped_column(Date)
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    overrides: Mapped[dict[str, Any] | None]
+    """Fields edited in Keepwell that imports leave alone: field → who and when."""
 
     external_ids: Mapped[list[AccountExternalId]] = relationship(
         back_populates="account", cascade="all, delete-orphan"
@@ -101,6 +105,8 @@ class Contact(ProvenanceMixin, Base):
     is_key: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     left_at: Mapped[date | None] = mapped_column(Date)
+    overrides: Mapped[dict[str, Any] | None]
+    """Fields edited in Keepwell that imports leave alone: field → who and when."""
 
 
 class Asset(ProvenanceMixin, Base):
@@ -231,6 +237,17 @@ class Interaction(ProvenanceMixin, Base):
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     """The user who wrote it in Keepwell (None for imported ones); only they, leaders and
     admins may edit it."""
+
+
+class InteractionContact(Base):
+    """A contact met on a visit or a call (beyond the interaction's one ``contact_id``)."""
+
+    __tablename__ = "interaction_contacts"
+
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"), primary_key=True, index=True)
 
 
 class TelemetryEvent(TimestampMixin, Base):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
@@ -19,7 +20,7 @@ from keepwell.auth.permissions import edits_others_notes
 from keepwell.days import utcnow
 from keepwell.db.values import Moment
 from keepwell.people.models import Employee
-from keepwell.record.models import Account, Contact, Interaction
+from keepwell.record.models import Account, Contact, Interaction, InteractionContact
 from keepwell.record.service import MAX_ID
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -45,6 +46,11 @@ class InteractionCreate(InteractionBase):
 
     account_id: Id
     employee_id: Id | None = None
+    contacts_met: list[Id] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Contacts met on a visit or call; they count toward relationship coverage.",
+    )
 
 
 class InteractionUpdate(BaseModel):
@@ -91,6 +97,9 @@ def create_interaction(session: Session, data: InteractionCreate, *, writer: Wri
     if session.get(Account, data.account_id) is None:
         raise InteractionError(f"no account with id {data.account_id}", 404)
     _check_contact(session, data.account_id, data.contact_id)
+    met = list(dict.fromkeys(data.contacts_met))
+    for contact_id in met:
+        _check_contact(session, data.account_id, contact_id)
     employee_id = data.employee_id if data.employee_id is not None else _id(writer.employee)
     if employee_id is not None and session.get(Employee, employee_id) is None:
         raise InteractionError(f"no employee with id {employee_id}")
@@ -99,7 +108,7 @@ def create_interaction(session: Session, data: InteractionCreate, *, writer: Wri
         external_id=f"kw-{uuid.uuid4().hex}",
         account_id=data.account_id,
         employee_id=employee_id,
-        contact_id=data.contact_id,
+        contact_id=data.contact_id if data.contact_id is not None or not met else met[0],
         kind=data.kind,
         direction=data.direction,
         occurred_at=data.occurred_at.replace(tzinfo=None) if data.occurred_at else utcnow(),
@@ -109,7 +118,15 @@ def create_interaction(session: Session, data: InteractionCreate, *, writer: Wri
     )
     session.add(interaction)
     session.flush()
-    changes = {"account_id": data.account_id, "kind": data.kind, "subject": interaction.subject}
+    session.add_all(InteractionContact(interaction_id=interaction.id, contact_id=c) for c in met)
+    changes: dict[str, Any] = {
+        "account_id": data.account_id,
+        "kind": data.kind,
+        "subject": interaction.subject,
+    }
+    if met:
+        names = {c.id: c.name for c in session.scalars(select(Contact).where(Contact.id.in_(met)))}
+        changes["contacts_met"] = [names[c] for c in met]
     record(
         session,
         actor=writer.actor,

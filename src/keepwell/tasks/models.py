@@ -38,6 +38,9 @@ class Task(TimestampMixin, Base):
     escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     created_by: Mapped[str] = mapped_column(String(255), default="")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    """How a closed task ended: done, not needed or could not (``tasks.schemas.OUTCOMES``)."""
+    outcome_note: Mapped[str | None] = mapped_column(Text)
 
     account: Mapped[Account | None] = relationship()
     owner: Mapped[Employee | None] = relationship(foreign_keys=[owner_id])

@@ -15,6 +15,9 @@ Status = Literal["open", "in_progress", "done", "cancelled"]
 PRIORITIES: tuple[str, ...] = ("low", "normal", "high", "urgent")
 STATUSES: tuple[str, ...] = ("open", "in_progress", "done", "cancelled")
 OPEN_STATUSES: tuple[str, ...] = ("open", "in_progress")
+Outcome = Literal["done", "not_needed", "could_not"]
+OUTCOMES: dict[str, str] = {"done": "Done", "not_needed": "Not needed", "could_not": "Could not"}
+"""How a task ended, in words; an outcome closes the task (done, or else cancelled)."""
 
 
 class TaskCreate(BaseModel):
@@ -44,6 +47,19 @@ class TaskUpdate(BaseModel):
     owner_id: Id | None = None
     due_on: Day | None = None
     priority: Priority | None = None
+    outcome: Outcome | None = Field(
+        default=None, description="Closes the task: done, not_needed or could_not."
+    )
+    outcome_note: str | None = Field(default=None, max_length=2000)
+
+
+class TaskReassign(BaseModel):
+    """Several tasks handed to one new owner (leaders and admins)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    task_ids: list[Id] = Field(min_length=1, max_length=500)
+    owner_id: Id
 
 
 class TaskPublic(BaseModel):
@@ -68,6 +84,8 @@ class TaskPublic(BaseModel):
     created_by: str
     created_at: UtcDateTime
     closed_at: UtcDateTime | None
+    outcome: str | None = None
+    outcome_note: str | None = None
 
 
 class TaskEventPublic(BaseModel):

@@ -16,12 +16,21 @@ from keepwell.audit.service import record
 from keepwell.days import utcnow
 from keepwell.db.prepared import prepared, read
 from keepwell.people.models import Employee
+from keepwell.record.editing import may_edit_account
 from keepwell.record.models import Account
+from keepwell.record.notes import Writer
 from keepwell.tasks.models import Task, TaskEvent
 from keepwell.tasks.owners import owner_for
-from keepwell.tasks.schemas import OPEN_STATUSES, TaskCreate, TaskUpdate
+from keepwell.tasks.schemas import OPEN_STATUSES, OUTCOMES, TaskCreate, TaskUpdate
 
-TRACKED = ("status", "owner_id", "due_on", "priority", "title")
+TRACKED = ("status", "owner_id", "due_on", "priority", "title", "outcome")
+STATUS_WORDS = {
+    "open": "Open",
+    "in_progress": "In progress",
+    "done": "Done",
+    "cancelled": "Cancelled",
+}
+PRIORITY_WORDS = {"low": "Low", "normal": "Normal", "high": "High", "urgent": "Urgent"}
 
 
 class TaskError(ValueError):
@@ -102,9 +111,20 @@ def create_task(
 
 
 def update_task(
-    session: Session, task: Task, data: TaskUpdate, *, actor: str
+    session: Session,
+    task: Task,
+    data: TaskUpdate,
+    *,
+    actor: str,
+    editor: Writer | None = None,
 ) -> dict[str, list[Any]]:
-    """Apply the fields set in ``data``; record history and audit; return the changes."""
+    """Apply the fields set in ``data``; record history and audit; return the changes.
+
+    With an ``editor`` (a person, not a playbook), only the task's owner, a leader or an
+    admin may change it. An outcome closes the task; reopening it clears the outcome.
+    """
+    if editor is not None:
+        require_task_editor(session, task, editor)
     wanted = data.model_dump(exclude_unset=True)
     if wanted.get("owner_id") is not None:
         _check_employee(session, wanted["owner_id"])
@@ -115,6 +135,7 @@ def update_task(
         wanted["title"] = wanted["title"].strip()
     if "description" in wanted:  # null clears it
         wanted["description"] = (wanted["description"] or "").strip()
+    _outcome_rules(task, wanted)
     changes = {k: [getattr(task, k), v] for k, v in wanted.items() if getattr(task, k) != v}
     for field, (_old, new) in changes.items():
         setattr(task, field, new)
@@ -124,16 +145,75 @@ def update_task(
         if field in TRACKED:
             _event(session, task, actor, field, old, new)
     if changes:
-        shown = {k: [_text(o), _text(n)] for k, (o, n) in changes.items()}
         record(
             session,
             actor=actor,
             action="task.updated",
             entity="tasks",
             entity_id=task.id,
-            changes=shown,
+            changes={"task": task.title, **_in_words(session, changes)},
         )
     return changes
+
+
+def require_task_editor(session: Session, task: Task, editor: Writer) -> None:
+    """Refuse (403) a person who neither owns the task, nor is on its account's team,
+    nor leads."""
+    own = editor.employee is not None and task.owner_id == editor.employee.id
+    team = task.account_id is not None and may_edit_account(session, editor, task.account_id)
+    if not (own or team or editor.edits_any):
+        raise TaskError(
+            f"task {task.id} belongs to someone else; only its owner, the account's team, "
+            "a leader or an admin may change it",
+            403,
+        )
+
+
+def reassign_tasks(
+    session: Session, task_ids: list[int], owner_id: int, *, editor: Writer
+) -> list[Task]:
+    """Hand several tasks to one owner (leaders and admins); each change is audited."""
+    if not editor.edits_any:
+        raise TaskError("only leaders and admins may reassign several tasks at once", 403)
+    _check_employee(session, owner_id)
+    tasks = [get_task(session, task_id) for task_id in dict.fromkeys(task_ids)]
+    for task in tasks:
+        update_task(session, task, TaskUpdate(owner_id=owner_id), actor=editor.actor)
+    return tasks
+
+
+def _outcome_rules(task: Task, wanted: dict[str, Any]) -> None:
+    """An outcome closes the task; ``could_not`` says why; reopening clears the outcome."""
+    outcome = wanted.get("outcome")
+    if outcome is not None:
+        note = wanted.get("outcome_note", task.outcome_note)
+        if outcome == "could_not" and not (note or "").strip():
+            raise TaskError("say why the task could not be done (outcome_note)")
+        wanted.setdefault("status", "done" if outcome == "done" else "cancelled")
+        if (wanted["status"] == "done") != (outcome == "done"):
+            raise TaskError(f"the outcome {OUTCOMES[outcome]!r} does not fit the status")
+    elif wanted.get("status") in OPEN_STATUSES and task.outcome is not None:
+        wanted.setdefault("outcome", None)
+    if "outcome_note" in wanted:
+        wanted["outcome_note"] = (wanted["outcome_note"] or "").strip() or None
+
+
+def _in_words(session: Session, changes: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
+    """The changes as people read them: owners by name, outcomes and statuses in words."""
+    shown: dict[str, dict[str, Any]] = {}
+    for field, (old, new) in changes.items():
+        if field == "owner_id":
+            shown["owner"] = {"old": _name(session, old), "new": _name(session, new)}
+            continue
+        words = {"status": STATUS_WORDS, "outcome": OUTCOMES, "priority": PRIORITY_WORDS}
+        table = words.get(field, {})
+        shown[field] = {"old": table.get(old, _text(old)), "new": table.get(new, _text(new))}
+    return shown
+
+
+def _name(session: Session, employee_id: int | None) -> str | None:
+    employee = session.get(Employee, employee_id) if employee_id is not None else None
+    return employee.name if employee is not None else None
 
 
 def _status_changed(session: Session, task: Task) -> None:

@@ -1,7 +1,8 @@
 """Relationship coverage from interactions: who talks to whom, and where it hangs on one thread.
 
 An *active pair* is an employee still employed and a contact still at the customer who
-had at least one interaction inside the window. Single-threaded and uncovered are defined
+had at least one interaction inside the window; a visit or call note's contacts met each
+count as met by its employee. Single-threaded and uncovered are defined
 once, in :mod:`keepwell.people.threading` (the churn feature uses the same definition).
 """
 
@@ -20,7 +21,7 @@ from keepwell.db.prepared import prepared, read
 from keepwell.people.models import AccountTeamMember, Department, Employee
 from keepwell.people.presence import still_present
 from keepwell.people.threading import RELATIONSHIP_WINDOW_DAYS, is_single_threaded
-from keepwell.record.models import Account, Contact, Interaction, Order
+from keepwell.record.models import Account, Contact, Interaction, InteractionContact, Order
 from keepwell.record.service import current_assignment
 
 WINDOW_DAYS = RELATIONSHIP_WINDOW_DAYS
@@ -175,18 +176,24 @@ def _employee_names(session: Session) -> dict[int, str]:
 
 
 @prepared
-def _pairs(narrow: bool) -> Select[*tuple[Any, ...]]:
-    query = (
-        select(
-            Interaction.account_id,
-            Interaction.employee_id,
-            Interaction.contact_id,
-            Employee.name.label("employee"),
-            Department.name.label("department"),
+def _pairs(narrow: bool, met: bool = False) -> Select[*tuple[Any, ...]]:
+    """Employee–contact pairs of the window: by the interaction's contact, or (``met``)
+    by the contacts a visit or call note names as met."""
+    contact_id = InteractionContact.contact_id if met else Interaction.contact_id
+    query = select(
+        Interaction.account_id,
+        Interaction.employee_id,
+        contact_id.label("contact_id"),
+        Employee.name.label("employee"),
+        Department.name.label("department"),
+    ).distinct()
+    if met:
+        query = query.select_from(InteractionContact).join(
+            Interaction, Interaction.id == InteractionContact.interaction_id
         )
-        .distinct()
-        .join(Employee, Employee.id == Interaction.employee_id)
-        .join(Contact, Contact.id == Interaction.contact_id)
+    query = (
+        query.join(Employee, Employee.id == Interaction.employee_id)
+        .join(Contact, Contact.id == contact_id)
         .outerjoin(Department, Department.id == Employee.department_id)
         .where(
             Interaction.occurred_at >= bindparam("since"),
@@ -203,10 +210,17 @@ def _add_pairs(
 ) -> dict[int, str]:
     """Fill in the active pairs; the names of the employees holding them, by id."""
     holders: dict[int, str] = {}
-    for row in read(session, _pairs(narrow), **values):
+    seen: set[tuple[int, int, int]] = set()
+    rows = [
+        *read(session, _pairs(narrow), **values),
+        *read(session, _pairs(narrow, True), **values),
+    ]
+    for row in rows:
         item = accounts.get(row.account_id)
-        if item is None:
+        pair = (row.account_id, row.employee_id, row.contact_id)
+        if item is None or pair in seen:
             continue
+        seen.add(pair)
         item.pairs += 1
         holders[row.employee_id] = row.employee
         if row.employee_id not in item.holders:

@@ -120,7 +120,7 @@ def add_member(
         action="team.add",
         entity="account",
         entity_id=account_id,
-        changes={"employee": employee.name, "role": role.key, "since": start.isoformat()},
+        changes={"employee": employee.name, "role": role.name, "since": start.isoformat()},
     )
     return member
 
@@ -139,12 +139,18 @@ def end_member(
         raise TeamsError("a membership cannot end before it started")
     member.until = end
     session.flush()
+    employee = session.get(Employee, member.employee_id)
+    role = session.get(RetentionRole, member.role_id)
     record(
         session,
         actor=actor,
         action="team.end",
         entity="account",
         entity_id=account_id,
-        changes={"member": member_id, "until": end.isoformat()},
+        changes={
+            "employee": employee.name if employee else None,
+            "role": role.name if role else None,
+            "until": end.isoformat(),
+        },
     )
     return member

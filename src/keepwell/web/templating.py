@@ -15,7 +15,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from starlette.responses import Response
 
-from keepwell.audit.words import action_label
+from keepwell.audit.words import action_label, field_label
 from keepwell.auth.permissions import Permission
 from keepwell.insight.risk import LEVEL_LABELS, NEGLIGIBLE_REVENUE_AT_RISK, is_negligible
 from keepwell.insight.wording import event_label, feature_label, feature_value
@@ -171,6 +171,7 @@ templates.env.filters["moment"] = format_datetime
 templates.env.filters["change"] = format_change
 templates.env.filters["number"] = format_number
 templates.env.filters["action_label"] = action_label
+templates.env.filters["field_label"] = field_label
 
 
 def format_value(value: float | None, spec: str = ".0f") -> str:

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from keepwell.web.api import (
     accounts,
+    editing,
     ingest,
     knowledge,
     meta,
@@ -31,6 +32,7 @@ for module in (
     accounts,
     records,
     writes,
+    editing,
     ingest,
     telemetry,
     teams,

@@ -14,9 +14,17 @@ from keepwell.tasks.schemas import (
     TaskCreate,
     TaskEventPublic,
     TaskPublic,
+    TaskReassign,
     TaskUpdate,
 )
-from keepwell.tasks.service import TaskError, create_task, get_task, task_history, update_task
+from keepwell.tasks.service import (
+    TaskError,
+    create_task,
+    get_task,
+    reassign_tasks,
+    task_history,
+    update_task,
+)
 from keepwell.web.api.listing import ListQuery, Resource, get_one, list_page
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
 from keepwell.web.params import Id, IdPath
@@ -53,6 +61,18 @@ def list_tasks_endpoint(
     return list_page(db, TASKS, query, who, request, response)
 
 
+@router.post("/tasks/reassign", summary="Reassign several tasks", responses=problem_responses(404))
+def reassign_tasks_endpoint(data: TaskReassign, db: SessionDep, who: ApiWriter) -> list[TaskPublic]:
+    """Hand several tasks to one new owner (leaders and admins; 403 otherwise)."""
+    try:
+        tasks = reassign_tasks(db, data.task_ids, data.owner_id, editor=who.writer(db))
+    except TaskError as exc:
+        kind = {403: "forbidden", 404: "not-found"}.get(exc.status, "task")
+        raise ApiProblem(exc.status, str(exc), kind) from None
+    db.commit()
+    return [TaskPublic.model_validate(t) for t in tasks]
+
+
 @router.get("/tasks/{task_id}", responses=problem_responses(404))
 def get_task_endpoint(task_id: IdPath, db: SessionDep, who: ApiReader) -> TaskPublic:
     """One task."""
@@ -83,15 +103,18 @@ def create_task_endpoint(
     return TaskPublic.model_validate(task)
 
 
-@router.patch("/tasks/{task_id}", summary="Update a task", responses=problem_responses(404))
+@router.patch("/tasks/{task_id}", summary="Update a task", responses=problem_responses(404, 409))
 def update_task_endpoint(
     task_id: IdPath, data: TaskUpdate, db: SessionDep, who: ApiWriter
 ) -> TaskPublic:
-    """Change a task's status, owner, due day, priority, title or description."""
+    """Change a task's status, owner, due day, priority, title, description or outcome
+    (``done``, ``not_needed``, ``could_not`` with an ``outcome_note``; it closes the task).
+    Writers change the tasks they own (403 otherwise); leaders and admins change any."""
     try:
         task = get_task(db, task_id)
-        update_task(db, task, data, actor=who.actor)
+        update_task(db, task, data, actor=who.actor, editor=who.writer(db))
     except TaskError as exc:
-        raise ApiProblem(exc.status, str(exc), "task") from None
+        kind = {403: "forbidden", 404: "not-found"}.get(exc.status, "task")
+        raise ApiProblem(exc.status, str(exc), kind) from None
     db.commit()
     return TaskPublic.model_validate(task)

@@ -79,13 +79,21 @@ def add_note(
     text: Annotated[str, Form(max_length=20_000)] = "",
     subject: Annotated[str, Form(max_length=512)] = "",
     kind: Annotated[str, Form(max_length=16)] = "note",
+    contacts_met: Annotated[list[int], Form(max_length=50)] = [],  # noqa: B006 - copied
 ) -> Response:
-    """Add a note (or a logged call, visit, ...) to the account from the page."""
+    """Add a note (or a logged call, visit, ...) to the account from the page; a visit or
+    call names the contacts met, who then count toward relationship coverage."""
     view = _view(db, account_id)
     error = _note_error(text, kind)
     if error is None:
         data = InteractionCreate.model_validate(
-            {"account_id": account_id, "kind": kind, "subject": subject, "text": text}
+            {
+                "account_id": account_id,
+                "kind": kind,
+                "subject": subject,
+                "text": text,
+                "contacts_met": contacts_met,
+            }
         )
         try:
             create_interaction(db, data, writer=who.writer(db))

@@ -9,8 +9,9 @@ from markupsafe import Markup
 from starlette.responses import Response
 
 from keepwell.insight.retention_report import MILESTONES, RetentionReport, retention_report
+from keepwell.record.lost import lost_reason_counts
 from keepwell.web.charts import Bar, bar_chart
-from keepwell.web.deps import CurrentUser, SessionDep
+from keepwell.web.deps import CurrentUser, SessionDep, StateDep
 from keepwell.web.linechart import Series, line_chart
 from keepwell.web.templating import render
 
@@ -23,6 +24,7 @@ def retention_page(
     request: Request,
     who: CurrentUser,
     db: SessionDep,
+    state: StateDep,
     by: Annotated[Literal["cohort", "segment"], Query()] = "segment",
     period: Annotated[Literal["quarter", "year"], Query()] = "year",
 ) -> Response:
@@ -35,6 +37,7 @@ def retention_page(
         "milestones": MILESTONES,
         "survival_chart": _survival_chart(report),
         "retention_chart": _retention_chart(report),
+        "lost_reasons": lost_reason_counts(db, state.settings.lost_reasons),
     }
     return render(request, "retention.html", context)
 

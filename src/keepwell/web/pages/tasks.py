@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -15,8 +16,11 @@ from keepwell.auth.service import employee_for
 from keepwell.people.models import Employee
 from keepwell.people.roles import BUILTIN_ROLES
 from keepwell.record.schemas import Account360
-from keepwell.tasks.schemas import PRIORITIES, STATUSES, TaskCreate, TaskUpdate
+from keepwell.tasks.models import TaskEvent
+from keepwell.tasks.schemas import OUTCOMES, PRIORITIES, STATUSES, TaskCreate, TaskUpdate
 from keepwell.tasks.service import (
+    PRIORITY_WORDS,
+    STATUS_WORDS,
     TaskError,
     TaskFilter,
     count_tasks,
@@ -27,6 +31,7 @@ from keepwell.tasks.service import (
     update_task,
 )
 from keepwell.teams.comments import thread
+from keepwell.teams.team import active_employees
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.paging import pager
 from keepwell.web.panels import account_panels, work_panels
@@ -75,18 +80,32 @@ def tasks_page(
 @router.get("/tasks/{task_id}")
 def task_page(request: Request, task_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
     """One task: its description, source, escalation, history of changes and discussion."""
+    return render(request, "tasks/detail.html", task_context(db, task_id))
+
+
+def task_context(
+    db: Session, task_id: int, *, notice: str | None = None, error: str | None = None
+) -> dict[str, Any]:
+    """What the task page shows, with the edit form's choices and a save's message."""
     try:
         task = get_task(db, task_id)
     except TaskError as exc:
         raise HTTPException(exc.status, str(exc)) from None
-    context = {
+    history = task_history(db, task.id)
+    return {
         "task": task,
-        "history": task_history(db, task.id),
+        "history": history,
+        "people": _owner_names(db, history),
         "comments": {"kind": "task", "id": task.id, "entries": thread(db, "task", task.id)},
         "statuses": STATUSES,
+        "status_words": STATUS_WORDS,
+        "priorities": PRIORITY_WORDS,
+        "outcomes": OUTCOMES,
+        "employees": active_employees(db),
         "today": date.today(),
+        "notice": notice,
+        "error": error,
     }
-    return render(request, "tasks/detail.html", context)
 
 
 @router.post("/tasks/{task_id}/status")
@@ -101,7 +120,8 @@ def set_status(
     """Move a task to another status (mark done); htmx gets the task's line back."""
     try:
         task = get_task(db, task_id)
-        update_task(db, task, TaskUpdate.model_validate({"status": status}), actor=who.actor)
+        data = TaskUpdate.model_validate({"status": status})
+        update_task(db, task, data, actor=who.actor, editor=who.writer(db))
     except TaskError as exc:
         raise HTTPException(exc.status, str(exc)) from None
     except ValidationError:
@@ -189,6 +209,15 @@ def _account_tasks(
         "error": error,
         "form": form,
     }
+
+
+def _owner_names(db: Session, history: list[TaskEvent]) -> dict[str, str]:
+    """The names of the owners a task's history mentions, by id as the history keeps it."""
+    ids = {int(v) for e in history if e.field == "owner_id" for v in (e.old, e.new) if v}
+    if not ids:
+        return {}
+    rows = db.execute(select(Employee.id, Employee.name).where(Employee.id.in_(ids)))
+    return {str(i): name for i, name in rows}
 
 
 def _form_error(exc: ValidationError) -> str:
