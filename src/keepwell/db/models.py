@@ -31,6 +31,7 @@ from keepwell.telemetry.models import (
     TelemetryBatch,
     TelemetryDaily,
 )
+from keepwell.views.models import SavedView
 
 __all__ = [
     "Account",
@@ -68,6 +69,7 @@ __all__ = [
     "QuoteReview",
     "RetentionRole",
     "ReviewItem",
+    "SavedView",
     "ScoreRun",
     "SurveyResponse",
     "Task",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
@@ -41,6 +41,7 @@ class TaskFilter:
     status: str | None = None
     open_only: bool = False
     rule: str | None = None
+    priority: str | None = None
     overdue_on: date | None = None
     """Only tasks still open whose due day is before this day."""
 
@@ -157,11 +158,21 @@ def get_task(session: Session, task_id: int) -> Task:
     return task
 
 
+TASK_ORDERS = ("due", "newest", "priority")
+"""How a task list may be ordered: earliest due, newest first, most urgent first."""
+
+
 def list_tasks(
-    session: Session, where: TaskFilter, *, limit: int | None = None, offset: int = 0
+    session: Session,
+    where: TaskFilter,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    order: str = "due",
 ) -> list[Task]:
-    """Tasks matching ``where``: the earliest due first (no due day last), then newest."""
-    query = _listing(_shape(where)).offset(offset).limit(limit)
+    """Tasks matching ``where``: the earliest due first (no due day last), then newest;
+    or the newest first, or the most urgent first (then by due day)."""
+    query = _listing(_shape(where), order).offset(offset).limit(limit)
     return list(session.scalars(query, _values(where)))
 
 
@@ -176,7 +187,7 @@ def task_history(session: Session, task_id: int) -> list[TaskEvent]:
     return list(session.scalars(query))
 
 
-COMPARED = ("owner_id", "account_id", "status", "rule")
+COMPARED = ("owner_id", "account_id", "status", "rule", "priority")
 """The filter fields that select tasks with that value."""
 
 
@@ -193,8 +204,13 @@ def _shape(where: TaskFilter) -> tuple[str, ...]:
 
 
 @prepared
-def _listing(shape: tuple[str, ...]) -> Select[Any]:
-    ordered = (Task.due_on.is_(None), Task.due_on, Task.id.desc())
+def _listing(shape: tuple[str, ...], order: str = "due") -> Select[Any]:
+    by_due = (Task.due_on.is_(None), Task.due_on, Task.id.desc())
+    urgency = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=Task.priority, else_=4)
+    ordered = {
+        "newest": (Task.id.desc(),),
+        "priority": (urgency, *by_due),
+    }.get(order, by_due)
     return select(Task).where(*_conditions(shape)).order_by(*ordered)
 
 

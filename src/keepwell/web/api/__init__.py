@@ -14,6 +14,7 @@ from keepwell.web.api import (
     tasks,
     teams,
     telemetry,
+    views,
     voice,
     writes,
 )
@@ -39,6 +40,7 @@ for module in (
     problems,
     voice,
     search,
+    views,
 ):
     _v1.include_router(module.router)
 router.include_router(_v1)

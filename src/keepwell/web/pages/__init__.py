@@ -24,6 +24,7 @@ from keepwell.web.pages import (
     tasks,
     teams,
     tokens,
+    views,
     voice,
     work,
     workforce,
@@ -55,6 +56,7 @@ for module in (
     playbooks,
     problems,
     voice,
+    views,
 ):
     router.include_router(module.router)
 
