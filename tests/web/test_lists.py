@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 from tests.web.conftest import Browser, bearer
+from tests.web.test_telemetry_api import register_assets
 
 from keepwell.db import session_scope
-from keepwell.record.models import Account, Order
+from keepwell.record.models import Account, Order, Ticket
 
 HOSTILE = ('=HYPERLINK("http://evil.test","x")', "-1+2", "@SUM(A1)", "+cmd", "\tTabbed")
 
@@ -149,3 +151,80 @@ def test_a_view_is_private_unless_shared(
     assert bad.status_code == 422
     gone = anonymous.delete(f"/api/v1/views/{made.json()['id']}", headers=writer)
     assert gone.status_code == 204
+
+
+def test_fleet_pages_searches_sorts_and_says_no_data(
+    engine: Engine, tmp_path: Path, record: dict[str, int], browser: Callable[[str], Browser]
+) -> None:
+    register_assets(engine, tmp_path, "\n".join(f"SN-{n:03d},C-1,P200" for n in range(60)))
+    member = browser("member")
+    first = member.get("/fleet?sort=serial")
+    assert first.status_code == 200
+    assert "1–50 of 60" in first.text and "Page 1 of 2" in first.text
+    assert first.text.count("<code>SN-") == 50 and "SN-000" in first.text
+    assert "0.00×" not in first.text and "no data" in first.text
+    second = member.get("/fleet?sort=serial&page=2")
+    assert second.text.count("<code>SN-") == 10 and "SN-059" in second.text
+    assert 'href="/fleet?sort=serial"' in second.text  # the previous page keeps the order
+    found = member.get("/fleet?search=sn-05")
+    assert found.text.count("<code>SN-") == 10
+    assert "No asset matches" in member.get("/fleet?search=nothing-like-it").text
+    rows = csv_rows(member.get("/fleet?sort=serial&format=csv"))
+    assert len(rows) == 61 and rows[1][0] == "SN-000"
+    assert rows[0][5] == "Usage against fleet (×)" and rows[1][5] == "no data"
+    for bad in ("sort=nonsense", "format=pdf"):
+        refused = member.get(f"/fleet?{bad}")
+        assert refused.status_code == 400 and "text/html" in refused.headers["content-type"]
+
+
+def test_task_list_sorts_filters_and_exports(
+    record: dict[str, int], browser: Callable[[str], Browser]
+) -> None:
+    leader = browser("leader")
+    for title, priority in (("Call =cmd", "low"), ("Visit the plant", "urgent")):
+        made = leader.post(
+            f"/accounts/{record['C-1']}/tasks", {"title": title, "priority": priority}
+        )
+        assert made.status_code == 303
+    page = leader.get("/tasks?scope=all&sort=priority")
+    assert page.text.index("Visit the plant") < page.text.index("Call =cmd")
+    assert "Call =cmd" not in leader.get("/tasks?scope=all&priority=urgent").text
+    rows = csv_rows(leader.get("/tasks?scope=all&sort=priority&format=csv"))
+    assert rows[0][:3] == ["Task", "Account", "Owner"]
+    assert [r[0] for r in rows[1:]] == ["Visit the plant", "Call =cmd"]
+    assert rows[1][1] == "Acme Pumps"
+
+
+def test_ticket_list_searches_filters_and_exports(
+    engine: Engine, record: dict[str, int], browser: Callable[[str], Browser]
+) -> None:
+    with session_scope(engine) as session:
+        opened = datetime.combine(date.today(), datetime.min.time())
+        for n in range(55):
+            session.add(
+                Ticket(
+                    account_id=record["C-3"],
+                    kind="support",
+                    subject=f"Pump noise {n}",
+                    severity="low",
+                    status="closed",
+                    opened_at=opened - timedelta(hours=n),
+                    source="helpdesk",
+                    external_id=f"T-{100 + n}",
+                )
+            )
+    member = browser("member")
+    page = member.get("/tickets")
+    assert page.status_code == 200 and "Seal leaking" in page.text
+    assert "Pump noise" not in page.text  # open ones by default
+    every = member.get("/tickets?status=any&sort=severity")
+    assert "1–50 of 56" in every.text and every.text.index("Seal leaking") < every.text.index(
+        "Pump"
+    )
+    assert "Page 1 of 2" in every.text
+    found = member.get("/tickets?status=any&search=t-1")
+    assert "Seal leaking" in found.text
+    rows = csv_rows(member.get("/tickets?status=any&search=noise&format=csv"))
+    assert rows[0][:3] == ["Number", "Subject", "Account"] and len(rows) == 56
+    assert {r[2] for r in rows[1:]} == {"Gamma Mills"}
+    assert 'href="/tickets"' in page.text

@@ -22,6 +22,7 @@ LISTS: dict[str, tuple[str, str]] = {
     "coverage": ("/coverage", "Coverage"),
     "problems": ("/problems", "Problems"),
     "rfqs": ("/rfqs", "RFQs"),
+    "tickets": ("/tickets", "Tickets"),
 }
 """Every list that saves views: its key, its page and its title."""
 TRANSIENT = frozenset({"page", "format", "notice", "view"})

@@ -13,7 +13,7 @@ from keepwell.web.params import IdPath
 from keepwell.web.problems import ApiProblem, problem_responses
 
 router = APIRouter(tags=["views"], responses=problem_responses(400, 401, 403, 422))
-ListKey = Literal["portfolio", "tasks", "fleet", "coverage", "problems", "rfqs"]
+ListKey = Literal["portfolio", "tasks", "fleet", "coverage", "problems", "rfqs", "tickets"]
 
 
 class ViewPublic(BaseModel):

@@ -23,6 +23,7 @@ from keepwell.web.pages import (
     search,
     tasks,
     teams,
+    tickets,
     tokens,
     views,
     voice,
@@ -57,6 +58,7 @@ for module in (
     problems,
     voice,
     views,
+    tickets,
 ):
     router.include_router(module.router)
 
