@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -228,3 +229,26 @@ def test_ticket_list_searches_filters_and_exports(
     assert rows[0][:3] == ["Number", "Subject", "Account"] and len(rows) == 56
     assert {r[2] for r in rows[1:]} == {"Gamma Mills"}
     assert 'href="/tickets"' in page.text
+
+
+def test_coverage_lists_every_thin_account_in_pages(
+    engine: Engine, record: dict[str, int], browser: Callable[[str], Browser]
+) -> None:
+    with session_scope(engine) as session:
+        for n in range(60):
+            session.add(
+                Account(name=f"Quiet {n:02d}", status="active", source="crm", external_id=f"Q-{n}")
+            )
+    member = browser("member")
+    first = member.get("/coverage")
+    assert first.status_code == 200 and "keepwell coverage --json" not in first.text
+    assert re.search(r"1–50 of 6\d", first.text)
+    assert "Page 1 of 2" in first.text
+    last = member.get("/coverage?page=2")
+    assert "Quiet 59" in last.text or "Quiet 59" in first.text
+    named = member.get("/coverage?search=quiet 07")
+    assert named.text.count("Quiet ") == 1
+    rows = csv_rows(member.get("/coverage?format=csv"))
+    assert sum(r[0].startswith("Quiet") for r in rows) == 60
+    assert rows[0] == ["Account", "Coverage", "Held by", "Departments", "Contacts who left"]
+    assert member.get("/coverage?sort=revenue").status_code in (400, 403)

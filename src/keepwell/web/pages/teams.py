@@ -50,6 +50,9 @@ COVERAGE_ORDERS = {
         lambda a: (a.threading != "uncovered", -a.revenue_12m, a.name.lower()),
         field="account.revenue_12m",
     ),
+    "uncovered": Order(
+        "Uncovered first, then name", lambda a: (a.threading != "uncovered", a.name.lower())
+    ),
     "name": Order("Account, A–Z", lambda a: (a.name.lower(), a.account_id)),
     "revenue": Order(
         "Revenue, highest first", lambda a: a.revenue_12m, True, field="account.revenue_12m"
@@ -285,7 +288,7 @@ def coverage_page(
     """
     report = coverage_report(db)
     chosen = threads or "thin"
-    order = COVERAGE_ORDERS[sort or ("risk" if who.sees_money else "name")]
+    order = COVERAGE_ORDERS[sort or ("risk" if who.sees_money else "uncovered")]
     refuse_hidden([order.field or ""], who.hidden, "sort on")
     found = [
         a for a in matching(report.accounts, search, lambda a: (a.name,)) if _threads(a, chosen)
@@ -306,7 +309,7 @@ def coverage_page(
         "filters": {
             "search": search,
             "threads": chosen,
-            "sort": sort or ("risk" if who.sees_money else "name"),
+            "sort": sort or ("risk" if who.sees_money else "uncovered"),
         },
         "threads": THREADS,
         "orders": {k: o.label for k, o in COVERAGE_ORDERS.items() if o.field not in who.hidden},
