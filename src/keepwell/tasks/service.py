@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from keepwell.audit.service import record
 from keepwell.auth.clock import utcnow
@@ -211,7 +211,8 @@ def _listing(shape: tuple[str, ...], order: str = "due") -> Select[Any]:
         "newest": (Task.id.desc(),),
         "priority": (urgency, *by_due),
     }.get(order, by_due)
-    return select(Task).where(*_conditions(shape)).order_by(*ordered)
+    rows = select(Task).options(joinedload(Task.account), joinedload(Task.owner))
+    return rows.where(*_conditions(shape)).order_by(*ordered)
 
 
 @prepared
