@@ -17,11 +17,19 @@ from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 EXPORT_LIMIT = 100_000
+ACRONYMS = {"ncr": "NCR", "rma": "RMA"}
+
+
+def kind_label(kind: str) -> str:
+    """A ticket kind in words (NCR and RMA as acronyms)."""
+    return ACRONYMS.get(kind, kind)
+
+
 COLUMNS = (
     Column("Number", lambda t: t.number),
     Column("Subject", lambda t: t.subject),
     Column("Account", lambda t: t.account),
-    Column("Kind", lambda t: t.kind),
+    Column("Kind", lambda t: kind_label(t.kind)),
     Column("Severity", lambda t: t.severity),
     Column("Status", lambda t: t.status),
     Column("Opened", lambda t: t.opened_at),
@@ -74,5 +82,6 @@ def tickets_page(
         "severities": SEVERITIES,
         "orders": TICKET_ORDERS,
         "tools": list_tools(request, db, who.user.id, "tickets"),
+        "kind_label": kind_label,
     }
     return render(request, "tickets.html", context)
