@@ -42,6 +42,12 @@ def pages(engine: Engine, record: dict[str, int]) -> list[str]:
         "/my-work",  # the member is on the team of every added account
         "/at-risk",  # every added account is at risk, with an owner, a contact, no task
         "/portfolio?risk=at_risk&unowned=1&sort=risk",
+        "/tasks?scope=all&status=any",
+        "/tickets?status=any",
+        "/fleet",
+        "/coverage?threads=all",
+        "/problems",
+        "/rfqs?state=all",
         "/api/v1/accounts",
         f"/api/v1/accounts/{acme}",
         f"/api/v1/accounts/{acme}/timeline",

@@ -40,6 +40,7 @@ from keepwell.telemetry.models import (
     TelemetryBatch,
     TelemetryDaily,
 )
+from keepwell.views.models import SavedView
 
 __all__ = [
     "Account",
@@ -83,6 +84,7 @@ __all__ = [
     "QuoteReview",
     "RetentionRole",
     "ReviewItem",
+    "SavedView",
     "ScoreRun",
     "SuccessPlan",
     "SurveyResponse",

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from keepwell.audit.service import record
 from keepwell.days import utcnow
@@ -50,6 +50,7 @@ class TaskFilter:
     status: str | None = None
     open_only: bool = False
     rule: str | None = None
+    priority: str | None = None
     overdue_on: date | None = None
     """Only tasks still open whose due day is before this day."""
 
@@ -237,11 +238,21 @@ def get_task(session: Session, task_id: int) -> Task:
     return task
 
 
+TASK_ORDERS = ("due", "newest", "priority")
+"""How a task list may be ordered: earliest due, newest first, most urgent first."""
+
+
 def list_tasks(
-    session: Session, where: TaskFilter, *, limit: int | None = None, offset: int = 0
+    session: Session,
+    where: TaskFilter,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    order: str = "due",
 ) -> list[Task]:
-    """Tasks matching ``where``: the earliest due first (no due day last), then newest."""
-    query = _listing(_shape(where)).offset(offset).limit(limit)
+    """Tasks matching ``where``: the earliest due first (no due day last), then newest;
+    or the newest first, or the most urgent first (then by due day)."""
+    query = _listing(_shape(where), order).offset(offset).limit(limit)
     return list(session.scalars(query, _values(where)))
 
 
@@ -256,7 +267,7 @@ def task_history(session: Session, task_id: int) -> list[TaskEvent]:
     return list(session.scalars(query))
 
 
-COMPARED = ("owner_id", "account_id", "status", "rule")
+COMPARED = ("owner_id", "account_id", "status", "rule", "priority")
 """The filter fields that select tasks with that value."""
 
 
@@ -273,9 +284,15 @@ def _shape(where: TaskFilter) -> tuple[str, ...]:
 
 
 @prepared
-def _listing(shape: tuple[str, ...]) -> Select[Any]:
-    ordered = (Task.due_on.is_(None), Task.due_on, Task.id.desc())
-    return select(Task).where(*_conditions(shape)).order_by(*ordered)
+def _listing(shape: tuple[str, ...], order: str = "due") -> Select[Any]:
+    by_due = (Task.due_on.is_(None), Task.due_on, Task.id.desc())
+    urgency = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=Task.priority, else_=4)
+    ordered = {
+        "newest": (Task.id.desc(),),
+        "priority": (urgency, *by_due),
+    }.get(order, by_due)
+    rows = select(Task).options(joinedload(Task.account), joinedload(Task.owner))
+    return rows.where(*_conditions(shape)).order_by(*ordered)
 
 
 @prepared

@@ -8,6 +8,8 @@ from urllib.parse import urlencode
 from fastapi import Request
 
 PER_PAGE = 50
+TRANSIENT = frozenset({"page", "format", "notice"})
+"""Parameters the page links leave out (the page number, an export, a one-off notice)."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,10 @@ class Pager:
 
 
 def pager(request: Request, page: int, total: int, per_page: int = PER_PAGE) -> Pager:
-    """The pager of ``request``'s list, keeping every non-empty query parameter but ``page``."""
+    """The pager of ``request``'s list, keeping every non-empty filter and order."""
     params = tuple(
-        (key, value) for key, value in request.query_params.multi_items() if key != "page" and value
+        (key, value)
+        for key, value in request.query_params.multi_items()
+        if key not in TRANSIENT and value
     )
     return Pager(page, per_page, total, request.url.path, params)

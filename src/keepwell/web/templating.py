@@ -43,6 +43,7 @@ NAVIGATION = (
     NavItem("Customers", "My work", "/my-work", Permission.READ),
     NavItem("Customers", "Portfolio", "/portfolio", Permission.READ),
     NavItem("Customers", "Tasks", "/tasks", Permission.READ),
+    NavItem("Customers", "Tickets", "/tickets", Permission.READ),
     NavItem("Customers", "Fleet", "/fleet", Permission.READ),
     NavItem("Insight", "Weekly review", "/reports/weekly", Permission.READ),
     NavItem("Insight", "Retention", "/retention", Permission.READ),

@@ -16,6 +16,7 @@ from keepwell.web.api import (
     tasks,
     teams,
     telemetry,
+    views,
     voice,
     writes,
 )
@@ -43,6 +44,7 @@ for module in (
     plans,
     voice,
     search,
+    views,
 ):
     _v1.include_router(module.router)
 router.include_router(_v1)

@@ -26,7 +26,9 @@ from keepwell.web.pages import (
     shared_plans,
     tasks,
     teams,
+    tickets,
     tokens,
+    views,
     voice,
     work,
     workforce,
@@ -61,6 +63,8 @@ for module in (
     voice,
     plans,
     shared_plans,
+    views,
+    tickets,
 ):
     router.include_router(module.router)
 

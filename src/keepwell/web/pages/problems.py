@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from keepwell.knowledge.lesson import lesson_for_problem
 from keepwell.people.models import Employee
 from keepwell.people.presence import still_present
 from keepwell.problems import service
-from keepwell.problems.models import ProblemRecord
+from keepwell.problems.models import LIVE_STATUSES, ProblemRecord
 from keepwell.problems.store import run_detection
 from keepwell.problems.views import (
     account_problems,
@@ -29,6 +29,9 @@ from keepwell.record.schemas import Account360
 from keepwell.teams.comments import thread
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
+from keepwell.web.export import Column, Format, amount, export, percent, wants_export
+from keepwell.web.lists import Order, currency, list_tools, matching, ordered
+from keepwell.web.paging import pager
 from keepwell.web.panels import account_panels, work_panels
 from keepwell.web.params import IdPath
 from keepwell.web.templating import render
@@ -37,6 +40,34 @@ router = APIRouter(include_in_schema=False)
 BARS = "▁▂▃▄▅▆▇█"
 LongText = Annotated[str, Form(max_length=20_000)]
 Label = Annotated[str, Form(max_length=255)]
+ORDERS = {
+    "impact": Order("Widest-reaching first", lambda p: 0),
+    "tickets": Order("Most tickets first", lambda p: p["impact"]["tickets"], descending=True),
+    "recent": Order(
+        "Latest ticket first", lambda p: p["impact"]["last_seen"] or None, descending=True
+    ),
+    "confidence": Order("Most confident first", lambda p: p["confidence"], descending=True),
+    "label": Order("Name, A–Z", lambda p: (p["label"] or "").lower()),
+}
+"""The problem list's orders (by impact: the order ``list_problems`` gives)."""
+COLUMNS = (
+    Column("Id", lambda p: p["id"]),
+    Column("Problem", lambda p: p["label"]),
+    Column("Status", lambda p: p["status"].replace("_", " ")),
+    Column("Confidence %", lambda p: percent(p["confidence"])),
+    Column("Creates tasks", lambda p: bool(p["creates_work"])),
+    Column("Accounts", lambda p: p["impact"]["accounts"]),
+    Column("Tickets", lambda p: p["impact"]["tickets"]),
+    Column(
+        "Revenue of accounts, 12 months",
+        lambda p: amount(p["impact"].get("revenue_12m")),
+        "account.revenue_12m",
+    ),
+    Column("Lost accounts", lambda p: p["impact"]["lost_accounts"]),
+    Column("Accounts at risk", lambda p: p["impact"]["at_risk_accounts"]),
+    Column("Last ticket", lambda p: p["impact"]["last_seen"]),
+)
+"""The problem list's export."""
 
 
 def sparkline(counts: list[int]) -> str:
@@ -46,12 +77,40 @@ def sparkline(counts: list[int]) -> str:
 
 
 @router.get("/problems")
-def problems_page(request: Request, who: CurrentUser, db: SessionDep) -> Response:
-    """Recurring problems, the widest-reaching first."""
-    problems = list_problems(db, money=who.sees_money)
+def problems_page(
+    request: Request,
+    who: CurrentUser,
+    db: SessionDep,
+    search: Annotated[str, Query(max_length=255)] = "",
+    status: Annotated[str, Query(pattern="^(|" + "|".join(LIVE_STATUSES) + ")$")] = "",
+    sort: Annotated[str, Query(pattern="^(|" + "|".join(ORDERS) + ")$")] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    format: Format = "",
+) -> Response:
+    """Recurring problems, the widest-reaching first; searched, filtered, sorted and paged.
+
+    ``format=csv`` or ``xlsx`` downloads every matching problem.
+    """
+    found = list_problems(db, money=who.sees_money)
+    found = matching(found, search, lambda p: (p["label"], f"#{p['id']}", *(p["terms"] or [])))
+    if status:
+        found = [p for p in found if p["status"] == status]
+    found = ordered(found, ORDERS[sort or "impact"])
+    if wants_export(format):
+        return export(format, "problems", COLUMNS, found, hidden=who.hidden, currency=currency())
+    paging = pager(request, page, len(found))
+    problems = found[paging.offset : paging.offset + paging.per_page]
     for problem in problems:
         problem["spark"] = sparkline([m["tickets"] for m in problem["impact"]["monthly"]])
-    context = {"problems": problems, "unassigned": unassigned_tickets(db)}
+    context = {
+        "problems": problems,
+        "unassigned": unassigned_tickets(db),
+        "pager": paging,
+        "filters": {"search": search, "status": status, "sort": sort or "impact"},
+        "statuses": LIVE_STATUSES,
+        "orders": {k: o.label for k, o in ORDERS.items()},
+        "tools": list_tools(request, db, who.user.id, "problems"),
+    }
     return render(request, "problems.html", context)
 
 

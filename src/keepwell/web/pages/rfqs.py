@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
+from keepwell.auth.visibility import refuse_hidden
 from keepwell.teams.access import is_admin
 from keepwell.teams.comments import thread
 from keepwell.teams.errors import TeamsError
@@ -29,15 +30,60 @@ from keepwell.teams.rfq import (
     send_quote,
     sla_state,
 )
-from keepwell.teams.rfq_report import rfq_list, rfq_metrics
+from keepwell.teams.rfq_report import RfqRow, rfq_list, rfq_metrics
 from keepwell.teams.team import get_account
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
+from keepwell.web.export import Column, Format, amount, export, wants_export
+from keepwell.web.lists import Order, currency, list_tools, matching, ordered
 from keepwell.web.pages.teams import raise_for_page
+from keepwell.web.paging import pager
 from keepwell.web.params import IdPath
 from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Note = Annotated[str, Form(max_length=5_000)]
+ALL_RFQS = 100_000
+"""The most RFQs the list reads (it pages and exports them)."""
+SLA_WORDS = {
+    "overdue": "overdue by {} d",
+    "open": "due in {} d",
+    "late": "answered late, {} d",
+    "on_time": "answered in {} d",
+}
+"""How the list says an RFQ's SLA state (the page's badges say the same)."""
+ORDERS = {
+    "received": Order("Received, newest first", lambda r: (r.received_at, r.quote_id), True),
+    "due": Order(
+        "Most overdue first",
+        lambda r: (r.sla != "overdue", -r.sla_days if r.sla == "overdue" else r.sla_days),
+    ),
+    "account": Order("Account, A–Z", lambda r: (r.account.lower(), r.quote_id)),
+    "value": Order("Value, highest first", lambda r: r.value, True, field="quote.value"),
+}
+"""The RFQ list's orders."""
+
+
+def sla_words(row: RfqRow) -> str:
+    """The RFQ's SLA state in words."""
+    return SLA_WORDS.get(row.sla, "{}").format(row.sla_days)
+
+
+def missing_words(row: RfqRow) -> list[str]:
+    """The reviews the RFQ still needs, by name."""
+    return [REVIEWS.get(k, k) for k in row.missing]
+
+
+COLUMNS = (
+    Column("RFQ", lambda r: f"#{r.quote_id}"),
+    Column("Account", lambda r: r.account),
+    Column("Received", lambda r: r.received_at),
+    Column("Answered", lambda r: r.responded_at),
+    Column("SLA", sla_words),
+    Column("Reviews still needed", missing_words),
+    Column("Outcome", lambda r: r.outcome.replace("_", " ")),
+    Column("Value", lambda r: amount(r.value), "quote.value"),
+)
+"""The RFQ list's export."""
 
 
 @router.get("/rfqs")
@@ -46,9 +92,43 @@ def rfqs_page(
     who: CurrentUser,
     db: SessionDep,
     state: Annotated[str, Query(pattern="^(open|all)$")] = "open",
+    search: Annotated[str, Query(max_length=255)] = "",
+    sla: Annotated[str, Query(pattern="^(|" + "|".join(SLA_WORDS) + ")$")] = "",
+    sort: Annotated[str, Query(pattern="^(|" + "|".join(ORDERS) + ")$")] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    format: Format = "",
 ) -> Response:
-    """Open RFQs (or all), their SLA state and missing reviews; the year's RFQ figures."""
-    context = {"rfqs": rfq_list(db, state=state), "state": state, "metrics": rfq_metrics(db)}
+    """Open RFQs (or all), their SLA state and missing reviews; the year's RFQ figures.
+
+    Searched by account or number, filtered by SLA state, sorted and paged;
+    ``format=csv`` or ``xlsx`` downloads every matching RFQ.
+    """
+    order = ORDERS[sort or "received"]
+    refuse_hidden([order.field or ""], who.hidden, "sort on")
+    found = rfq_list(db, state=state, limit=ALL_RFQS)
+    found = matching(found, search, lambda r: (r.account, f"#{r.quote_id}"))
+    if sla:
+        found = [r for r in found if r.sla == sla]
+    found = ordered(found, order)
+    if wants_export(format):
+        return export(format, "rfqs", COLUMNS, found, hidden=who.hidden, currency=currency())
+    paging = pager(request, page, len(found))
+    context = {
+        "rfqs": found[paging.offset : paging.offset + paging.per_page],
+        "pager": paging,
+        "state": state,
+        "metrics": rfq_metrics(db),
+        "filters": {"search": search, "sla": sla, "sort": sort or "received", "state": state},
+        "slas": {
+            "overdue": "Overdue",
+            "open": "Due",
+            "late": "Answered late",
+            "on_time": "Answered in time",
+        },
+        "orders": {k: o.label for k, o in ORDERS.items() if o.field not in who.hidden},
+        "missing_words": missing_words,
+        "tools": list_tools(request, db, who.user.id, "rfqs"),
+    }
     return render(request, "teams/rfqs.html", context)
 
 

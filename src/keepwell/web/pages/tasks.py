@@ -21,6 +21,7 @@ from keepwell.tasks.schemas import OUTCOMES, PRIORITIES, STATUSES, TaskCreate, T
 from keepwell.tasks.service import (
     PRIORITY_WORDS,
     STATUS_WORDS,
+    TASK_ORDERS,
     TaskError,
     TaskFilter,
     count_tasks,
@@ -33,16 +34,34 @@ from keepwell.tasks.service import (
 from keepwell.teams.comments import thread
 from keepwell.teams.team import active_employees
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
+from keepwell.web.export import Column, Format, export, wants_export
+from keepwell.web.lists import currency, list_tools
 from keepwell.web.paging import pager
 from keepwell.web.panels import account_panels, work_panels
 from keepwell.web.params import IdPath
-from keepwell.web.templating import is_htmx, render
+from keepwell.web.templating import is_htmx, playbook_title, render
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 30
 PANEL_LIMIT = 10
 ROLES = tuple((r.key, r.name) for r in BUILTIN_ROLES)
 Text = Annotated[str, Form(max_length=20_000)]
+EXPORT_LIMIT = 100_000
+ORDER_LABELS = {"due": "Due day, earliest first", "newest": "Newest first", "priority": "Priority"}
+"""The task list's orders (``keepwell.tasks.service.TASK_ORDERS``)."""
+TASK_COLUMNS = (
+    Column("Task", lambda t: t.title),
+    Column("Account", lambda t: t.account.name if t.account else None),
+    Column("Owner", lambda t: t.owner.name if t.owner else None),
+    Column("Role", lambda t: t.role_key.replace("_", " ") if t.role_key else None),
+    Column("Due", lambda t: t.due_on),
+    Column("Priority", lambda t: t.priority),
+    Column("Status", lambda t: t.status.replace("_", " ")),
+    Column("Playbook", lambda t: playbook_title(t.rule) if t.rule else None),
+    Column("Created", lambda t: t.created_at),
+    Column("Description", lambda t: t.description),
+)
+"""The task list's export."""
 
 
 @router.get("/tasks")
@@ -52,20 +71,39 @@ def tasks_page(
     db: SessionDep,
     scope: Annotated[str, Query(pattern="^(mine|all)?$")] = "",
     status: Annotated[str, Query(pattern="^(open|in_progress|done|cancelled|any)?$")] = "",
+    priority: Annotated[str, Query(pattern="^(|" + "|".join(PRIORITIES) + ")$")] = "",
+    overdue: Annotated[bool, Query()] = False,
+    sort: Annotated[str, Query(pattern="^(|" + "|".join(TASK_ORDERS) + ")$")] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    format: Format = "",
 ) -> Response:
-    """My tasks by default (everyone's with ``scope=all``), open ones unless filtered."""
+    """My tasks by default (everyone's with ``scope=all``), open ones unless filtered.
+
+    ``format=csv`` or ``xlsx`` downloads every matching task.
+    """
     employee = employee_for(db, who.user)
     scope = scope or ("mine" if employee is not None else "all")
     where = TaskFilter(
         owner_id=(employee.id if employee else 0) if scope == "mine" else None,
         status=status if status in STATUSES else None,
         open_only=status == "",
+        priority=priority or None,
+        overdue_on=date.today() if overdue else None,
     )
+    order = sort or "due"
+    if wants_export(format):
+        every = list_tasks(db, where, limit=EXPORT_LIMIT, order=order)
+        return export(format, "tasks", TASK_COLUMNS, every, hidden=who.hidden, currency=currency())
     total = count_tasks(db, where)
     paging = pager(request, page, total, PER_PAGE)
-    tasks = list_tasks(db, where, limit=PER_PAGE, offset=paging.offset)
+    tasks = list_tasks(db, where, limit=PER_PAGE, offset=paging.offset, order=order)
     context = {
+        "priority": priority,
+        "priorities": PRIORITIES,
+        "overdue": overdue,
+        "sort": order,
+        "orders": ORDER_LABELS,
+        "tools": list_tools(request, db, who.user.id, "tasks"),
         "tasks": tasks,
         "employee": employee,
         "scope": scope,

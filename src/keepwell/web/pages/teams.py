@@ -10,8 +10,9 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
+from keepwell.auth.visibility import refuse_hidden
 from keepwell.teams.access import is_leader, require_leader
-from keepwell.teams.coverage import coverage_report
+from keepwell.teams.coverage import AccountCoverage, coverage_report
 from keepwell.teams.departure import departed_holdings, departure_impact, departure_ranking
 from keepwell.teams.errors import NotAllowed, NotFound, TeamsError
 from keepwell.teams.roles import (
@@ -24,6 +25,9 @@ from keepwell.teams.roles import (
 )
 from keepwell.teams.team import active_employees, add_member, end_member, get_account, team_members
 from keepwell.web.deps import CurrentUser, Forbidden, PageWriter, Principal, SessionDep
+from keepwell.web.export import Column, Format, amount, export, wants_export
+from keepwell.web.lists import Order, currency, list_tools, matching, ordered
+from keepwell.web.paging import pager
 from keepwell.web.panels import account_panels, work_panels
 from keepwell.web.params import IdPath
 from keepwell.web.templating import render
@@ -32,6 +36,62 @@ router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=20_000)]
 Short = Annotated[str, Form(max_length=255)]
 TOP = 25
+THREADS = {
+    "thin": "Single-threaded or none",
+    "uncovered": "No active relationship",
+    "single": "Single-threaded",
+    "multi": "Multi-threaded",
+    "all": "Every active account",
+}
+"""The coverage list's filter on how the relationship is held."""
+COVERAGE_ORDERS = {
+    "risk": Order(
+        "Uncovered first, then revenue",
+        lambda a: (a.threading != "uncovered", -a.revenue_12m, a.name.lower()),
+        field="account.revenue_12m",
+    ),
+    "uncovered": Order(
+        "Uncovered first, then name", lambda a: (a.threading != "uncovered", a.name.lower())
+    ),
+    "name": Order("Account, A–Z", lambda a: (a.name.lower(), a.account_id)),
+    "revenue": Order(
+        "Revenue, highest first", lambda a: a.revenue_12m, True, field="account.revenue_12m"
+    ),
+}
+"""The coverage list's orders."""
+
+
+def threading_label(item: AccountCoverage) -> str:
+    """How the relationship is held, in words."""
+    if item.threading == "multi":
+        return "multi-threaded"
+    if item.threading == "uncovered":
+        return "no active relationship"
+    return f"single-threaded: {item.threading}"
+
+
+CoverageLine = tuple[AccountCoverage, str]
+COVERAGE_COLUMNS = (
+    Column("Account", lambda r: r[0].name),
+    Column("Coverage", lambda r: threading_label(r[0])),
+    Column("Held by", lambda r: r[1]),
+    Column("Departments", lambda r: r[0].departments),
+    Column("Contacts who left", lambda r: r[0].left_contacts),
+    Column("Revenue, 12 months", lambda r: amount(r[0].revenue_12m), "account.revenue_12m"),
+)
+"""The coverage list's export."""
+
+
+def _threads(item: AccountCoverage, chosen: str) -> bool:
+    if chosen == "thin":
+        return item.single_threaded or item.threading == "uncovered"
+    if chosen == "uncovered":
+        return item.threading == "uncovered"
+    if chosen == "single":
+        return item.single_threaded and item.threading != "uncovered"
+    if chosen == "multi":
+        return item.threading == "multi"
+    return True
 
 
 def raise_for_page(exc: TeamsError) -> None:
@@ -215,16 +275,45 @@ def coverage_page(
     who: CurrentUser,
     db: SessionDep,
     employee: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    search: Annotated[str, Query(max_length=255)] = "",
+    threads: Annotated[str, Query(pattern="^(|" + "|".join(THREADS) + ")$")] = "",
+    sort: Annotated[str, Query(pattern="^(|" + "|".join(COVERAGE_ORDERS) + ")$")] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    format: Format = "",
 ) -> Response:
-    """Single-threaded and uncovered accounts, departure impact, hand-overs still open."""
+    """Single-threaded and uncovered accounts (or any), departure impact, open hand-overs.
+
+    The accounts are searched by name, filtered, sorted and paged; ``format=csv`` or
+    ``xlsx`` downloads every matching account.
+    """
     report = coverage_report(db)
+    chosen = threads or "thin"
+    order = COVERAGE_ORDERS[sort or ("risk" if who.sees_money else "uncovered")]
+    refuse_hidden([order.field or ""], who.hidden, "sort on")
+    found = [
+        a for a in matching(report.accounts, search, lambda a: (a.name,)) if _threads(a, chosen)
+    ]
+    found = ordered(found, order)
+    names = report.employee_names
+    if wants_export(format):
+        lines = [(a, ", ".join(names.get(e, str(e)) for e in a.holders)) for a in found]
+        return export(
+            format, "coverage", COVERAGE_COLUMNS, lines, hidden=who.hidden, currency=currency()
+        )
     impact = departure_impact(report, employee) if employee in report.employee_names else None
-    single = [a for a in report.accounts if a.single_threaded or a.threading == "uncovered"]
-    single.sort(key=lambda a: (a.threading != "uncovered", -a.revenue_12m, a.name))
+    paging = pager(request, page, len(found))
     context = {
         "summary": report.summary(),
-        "accounts": single[:TOP],
-        "more": max(0, len(single) - TOP),
+        "accounts": found[paging.offset : paging.offset + paging.per_page],
+        "pager": paging,
+        "filters": {
+            "search": search,
+            "threads": chosen,
+            "sort": sort or ("risk" if who.sees_money else "uncovered"),
+        },
+        "threads": THREADS,
+        "orders": {k: o.label for k, o in COVERAGE_ORDERS.items() if o.field not in who.hidden},
+        "tools": list_tools(request, db, who.user.id, "coverage"),
         "names": report.employee_names,
         "ranking": departure_ranking(report, limit=TOP),
         "holdings": departed_holdings(db, report.as_of),

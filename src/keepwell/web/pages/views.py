@@ -1,0 +1,60 @@
+"""Save, reopen and delete a list's view from the list page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Form, HTTPException
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from keepwell.views.service import LISTS, ViewError, delete_view, get_view, save_view, view_url
+from keepwell.web.deps import CurrentUser, SessionDep
+from keepwell.web.params import IdPath
+
+router = APIRouter(include_in_schema=False)
+
+
+def _with_notice(url: str, notice: str) -> str:
+    path, _, query = url.partition("?")
+    return f"{path}?{urlencode([*parse_qsl(query), ('notice', notice)])}"
+
+
+@router.post("/views")
+def save_view_form(
+    who: CurrentUser,
+    db: SessionDep,
+    list_key: Annotated[str, Form(alias="list", max_length=32)],
+    name: Annotated[str, Form(max_length=255)] = "",
+    query: Annotated[str, Form(max_length=4000)] = "",
+    shared: Annotated[bool, Form()] = False,
+) -> Response:
+    """Save the list's current filters and order under a name; back to the list, confirmed."""
+    try:
+        view = save_view(db, who.user.id, list_key, name, query, shared=shared)
+    except ViewError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    db.commit()
+    return RedirectResponse(_with_notice(view_url(view.list_key, view.query), "view-saved"), 303)
+
+
+@router.get("/views/{view_id}")
+def open_view(view_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
+    """The list with the view's filters and order."""
+    try:
+        view = get_view(db, who.user.id, view_id)
+    except ViewError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    return RedirectResponse(view_url(view.list_key, view.query), 303)
+
+
+@router.post("/views/{view_id}/delete")
+def delete_view_form(view_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
+    """Delete one's own view; back to its list, confirmed."""
+    try:
+        view = delete_view(db, who.user.id, view_id, admin=who.is_admin)
+    except ViewError as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    db.commit()
+    return RedirectResponse(_with_notice(LISTS[view.list_key][0], "view-deleted"), 303)
