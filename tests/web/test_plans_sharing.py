@@ -20,7 +20,7 @@ from tests.web.conftest import CONTRACT_VALUE, ORDER_AMOUNT, QUOTE_VALUE, bearer
 from tests.web.scoredata import store_runs
 
 from keepwell.audit.models import AuditLog
-from keepwell.auth.clock import utcnow
+from keepwell.days import utcnow
 from keepwell.db import session_scope
 from keepwell.plans.models import MilestoneComment, PlanMilestone, PlanShareLink, SuccessPlan
 from keepwell.plans.service import add_milestone, add_objective, create_plan

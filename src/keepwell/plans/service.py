@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import utcnow
 from keepwell.auth.models import User
 from keepwell.auth.permissions import Permission
 from keepwell.auth.service import employee_for
+from keepwell.days import utcnow
 from keepwell.people.models import AccountTeamMember, Employee
 from keepwell.plans.measures import MEASURES, Reading, read_measure
 from keepwell.plans.models import (

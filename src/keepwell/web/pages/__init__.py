@@ -23,6 +23,7 @@ from keepwell.web.pages import (
     risk,
     search,
     shared_plans,
+    surveys,
     tasks,
     teams,
     tokens,
@@ -59,6 +60,7 @@ for module in (
     voice,
     plans,
     shared_plans,
+    surveys,
 ):
     router.include_router(module.router)
 
