@@ -350,7 +350,37 @@ def test_trigger_is_kept_on_the_response(
         )
     path = link_in(mailbox.to("jane@acme.test")[0])
     token = form_token(anonymous.get(path).text)
+    forged = anonymous.post(path, data={"form_token": "x" * 43, "score": "1"})
+    assert forged.status_code == 403 and "out of date" in forged.text
     assert anonymous.post(path, data={"form_token": token, "score": "4"}).status_code == 200
     with session_scope(engine) as session:
         response = session.scalars(select(SurveyResponse)).one()
         assert response.campaign == "after delivery of order 42"
+
+
+def test_the_command_refuses_clearly(
+    database_url: str,
+    record: dict[str, int],
+    contacts: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("KEEPWELL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("KEEPWELL_SMTP_HOST", raising=False)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    base = ["--database-url", database_url, "survey", "send"]
+    unsent = runner.invoke(cli, [*base, "--account", "C-1", "--kind", "nps"])
+    assert unsent.exit_code == 1 and "no SMTP server configured" in unsent.output
+    dry = runner.invoke(cli, [*base, "--account", "C-1", "--kind", "nps", "--dry-run"])
+    assert dry.exit_code == 0 and "would send" in dry.output and "has left" in dry.output
+    nobody = runner.invoke(cli, [*base, "--account", "Nowhere Ltd", "--kind", "nps"])
+    assert nobody.exit_code == 1 and "Nowhere" in nobody.output
+    gus = runner.invoke(
+        cli,
+        [*base, "--account", "C-1", "--kind", "ces", "--contact", "999999", "--dry-run"],
+    )
+    assert gus.exit_code == 1 and "not a contact of Acme Pumps" in gus.output
+    stars = runner.invoke(cli, [*base, "--account", "C-1", "--kind", "stars"])
+    assert stars.exit_code == 2
+    get_settings.cache_clear()
