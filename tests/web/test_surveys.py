@@ -24,7 +24,7 @@ from keepwell.audit.models import AuditLog
 from keepwell.cli import app as cli
 from keepwell.db import session_scope
 from keepwell.playbooks.schedule import ask_surveys
-from keepwell.record.models import Account, Contact, SurveyResponse, Ticket
+from keepwell.record.models import Account, Contact, Order, SurveyResponse, Ticket
 from keepwell.record.timeline import account_timeline
 from keepwell.settings import get_settings
 from keepwell.surveys.models import SurveyInvitation, SurveyOptOut
@@ -284,9 +284,18 @@ def test_keepwell_run_asks_about_closed_tickets_once(
             source="helpdesk",
             external_id="T-9",
         )
-        session.add(ticket)
+        delivered = Order(
+            account_id=record["C-3"],
+            ordered_at=date.today() - timedelta(days=30),
+            amount=100.0,
+            status="delivered",
+            delivered_at=date.today() - timedelta(days=2),
+            source="erp",
+            external_id="O-9",
+        )
+        session.add_all([ticket, delivered])
         session.flush()
-        ticket_id = ticket.id
+        ticket_id, order_id = ticket.id, delivered.id
     first = ask_surveys(engine)
     assert first["rules"]["after_ticket"]["sent"] == 1
     second = ask_surveys(engine)
@@ -300,11 +309,22 @@ def test_keepwell_run_asks_about_closed_tickets_once(
             "ces",
             contacts["jane"],
         )
-        # the relationship NPS went to Gamma's contact; Jane was not asked twice the same day
-        kinds = {(i.contact_id, i.trigger_kind) for i in session.scalars(select(SurveyInvitation))}
-        assert (contacts["jane"], "relationship") not in kinds
+        # Gamma's contact was asked about the delivery; nobody was asked twice the same day
+        asked_for = {
+            (i.email, i.trigger_kind, i.trigger_id)
+            for i in session.scalars(
+                select(SurveyInvitation).where(SurveyInvitation.status == "sent")
+            )
+        }
+        assert asked_for == {
+            ("jane@acme.test", "ticket_closed", ticket_id),
+            ("gus@gamma.test", "order_delivered", order_id),
+        }
+    assert first["rules"]["relationship_nps"]["skipped"] >= 2  # throttled: asked today
     [body] = mailbox.to("jane@acme.test")
     assert "recent request" in body
+    [delivery] = mailbox.to("gus@gamma.test")
+    assert "recent delivery" in delivery
 
 
 def test_links_are_rate_limited(
