@@ -29,7 +29,7 @@ from keepwell.record.timeline import account_timeline
 from keepwell.settings import get_settings
 from keepwell.surveys.models import SurveyInvitation, SurveyOptOut
 from keepwell.surveys.rules import BUILTIN, SurveyRuleError, load_survey_rules
-from keepwell.surveys.service import Trigger, send_survey
+from keepwell.surveys.service import SurveyError, Trigger, answer, send_survey
 from keepwell.voice.service import voice_summary
 from keepwell.web import create_app
 
@@ -404,3 +404,22 @@ def test_the_command_refuses_clearly(
     stars = runner.invoke(cli, [*base, "--account", "C-1", "--kind", "stars"])
     assert stars.exit_code == 2
     get_settings.cache_clear()
+
+
+def test_a_link_is_answered_only_once_even_when_two_answers_race(
+    engine: Engine, record: dict[str, int], contacts: dict[str, int], mailbox: Mailbox
+) -> None:
+    with session_scope(engine) as session:
+        acme = session.get(Account, record["C-1"])
+        assert acme is not None
+        send_survey(session, get_settings(), acme, "nps", contact_id=contacts["jane"])
+    with session_scope(engine) as first, session_scope(engine) as second:
+        mine = first.scalars(select(SurveyInvitation)).one()
+        theirs = second.scalars(select(SurveyInvitation)).one()
+        answer(first, mine, 9, "", "127.0.0.1")
+        first.commit()
+        with pytest.raises(SurveyError, match="answered already"):
+            answer(second, theirs, 2, "", "127.0.0.1")
+        second.rollback()
+    with session_scope(engine) as session:
+        assert [r.score for r in session.scalars(select(SurveyResponse))] == [9.0]

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
@@ -328,6 +328,14 @@ def answer(
     if len(text) > MAX_COMMENT:
         raise SurveyError(f"a comment holds at most {MAX_COMMENT:,} characters")
     now = now or utcnow()
+    claimed = session.execute(
+        update(SurveyInvitation)
+        .where(SurveyInvitation.id == invitation.id, SurveyInvitation.answered_at.is_(None))
+        .values(answered_at=now, status="answered")
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:  # another request answered first
+        raise SurveyError("this survey has been answered already")
     campaign = campaign_label(invitation.trigger_kind, invitation.trigger_id)
     response = SurveyResponse(
         source="keepwell",
