@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     plan_link_address_max_requests: int = Field(default=120, ge=1)
     """Requests to shared plan links from one address within the window (then 429)."""
     plan_link_window_minutes: int = Field(default=10, ge=1)
+    survey_throttle_days: int = Field(default=30, ge=0)
+    """No contact is asked for a survey more than once within this many days."""
+    survey_relationship_days: int = Field(default=180, ge=1)
+    """The relationship NPS is asked of each active contact at most once in this many days."""
+    company_name: str = ""
+    """The company's name as customers know it, used in survey e-mails (empty: "us")."""
+    survey_link_days: int = Field(default=30, ge=1, le=365)
+    """How long a survey answer link works."""
     trusted_proxies: str = ""
     """Comma-separated addresses or networks of reverse proxies whose ``X-Forwarded-For``
     and ``X-Forwarded-Proto`` are believed; empty: the headers are ignored."""

@@ -19,6 +19,11 @@ PUBLIC = {
     ("/shared/plans/{token}", "GET"),
     ("/shared/plans/{token}/milestones/{milestone_id}/done", "POST"),
     ("/shared/plans/{token}/milestones/{milestone_id}/comments", "POST"),
+    # a survey answer link e-mailed to a contact: the long random link is the credential
+    ("/survey/{token}", "GET"),
+    ("/survey/{token}", "POST"),
+    ("/survey/{token}/unsubscribe", "GET"),
+    ("/survey/{token}/unsubscribe", "POST"),
 }
 
 

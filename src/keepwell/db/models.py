@@ -31,6 +31,7 @@ from keepwell.record.models import (
     TelemetryEvent,
     Ticket,
 )
+from keepwell.surveys.models import SurveyInvitation, SurveyLinkHit, SurveyOptOut
 from keepwell.tasks.models import Task, TaskEvent
 from keepwell.teams.models import Comment, HumanRead, Mention, PromiseCheck, QuoteReview
 from keepwell.telemetry.models import (
@@ -87,6 +88,9 @@ __all__ = [
     "SavedView",
     "ScoreRun",
     "SuccessPlan",
+    "SurveyInvitation",
+    "SurveyLinkHit",
+    "SurveyOptOut",
     "SurveyResponse",
     "Task",
     "TaskEvent",

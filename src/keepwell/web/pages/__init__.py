@@ -24,6 +24,7 @@ from keepwell.web.pages import (
     risk,
     search,
     shared_plans,
+    surveys,
     tasks,
     teams,
     tickets,
@@ -65,6 +66,7 @@ for module in (
     shared_plans,
     views,
     tickets,
+    surveys,
 ):
     router.include_router(module.router)
 
