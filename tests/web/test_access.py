@@ -98,3 +98,28 @@ def test_token_scopes_limit_what_a_token_does(
         response = anonymous.get("/api/v1/me", headers={"Authorization": bad})
         assert response.status_code == 401, bad
     assert anonymous.get("/portfolio", headers=bearer(read)).status_code == 303
+
+
+@SQLITE_ONLY
+def test_builders_are_for_those_who_may_import_or_edit_playbooks(
+    browser: Callable[[str], Browser],
+) -> None:
+    """The column mapper needs the import permission; the rule builder the admin or leader
+    role, like saving a playbook."""
+    mapper = ("/imports/map", "/imports/1/map")
+    builder = ("/playbooks/new/build", "/playbooks/going_quiet/build", "/playbooks/build")
+    for role in ("member", "auditor"):
+        client = browser(role)
+        for path in (*mapper, *builder):
+            method = "POST" if path in ("/imports/map", "/playbooks/build") else "GET"
+            response = client.client.request(method, path, headers={"X-CSRF-Token": client.csrf})
+            assert response.status_code == 403, (role, method, path)
+            if path == "/imports/1/map":
+                posted = client.client.post(path, headers={"X-CSRF-Token": client.csrf})
+                assert posted.status_code == 403, (role, path)
+    leader = browser("leader")
+    assert leader.get("/imports/1/map").status_code == 403  # leaders do not import
+    assert leader.get("/playbooks/new/build").status_code == 200
+    admin = browser("admin")
+    assert admin.get("/imports/1/map").status_code == 404  # allowed, but no such upload
+    assert admin.get("/playbooks/new/build").status_code == 200
