@@ -8,6 +8,7 @@ exactly is sent to the YAML editor, the advanced option.
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -83,7 +84,7 @@ def rule_form(
     rule = rules[name]
     if not expressible(rule.spec, registry()):
         return RedirectResponse(f"/playbooks/{name}?advanced=1", status_code=303)
-    return _page(request, db, who, form_from_spec(rule.spec))
+    return _page(request, db, who, form_from_spec(rule.spec), existing=True)
 
 
 @router.post("/playbooks/build")
@@ -97,8 +98,10 @@ def rule_form_submit(
     """Update the form's options, dry-run the rule, or save it."""
     values = read_form(form)
     action = form.get("do", "refresh")
+    rules = load_rules(state.settings.resolved_playbooks_dir()).rules
+    shown = partial(_page, request, db, who, existing=values.name in rules)
     if action == "refresh":
-        return _page(request, db, who, values)
+        return shown(values)
     try:
         text = form_yaml(values, registry())
         rule = parse_rule(text, origin="company", source="form")
@@ -114,7 +117,7 @@ def rule_form_submit(
             return RedirectResponse(f"/playbooks?saved={rule.name}", status_code=303)
         outcome = dry_run(db, rule, hidden=who.hidden)
     except BuilderError as exc:
-        return _page(request, db, who, values, problems=exc.problems, status=422)
+        return shown(values, problems=exc.problems, status=422)
     except RuleError as exc:
         problems = [
             f"{FIELD_WORDS.get(p.field, p.field.replace('_', ' '))}: {p.message}"
@@ -122,10 +125,10 @@ def rule_form_submit(
             else p.message
             for p in exc.problems
         ]
-        return _page(request, db, who, values, problems=problems, status=422)
+        return shown(values, problems=problems, status=422)
     except HiddenFieldError as exc:
-        return _page(request, db, who, values, problems=[str(exc).capitalize()], status=403)
-    return _page(request, db, who, values, outcome=outcome, text=text)
+        return shown(values, problems=[str(exc).capitalize()], status=403)
+    return shown(values, outcome=outcome, text=text)
 
 
 def read_form(form: FormData) -> RuleForm:
@@ -181,6 +184,7 @@ def _page(
     outcome: RuleOutcome | None = None,
     text: str | None = None,
     status: int = 200,
+    existing: bool = False,
 ) -> Response:
     known = registry()
     signal = known.signals.get(values.signal)
@@ -221,5 +225,6 @@ def _page(
         "firing": firing,
         "accounts": len({a["account_id"] for a in firing}),
         "text": text,
+        "existing": existing,
     }
     return render(request, "playbooks/builder.html", context, status=status)
