@@ -39,6 +39,11 @@ class Builders(Journey):
         expect(self.page.locator("#value-3-1")).to_have_value("lost")
         expect(self.page.locator("#format-4")).to_contain_text("31.12.2026 (day.month.year)")
         self.page.fill("#source", "crm")
+        self.page.select_option("#field-2", "status")  # a wrong choice shows status values
+        expect(self.page.locator("#value-2-0")).to_be_attached()
+        self.page.select_option("#field-2", "country")
+        expect(self.page.locator("#value-2-0")).not_to_be_attached()
+        expect(self.page.locator("#source")).to_have_value("crm")
         self.page.select_option("#field-5", "@attribute")
         self.shot("mapper")
         self.page.get_by_role("button", name="Preview the dry run").click()
@@ -66,7 +71,7 @@ class Builders(Journey):
         expect(self.page.get_by_role("heading", name="New playbook", level=1)).to_be_visible()
         self.page.fill("#title", "Thin accounts")
         self.page.select_option("#signal", label="The relationship hangs on one person")
-        self.page.get_by_role("button", name="Update the form").click()
+        expect(self.page.locator("#param-include_uncovered")).to_be_visible()  # htmx refresh
         self.page.fill("#param-min_orders_365d", "1")
         self.page.select_option("#param-include_uncovered", "true")
         self.page.select_option("#cond-0-field", label="Account: tier")
