@@ -29,15 +29,10 @@ from keepwell.intake.suggest import (
 )
 
 GERMAN_ACCOUNTS = (
-    (
-        "Kundennummer;Firmenname;Branche;Land;Status;Kunde seit;Vertragswert;Flottengröße\n"
-        "K-1001;Acme Pumpen GmbH;Pumpen;DE;Aktiv;31.12.2019;12.500,00;4\n"
-        "K-1002;Beta Werke AG;Metall;AT;Verloren;01.03.2020;8.000,00;2\n"
-        "K-1003;Gamma Mühlen KG;Mühlen;CH;Aktiv;15.07.2021;;7\n"
-    )
-    .replace(";", ",")
-    .replace("12.500,00", "12500.00")
-    .replace("8.000,00", "8000.00")
+    "Kundennummer,Firmenname,Branche,Land,Status,Kunde seit,Vertragswert,Flottengröße\n"
+    "K-1001,Acme Pumpen GmbH,Pumpen,DE,Aktiv,31.12.2019,12500.00,4\n"
+    "K-1002,Beta Werke AG,Metall,AT,Verloren,01.03.2020,8000.00,2\n"
+    "K-1003,Gamma Mühlen KG,Mühlen,CH,Aktiv,15.07.2021,,7\n"
 )
 
 

@@ -107,3 +107,15 @@ def test_the_mapper_is_for_importers_only(
     assert saved.status_code == 200 and "Saved the mapping for crm" in saved.text
     bad_source = admin.post(where, {"source": "../x", "do": "save"})
     assert bad_source.status_code == 422 and "source name" in bad_source.text
+
+
+def test_a_file_the_mapper_cannot_read_is_refused_clearly(
+    browser: Callable[[str], Browser], record: dict[str, int]
+) -> None:
+    admin = browser("admin")
+    where = _upload(admin, b"\xff\xfe not text", "export.csv")
+    refused = admin.get(where)
+    assert refused.status_code == 422 and "not UTF-8 text" in refused.text
+    assert admin.get(where).status_code == 404  # discarded: upload it again
+    odd = admin.get(_upload(admin, b"a,b\n1,2\n", "export.txt"))
+    assert odd.status_code == 422 and "unsupported file type" in odd.text

@@ -76,11 +76,15 @@ def mapper_page(request: Request, upload_id: str, who: PageImporter, state: Stat
     """The file's columns with the saved mapping of its source, or suggestions."""
     try:
         staged = find_staged(state.uploads, upload_id, who.user.id)
-        spec = kind_spec(staged.kind)
+    except IntakeError as exc:
+        return render(request, "import_error.html", {"error": str(exc)}, status=404)
+    spec = kind_spec(staged.kind)
+    try:
         columns = _columns(state, staged)
         current = staged_mapping(state.uploads, staged)
     except IntakeError as exc:
-        return render(request, "import_error.html", {"error": str(exc)}, status=404)
+        discard(state.uploads, staged)
+        return render(request, "import_error.html", {"error": str(exc)}, status=422)
     notice = None
     if current is not None:
         choices, source = choices_from_mapping(current, columns), current.source
@@ -107,10 +111,14 @@ def mapper_submit(
     """Refresh the options, save the mapping, or preview the dry run with it."""
     try:
         staged = find_staged(state.uploads, upload_id, who.user.id)
-        spec = kind_spec(staged.kind)
-        columns = _columns(state, staged)
     except IntakeError as exc:
         return render(request, "import_error.html", {"error": str(exc)}, status=404)
+    spec = kind_spec(staged.kind)
+    try:
+        columns = _columns(state, staged)
+    except IntakeError as exc:
+        discard(state.uploads, staged)
+        return render(request, "import_error.html", {"error": str(exc)}, status=422)
     choices = _choices(form, spec, columns)
     source = str(form.get("source", "")).strip()
     action = form.get("do", "refresh")
