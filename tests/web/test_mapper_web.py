@@ -49,6 +49,7 @@ def test_a_new_source_is_mapped_previewed_imported_and_remembered(
     assert _selected(page, "field_3") == "status"
     assert _selected(page, "value_3_0") == "active" and _selected(page, "value_3_1") == "lost"
     assert "31.12.2026 (day.month.year)" in page
+    assert page.count("suggested by the column's name") == 5
     assert "%d" not in re.sub(r"<[^>]+>", "", page)  # formats in words, codes only in values
     form = {
         "source": "crm",

@@ -51,6 +51,8 @@ class Choice:
     field: str | None = None
     date_format: str = ""
     translations: dict[str, str] = default(default_factory=dict)
+    reason: str = default(default="", compare=False)
+    """Why the field was suggested: ``name``, ``values``, ``saved`` or nothing."""
 
 
 def read_columns(path: Path, limits: ReadLimits | None = None) -> list[Column]:
@@ -69,11 +71,11 @@ def read_columns(path: Path, limits: ReadLimits | None = None) -> list[Column]:
 def suggested_choices(spec: KindSpec, columns: list[Column]) -> dict[str, Choice]:
     """The suggested field, date format and value translations for every column."""
     samples: dict[str, list[object]] = {c.name: list(c.values or c.samples) for c in columns}
-    fields = {s.column: s.field for s in suggest_fields(spec, samples)}
+    suggested = {s.column: s for s in suggest_fields(spec, samples)}
     choices = {}
     for column in columns:
-        name = fields[column.name]
-        choice = Choice(name, column.formats[0][0] if column.formats else "")
+        name, reason = suggested[column.name].field, suggested[column.name].reason
+        choice = Choice(name, column.formats[0][0] if column.formats else "", reason=reason)
         if name is not None and column.values:
             targets = translation_targets(spec.by_name[name])
             for value in column.values:
@@ -96,7 +98,7 @@ def choices_from_mapping(mapping: Mapping, columns: list[Column]) -> dict[str, C
         if name is not None:
             fmt = mapping.date_formats.get(name, mapping.date_formats.get("default", ""))
         translations = {str(k): str(v) for k, v in mapping.values.get(name or "", {}).items()}
-        choices[column.name] = Choice(name, fmt, translations)
+        choices[column.name] = Choice(name, fmt, translations, "saved" if name else "")
     return choices
 
 
