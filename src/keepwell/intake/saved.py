@@ -31,6 +31,13 @@ def check_source(source: str) -> str:
     return name
 
 
+def source_name(filename: str) -> str:
+    """A source name made from a file's name (``CRM Export.csv`` -> ``CRM-Export``)."""
+    stem = Path(filename).name.rsplit(".", 1)[0]
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")
+    return cleaned[:64] or "file"
+
+
 def mapping_yaml(mapping: Mapping) -> str:
     """The mapping as a mapping file's text (sections left out when empty)."""
     data: dict[str, Any] = {"source": mapping.source}

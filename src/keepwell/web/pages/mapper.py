@@ -28,7 +28,7 @@ from keepwell.intake.mapper import (
     suggested_choices,
 )
 from keepwell.intake.mapping import Mapping
-from keepwell.intake.saved import match_saved, save_mapping
+from keepwell.intake.saved import match_saved, save_mapping, source_name
 from keepwell.intake.suggest import translation_targets
 from keepwell.web.deps import PageImporter, StateDep
 from keepwell.web.imports import (
@@ -92,7 +92,7 @@ def mapper_page(request: Request, upload_id: str, who: PageImporter, state: Stat
         choices, source = choices_from_mapping(saved, columns), saved.source
         notice = f"Using the saved mapping for {saved.source}. You can still change it."
     else:
-        choices, source = suggested_choices(spec, columns), _source_name(staged)
+        choices, source = suggested_choices(spec, columns), source_name(staged.filename)
     return _page(request, staged, spec, columns, choices, source, notice=notice)
 
 
@@ -224,12 +224,6 @@ def _columns(state: WebState, staged: Staged) -> list[Column]:
 
 def _names(columns: list[Column]) -> tuple[str, ...]:
     return tuple(c.name for c in columns)
-
-
-def _source_name(staged: Staged) -> str:
-    stem = staged.filename.rsplit(".", 1)[0]
-    cleaned = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in stem).strip("-._")
-    return cleaned[:64] or "file"
 
 
 def _saved_dir(state: WebState) -> Path:
