@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, select
 from tests.web.conftest import Browser
 
+from keepwell.audit.models import AuditLog
 from keepwell.db import session_scope
 from keepwell.record.models import Account
 
@@ -75,7 +76,9 @@ def test_a_new_source_is_mapped_previewed_imported_and_remembered(
     with session_scope(engine) as session:
         delta = session.scalars(select(Account).where(Account.external_id == "K-1001")).one()
         assert (delta.status, str(delta.started_on)) == ("active", "2019-12-31")
-        assert delta.attributes == {"Flottengröße": "4"} or delta.attributes == {"Flottengröße": 4}
+        assert delta.attributes == {"Flottengröße": "4"}
+        saved = session.scalars(select(AuditLog).where(AuditLog.action == "mapping.saved")).one()
+        assert saved.changes == {"kind": "accounts", "source": "crm", "columns": 5}
 
     again = admin.get(_upload(admin, GERMAN.replace(b"Delta", b"Zeta"), "crm-2.csv")).text
     assert "Using the saved mapping for crm" in again

@@ -19,6 +19,7 @@ ACTIONS = {
     "import.rejected": "Import refused",
     "import.update": "Record changed by an import",
     "interaction.created": "Note added",
+    "mapping.saved": "Import mapping saved",
     "interaction.updated": "Note changed",
     "playbook.fired": "Playbook created a task",
     "playbook.saved": "Playbook saved",

@@ -110,7 +110,7 @@ def _run(
     except IntakeError as exc:
         discard(state.uploads, staged)
         return _form_page(request, db, 1, error=str(exc), status=422)
-    saved = save_confirmed(state, staged) if result.ok and not dry_run else None
+    saved = save_confirmed(state, db, who.actor, staged) if result.ok and not dry_run else None
     if not dry_run or (not result.ok and not staged.mapped):
         discard(state.uploads, staged)
     if not dry_run and not result.ok:

@@ -12,9 +12,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
+from keepwell.audit.service import record
 from keepwell.intake.errors import IntakeError
 from keepwell.intake.fields import KINDS, KindSpec, kind_spec
 from keepwell.intake.limits import ReadLimits
@@ -30,7 +32,7 @@ from keepwell.intake.mapper import (
 from keepwell.intake.mapping import Mapping
 from keepwell.intake.saved import match_saved, save_mapping, source_name
 from keepwell.intake.suggest import translation_targets
-from keepwell.web.deps import PageImporter, StateDep
+from keepwell.web.deps import PageImporter, SessionDep, StateDep
 from keepwell.web.imports import (
     Staged,
     discard,
@@ -105,6 +107,7 @@ def mapper_submit(
     request: Request,
     upload_id: str,
     who: PageImporter,
+    db: SessionDep,
     state: StateDep,
     form: Annotated[FormData, Depends(_form)],
 ) -> Response:
@@ -130,6 +133,7 @@ def mapper_submit(
         return _page(request, staged, spec, columns, choices, source, error=str(exc), status=422)
     if action == "save":
         save_mapping(_saved_dir(state), spec.name, mapping)
+        _audit(db, who.actor, spec.name, mapping)
         notice = (
             f"Saved the mapping for {mapping.source}; the next {spec.name} file "
             "with these columns is mapped with it."
@@ -156,14 +160,21 @@ def _dry_run(request: Request, state: WebState, actor: str, staged: Staged) -> R
     return render(request, "import_result.html", context, status=200 if result.ok else 422)
 
 
-def save_confirmed(state: WebState, staged: Staged) -> Mapping | None:
+def save_confirmed(state: WebState, db: Session, actor: str, staged: Staged) -> Mapping | None:
     """Keep the mapper's mapping of a confirmed import for its source's next file."""
     if not staged.mapped:
         return None
     mapping = staged_mapping(state.uploads, staged)
     if mapping is not None:
         save_mapping(_saved_dir(state), staged.kind, mapping)
+        _audit(db, actor, staged.kind, mapping)
     return mapping
+
+
+def _audit(db: Session, actor: str, kind: str, mapping: Mapping) -> None:
+    changes = {"kind": kind, "source": mapping.source, "columns": len(mapping.columns)}
+    record(db, actor=actor, action="mapping.saved", entity="mappings", changes=changes)
+    db.commit()
 
 
 def _choices(form: FormData, spec: KindSpec, columns: list[Column]) -> dict[str, Choice]:
