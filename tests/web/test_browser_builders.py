@@ -23,12 +23,18 @@ GERMAN = (
 class Builders(Journey):
     """The steps of the builder journeys."""
 
+    def settled(self) -> None:
+        """Wait until htmx has swapped and settled the last update."""
+        busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+        expect(self.page.locator(busy)).to_have_count(0)
+
     def upload_to_mapper(self, name: str, data: bytes) -> None:
         self.page.goto(f"{self.base}/imports")
         self.page.select_option("#kind", "accounts")
         self.page.set_input_files("#file", {"name": name, "mimeType": "text/csv", "buffer": data})
         self.page.get_by_role("button", name="Upload and map the columns").click()
         expect(self.page.get_by_role("heading", level=1)).to_contain_text("Map the columns")
+        self.page.wait_for_load_state("load")  # htmx has set up the page
 
     def map_a_new_source(self) -> None:
         self.upload_to_mapper("crm-export.csv", GERMAN)
@@ -41,8 +47,10 @@ class Builders(Journey):
         self.page.fill("#source", "crm")
         self.page.select_option("#field-2", "status")  # a wrong choice shows status values
         expect(self.page.locator("#value-2-0")).to_be_attached()
+        self.settled()
         self.page.select_option("#field-2", "country")
         expect(self.page.locator("#value-2-0")).not_to_be_attached()
+        self.settled()
         expect(self.page.locator("#source")).to_have_value("crm")
         self.page.select_option("#field-5", "@attribute")
         self.shot("mapper")
@@ -69,9 +77,11 @@ class Builders(Journey):
         self.page.goto(f"{self.base}/playbooks")
         self.page.get_by_role("link", name="New playbook", exact=True).click()
         expect(self.page.get_by_role("heading", name="New playbook", level=1)).to_be_visible()
+        self.page.wait_for_load_state("load")  # htmx has set up the page
         self.page.fill("#title", "Thin accounts")
         self.page.select_option("#signal", label="The relationship hangs on one person")
         expect(self.page.locator("#param-include_uncovered")).to_be_visible()  # htmx refresh
+        self.settled()
         self.page.fill("#param-min_orders_365d", "1")
         self.page.select_option("#param-include_uncovered", "true")
         self.page.select_option("#cond-0-field", label="Account: tier")
