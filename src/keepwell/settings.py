@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     (needs the ``embeddings`` extra); the bundled multilingual model otherwise."""
     playbooks_dir: Path | None = None
     """The company's playbook rules (default: ``<data_dir>/playbooks``)."""
+    mappings_dir: Path | None = None
+    """Import mappings saved from the column mapper (default: ``<data_dir>/mappings``)."""
     run_every_minutes: int = Field(default=0, ge=0)
     """``keepwell serve`` runs scoring and playbooks this often in-process (0: never)."""
     web_slots: int = Field(default=2, ge=1, le=15)
@@ -120,6 +122,10 @@ class Settings(BaseSettings):
     def resolved_playbooks_dir(self) -> Path:
         """The folder of the company's own playbook rules."""
         return self.playbooks_dir or self.data_dir / "playbooks"
+
+    def resolved_mappings_dir(self) -> Path:
+        """The folder of the saved import mappings, one sub-folder per kind."""
+        return self.mappings_dir or self.data_dir / "mappings"
 
     def resolved_database_url(self) -> str:
         """The configured database URL, or an SQLite file inside the data directory."""

@@ -132,3 +132,28 @@ def test_editing_routes_check_who_edits_on_the_server(
         for (method, path), statuses in expected.items():
             response = client.get(path) if method == "GET" else client.post(path, form)
             assert response.status_code == statuses.get(role, 403), (role, method, path)
+
+
+@SQLITE_ONLY
+def test_builders_are_for_those_who_may_import_or_edit_playbooks(
+    browser: Callable[[str], Browser],
+) -> None:
+    """The column mapper needs the import permission; the rule builder the admin or leader
+    role, like saving a playbook."""
+    mapper = ("/imports/map", "/imports/1/map")
+    builder = ("/playbooks/new/build", "/playbooks/going_quiet/build", "/playbooks/build")
+    for role in ("member", "auditor"):
+        client = browser(role)
+        for path in (*mapper, *builder):
+            method = "POST" if path in ("/imports/map", "/playbooks/build") else "GET"
+            response = client.client.request(method, path, headers={"X-CSRF-Token": client.csrf})
+            assert response.status_code == 403, (role, method, path)
+            if path == "/imports/1/map":
+                posted = client.client.post(path, headers={"X-CSRF-Token": client.csrf})
+                assert posted.status_code == 403, (role, path)
+    leader = browser("leader")
+    assert leader.get("/imports/1/map").status_code == 403  # leaders do not import
+    assert leader.get("/playbooks/new/build").status_code == 200
+    admin = browser("admin")
+    assert admin.get("/imports/1/map").status_code == 404  # allowed, but no such upload
+    assert admin.get("/playbooks/new/build").status_code == 200
