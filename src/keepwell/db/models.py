@@ -6,7 +6,7 @@ from keepwell.db.base import Base
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.intake.models import ImportBatch
 from keepwell.knowledge.models import Article, ArticleLink, ArticleTag, ArticleVersion
-from keepwell.notify.models import Notification
+from keepwell.notify.models import InboxEntry, Notification, NotificationPreference
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.playbooks.models import PlaybookFiring, ReviewItem
 from keepwell.problems.models import ProblemEvent, ProblemRecord, ProblemTicket
@@ -52,10 +52,12 @@ __all__ = [
     "Employee",
     "HumanRead",
     "ImportBatch",
+    "InboxEntry",
     "Interaction",
     "LoginAttempt",
     "Mention",
     "Notification",
+    "NotificationPreference",
     "Order",
     "PlaybookFiring",
     "ProblemEvent",

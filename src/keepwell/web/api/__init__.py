@@ -7,6 +7,7 @@ from keepwell.web.api import (
     ingest,
     knowledge,
     meta,
+    notifications,
     playbooks,
     problems,
     records,
@@ -39,6 +40,7 @@ for module in (
     problems,
     voice,
     search,
+    notifications,
 ):
     _v1.include_router(module.router)
 router.include_router(_v1)

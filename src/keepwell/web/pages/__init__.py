@@ -10,6 +10,7 @@ from keepwell.web.pages import (
     comments,
     fleet,
     imports,
+    inbox,
     knowledge,
     knowledge_where_needed,
     playbooks,
@@ -33,6 +34,7 @@ router = APIRouter(include_in_schema=False)
 for module in (
     auth,
     work,
+    inbox,
     search,
     risk,
     portfolio,

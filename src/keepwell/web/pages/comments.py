@@ -19,7 +19,7 @@ from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 PAGES = {
-    "account": "/accounts/{id}#panel-comments",
+    "account": "/accounts/{id}?tab=timeline#panel-comments",
     "rfq": "/rfqs/{id}#comments",
     "problem": "/problems/{id}#comments",
     "task": "/tasks/{id}#comments",
