@@ -54,18 +54,23 @@ class Reader:
 
     user_id: int
     employee_id: int | None = None
+    email: str = ""
+    """Without a linked employee: the employees with this address are the person too."""
 
     def owns(self) -> ColumnElement[bool]:
         """The condition selecting this person's entries."""
         mine = InboxEntry.user_id == self.user_id
         if self.employee_id is not None:
             return or_(mine, InboxEntry.employee_id == self.employee_id)
+        if self.email:
+            same = select(Employee.id).where(func.lower(Employee.email) == self.email.lower())
+            return or_(mine, InboxEntry.employee_id.in_(same))
         return mine
 
 
 def reader_for(user: User) -> Reader:
-    """The inbox of ``user`` (and of the employee record linked to it)."""
-    return Reader(user.id, user.employee_id)
+    """The inbox of ``user`` (and of the employee record linked to it, or with its email)."""
+    return Reader(user.id, user.employee_id, user.email)
 
 
 def add_entry(
@@ -217,13 +222,23 @@ def wants_email(
 
 
 def digest_choices(session: Session) -> dict[int, str]:
-    """Each employee's digest frequency, for those whose user chose one other than weekly."""
+    """Each employee's digest frequency, for those whose user chose one other than weekly
+    (the user linked to the employee, else the user with the employee's email)."""
     query = (
-        select(User.employee_id, NotificationPreference.digest)
+        select(User.employee_id, User.email, NotificationPreference.digest)
         .join(NotificationPreference, NotificationPreference.user_id == User.id)
-        .where(User.employee_id.is_not(None), NotificationPreference.digest != "weekly")
+        .where(NotificationPreference.digest != "weekly")
     )
-    return {int(e): str(d) for e, d in session.execute(query) if e is not None}
+    rows = session.execute(query).all()
+    chosen = {int(e): str(d) for e, _, d in rows if e is not None}
+    by_email = {m.lower(): str(d) for e, m, d in rows if e is None}
+    if by_email:
+        matches = select(Employee.id, Employee.email).where(
+            func.lower(Employee.email).in_(by_email)
+        )
+        for employee_id, address in session.execute(matches):
+            chosen.setdefault(employee_id, by_email[(address or "").lower()])
+    return chosen
 
 
 def email_opt_outs(session: Session, kind: str) -> tuple[set[int], set[str]]:
