@@ -91,7 +91,7 @@ def test_pages_detect_act_and_show_the_account_panel(
     assert refused.status_code == 422 and "split needs at least one ticket" in refused.text
     assert leader.post(f"/problems/{first}/confirm", csrf=False).status_code == 403
 
-    account = leader.get(f"/accounts/{tickets[0]}").text
+    account = leader.get(f"/accounts/{tickets[0]}?tab=service").text
     assert "Recurring problems" in account and "Pump seal leaks" in account
     assert leader.get("/problems/999999").status_code == 404
     with session_scope(engine) as session:

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -26,6 +25,7 @@ from keepwell.problems.views import (
 )
 from keepwell.record.schemas import Account360
 from keepwell.teams.comments import thread
+from keepwell.web import feedback
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.panels import account_panels, work_panels
@@ -55,11 +55,11 @@ def problems_page(request: Request, who: CurrentUser, db: SessionDep) -> Respons
 
 
 @router.post("/problems/detect")
-def detect_action(who: PageWriter, db: SessionDep) -> Response:
+def detect_action(request: Request, who: PageWriter, db: SessionDep) -> Response:
     """Run detection over all tickets and come back to the list."""
     run_detection(db)
     db.commit()
-    return RedirectResponse("/problems", status_code=303)
+    return feedback.redirect(request, "/problems", "Detection ran over all tickets.")
 
 
 def _detail_context(db: Session, problem_id: int, who: Principal) -> dict[str, Any]:
@@ -108,8 +108,10 @@ def _act(
     who: Principal,
     problem_id: int,
     action: Callable[[], ProblemRecord],
+    done: str,
 ) -> Response:
-    """Do ``action``; on success go to the resulting problem, else show the error."""
+    """Do ``action``; on success go to the resulting problem saying ``done`` (``{label}``
+    is the problem's name), else show the error."""
     try:
         result = action()
     except service.ProblemNotFound:
@@ -119,7 +121,8 @@ def _act(
         context = {**_detail_context(db, problem_id, who), "error": str(exc)}
         return render(request, "problem.html", context, status=422)
     db.commit()
-    return RedirectResponse(f"/problems/{result.id}", status_code=303)
+    message = done.format(label=result.label)
+    return feedback.redirect(request, f"/problems/{result.id}", message)
 
 
 @router.post("/problems/{problem_id}/confirm")
@@ -128,7 +131,12 @@ def confirm_action(
 ) -> Response:
     """Confirm the problem."""
     return _act(
-        request, db, who, problem_id, lambda: service.confirm(db, problem_id, actor=who.actor)
+        request,
+        db,
+        who,
+        problem_id,
+        lambda: service.confirm(db, problem_id, actor=who.actor),
+        "Problem “{label}” confirmed.",
     )
 
 
@@ -138,7 +146,12 @@ def dismiss_action(
 ) -> Response:
     """Dismiss the problem."""
     return _act(
-        request, db, who, problem_id, lambda: service.dismiss(db, problem_id, actor=who.actor)
+        request,
+        db,
+        who,
+        problem_id,
+        lambda: service.dismiss(db, problem_id, actor=who.actor),
+        "Problem “{label}” dismissed.",
     )
 
 
@@ -153,6 +166,7 @@ def rename_action(
         who,
         problem_id,
         lambda: service.rename(db, problem_id, label, actor=who.actor),
+        "Renamed to “{label}”.",
     )
 
 
@@ -171,6 +185,8 @@ def merge_action(
         who,
         problem_id,
         lambda: service.merge(db, problem_id, sources, actor=who.actor),
+        f"Merged {len(set(sources))} problem{'s' if len(set(sources)) != 1 else ''} into "
+        "“{label}”.",
     )
 
 
@@ -190,6 +206,8 @@ def split_action(
         who,
         problem_id,
         lambda: service.split(db, problem_id, tickets, label=label, actor=who.actor),
+        f"Moved {len(tickets)} ticket{'s' if len(tickets) != 1 else ''} into the new problem "
+        "“{label}”.",
     )
 
 
@@ -231,6 +249,7 @@ def update_action(
         who,
         problem_id,
         lambda: service.update_problem(db, problem_id, changes, actor=who.actor),
+        "8D record saved.",
     )
 
 

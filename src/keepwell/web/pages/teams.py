@@ -23,6 +23,7 @@ from keepwell.teams.roles import (
     update_role,
 )
 from keepwell.teams.team import active_employees, add_member, end_member, get_account, team_members
+from keepwell.web import feedback
 from keepwell.web.deps import CurrentUser, Forbidden, PageWriter, Principal, SessionDep
 from keepwell.web.panels import account_panels, work_panels
 from keepwell.web.params import IdPath
@@ -82,7 +83,7 @@ def create_role_page(
         }
         return render(request, "teams/roles.html", context, status=exc.status)
     db.commit()
-    return RedirectResponse(f"/roles/{role.id}", status_code=303)
+    return feedback.redirect(request, f"/roles/{role.id}", f"Role “{role.name}” added.")
 
 
 @router.get("/roles/{role_id}")
@@ -122,7 +123,7 @@ def edit_role_page(
         context["error"] = str(exc)
         return render(request, "teams/role.html", context, status=exc.status)
     db.commit()
-    return RedirectResponse(f"/roles/{role_id}?saved=1", status_code=303)
+    return feedback.redirect(request, f"/roles/{role_id}", "Role saved.")
 
 
 def _role_context(db: SessionDep, role_id: int, who: Principal) -> dict[str, Any]:
