@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -28,11 +28,15 @@ from keepwell.teams.comments import thread
 from keepwell.web import feedback
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
+from keepwell.web.paging import pager
 from keepwell.web.panels import account_panels, work_panels
 from keepwell.web.params import IdPath
 from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+TICKETS_PER_PAGE = 50
+MERGE_SHOWN = 12
+"""Problems offered for merging at once; a search narrows the rest."""
 BARS = "▁▂▃▄▅▆▇█"
 LongText = Annotated[str, Form(max_length=20_000)]
 Label = Annotated[str, Form(max_length=255)]
@@ -96,10 +100,40 @@ def _detail_context(db: Session, problem_id: int, who: Principal) -> dict[str, A
 
 @router.get("/problems/{problem_id}")
 def problem_page(
-    request: Request, problem_id: IdPath, who: CurrentUser, db: SessionDep
+    request: Request,
+    problem_id: IdPath,
+    who: CurrentUser,
+    db: SessionDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    merge_q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    """One problem: impact, 8D record, tickets, accounts, history and actions."""
-    return render(request, "problem.html", _detail_context(db, problem_id, who))
+    """One problem: impact, 8D record, tickets (50 a page), accounts, history and actions;
+    ``merge_q`` narrows the problems offered for merging (a search, no script needed)."""
+    return render(
+        request, "problem.html", _page_context(request, db, problem_id, who, page, merge_q)
+    )
+
+
+def _page_context(
+    request: Request, db: Session, problem_id: int, who: Principal, page: int = 1, merge_q: str = ""
+) -> dict[str, Any]:
+    context = _detail_context(db, problem_id, who)
+    tickets = context["problem"]["tickets"]
+    paging = pager(request, page, len(tickets), TICKETS_PER_PAGE)
+    context["tickets"] = tickets[paging.offset : paging.offset + paging.per_page]
+    context["tickets_pager"] = paging
+    return context | _merge_choices(context["others"], merge_q)
+
+
+def _merge_choices(others: list[Any], query: str) -> dict[str, Any]:
+    """The problems matching ``query`` (by label words or ``#id``), at most ``MERGE_SHOWN``."""
+    words = query.lower().replace("#", " ").split()
+    found = [o for o in others if all(w in f"{o.id} {o.label}".lower() for w in words)]
+    return {
+        "merge_q": query,
+        "merge_options": found[:MERGE_SHOWN],
+        "merge_more": max(0, len(found) - MERGE_SHOWN),
+    }
 
 
 def _act(
@@ -118,7 +152,7 @@ def _act(
         raise HTTPException(404, f"There is no problem with id {problem_id}.") from None
     except service.ProblemError as exc:
         db.rollback()
-        context = {**_detail_context(db, problem_id, who), "error": str(exc)}
+        context = {**_page_context(request, db, problem_id, who), "error": str(exc)}
         return render(request, "problem.html", context, status=422)
     db.commit()
     message = done.format(label=result.label)
