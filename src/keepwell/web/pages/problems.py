@@ -34,7 +34,7 @@ from keepwell.web.params import IdPath
 from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-TICKETS_PER_PAGE = 50
+TICKETS_PER_PAGE = 25
 MERGE_SHOWN = 12
 """Problems offered for merging at once; a search narrows the rest."""
 BARS = "▁▂▃▄▅▆▇█"
@@ -107,7 +107,7 @@ def problem_page(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     merge_q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    """One problem: impact, 8D record, tickets (50 a page), accounts, history and actions;
+    """One problem: impact, 8D record, tickets (25 a page), accounts, history and actions;
     ``merge_q`` narrows the problems offered for merging (a search, no script needed)."""
     return render(
         request, "problem.html", _page_context(request, db, problem_id, who, page, merge_q)
