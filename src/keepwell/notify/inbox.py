@@ -342,7 +342,7 @@ def notify_assignment(session: Session, task: Task, *, actor: str = "") -> bool:
     owner_email = session.scalar(select(Employee.email).where(Employee.id == task.owner_id))
     if owner_email and actor.split(" ")[0].lower() == owner_email.lower():
         return False
-    on = f" — {task.account.name}" if task.account is not None else ""
+    on = _account_of(task)
     due = f", due {task.due_on.isoformat()}" if task.due_on else ""
     title = f"New task for you: {task.title}{on}{due}"
     entry = add_entry(session, "assignment", title, f"/tasks/{task.id}", employee_id=task.owner_id)
@@ -353,7 +353,7 @@ def notify_escalation(session: Session, task: Task, target_id: int | None) -> bo
     """An inbox entry for whoever an overdue task went up to."""
     if target_id is None:
         return False
-    on = f" — {task.account.name}" if task.account is not None else ""
+    on = _account_of(task)
     due = f" (was due {task.due_on.isoformat()})" if task.due_on else ""
     title = f"Escalated to you: {task.title}{on}{due}"
     entry = add_entry(session, "escalation", title, f"/tasks/{task.id}", employee_id=target_id)
@@ -363,3 +363,10 @@ def notify_escalation(session: Session, task: Task, target_id: int | None) -> bo
 def total(session: Session, reader: Reader) -> int:
     """How many entries the person has."""
     return session.scalar(select(func.count(InboxEntry.id)).where(reader.owns())) or 0
+
+
+def _account_of(task: Task) -> str:
+    """`` — Account name`` unless the task's title names the account already."""
+    if task.account is None or task.account.name in task.title:
+        return ""
+    return f" — {task.account.name}"
