@@ -26,7 +26,7 @@ from keepwell.web.params import IdPath
 from keepwell.web.problems import ApiProblem, problem_responses
 from keepwell.web.schemas import Page
 
-router = APIRouter(tags=["notifications"])
+router = APIRouter(tags=["notifications"], responses=problem_responses(400, 401, 403, 422))
 
 
 class NotificationsQuery(BaseModel):
