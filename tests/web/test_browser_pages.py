@@ -19,6 +19,7 @@ from keepwell.auth.permissions import ROLE_PERMISSIONS, Role
 from keepwell.db import session_scope
 from keepwell.knowledge.models import Article
 from keepwell.people.models import RetentionRole
+from keepwell.playbooks.service import load_rules
 from keepwell.problems.models import ProblemRecord
 from keepwell.record.models import Quote
 from keepwell.tasks.models import Task
@@ -95,7 +96,7 @@ class Watched:
 def first_ids(engine: Engine, account_id: int) -> dict[str, str]:
     """A real id for each path parameter the pages use."""
     with session_scope(engine) as session:
-        found = {
+        found: dict[str, object] = {
             "account_id": account_id,
             "task_id": session.scalar(select(Task.id).limit(1)),
             "quote_id": session.scalar(select(Quote.id).limit(1)),
@@ -103,6 +104,7 @@ def first_ids(engine: Engine, account_id: int) -> dict[str, str]:
             "role_id": session.scalar(select(RetentionRole.id).limit(1)),
             "article_id": session.scalar(select(Article.id).limit(1)),
         }
+    found["name"] = sorted(load_rules().rules)[0]  # a built-in playbook
     return {k: str(v) for k, v in found.items() if v is not None}
 
 
