@@ -157,3 +157,21 @@ def test_builders_are_for_those_who_may_import_or_edit_playbooks(
     admin = browser("admin")
     assert admin.get("/imports/1/map").status_code == 404  # allowed, but no such upload
     assert admin.get("/playbooks/new/build").status_code == 200
+
+
+@SQLITE_ONLY
+def test_everyone_signed_in_has_an_inbox_and_choices(
+    anonymous: TestClient, browser: Callable[[str], Browser]
+) -> None:
+    """The inbox and the notification choices are every role's own (read permission,
+    auditors included); nobody reaches them signed out."""
+    for path in ("/inbox", "/settings/notifications"):
+        assert anonymous.get(path).headers["location"].startswith("/login?next=")
+    for role in ("admin", "leader", "member", "auditor"):
+        client = browser(role)
+        assert client.get("/inbox").status_code == 200, role
+        assert client.get("/settings/notifications").status_code == 200, role
+        assert client.post("/inbox/read-all").status_code == 303, role
+        saved = client.post("/settings/notifications", {"email": ["mention"], "digest": "off"})
+        assert saved.status_code == 303, role
+        assert client.post("/inbox/read-all", csrf=False).status_code == 403, role

@@ -6,7 +6,7 @@ from keepwell.db.base import Base
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.intake.models import ImportBatch
 from keepwell.knowledge.models import Article, ArticleLink, ArticleTag, ArticleVersion
-from keepwell.notify.models import Notification
+from keepwell.notify.models import InboxEntry, Notification, NotificationPreference
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.plans.models import (
     MilestoneComment,
@@ -63,12 +63,14 @@ __all__ = [
     "Employee",
     "HumanRead",
     "ImportBatch",
+    "InboxEntry",
     "Interaction",
     "InteractionContact",
     "LoginAttempt",
     "Mention",
     "MilestoneComment",
     "Notification",
+    "NotificationPreference",
     "Order",
     "PlanLinkHit",
     "PlanMilestone",

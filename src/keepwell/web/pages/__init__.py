@@ -11,6 +11,7 @@ from keepwell.web.pages import (
     editing,
     fleet,
     imports,
+    inbox,
     knowledge,
     knowledge_where_needed,
     plans,
@@ -40,6 +41,7 @@ router = APIRouter(include_in_schema=False)
 for module in (
     auth,
     work,
+    inbox,
     search,
     risk,
     portfolio,

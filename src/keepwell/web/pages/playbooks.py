@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.permissions import Permission, Role
@@ -20,6 +19,7 @@ from keepwell.playbooks.history import count_firings, firings_by_rule, list_firi
 from keepwell.playbooks.plugins import registry
 from keepwell.playbooks.rules import Rule, RuleError, RuleProblem, parse_rule
 from keepwell.playbooks.service import dry_run, load_rules, save_rule
+from keepwell.web import feedback
 from keepwell.web.deps import CsrfDep, CurrentUser, Forbidden, Principal, Requirement, SessionDep
 from keepwell.web.deps import StateDep as WebStateDep
 from keepwell.web.paging import pager
@@ -132,7 +132,7 @@ def save_playbook(
         context = _editor(None, text, exc.problems, who)
         return render(request, "playbooks/edit.html", context, status=422)
     db.commit()
-    return RedirectResponse(f"/playbooks/{rule.name}?saved=1", status_code=303)
+    return feedback.redirect(request, f"/playbooks/{rule.name}", f"Rule “{rule.name}” saved.")
 
 
 @router.post("/playbooks/preview")
