@@ -31,6 +31,7 @@ from keepwell.telemetry.models import (
     TelemetryBatch,
     TelemetryDaily,
 )
+from keepwell.voice.models import VoiceTheme, VoiceThemeComment, VoiceThemeRun
 
 __all__ = [
     "Account",
@@ -78,4 +79,7 @@ __all__ = [
     "Ticket",
     "User",
     "UserSession",
+    "VoiceTheme",
+    "VoiceThemeComment",
+    "VoiceThemeRun",
 ]
