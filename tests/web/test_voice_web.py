@@ -164,7 +164,9 @@ def test_new_notes_join_their_theme_and_reading_stays_cheap(
     assert import_file(engine, "tickets", tickets, Mapping(source="crm")).ok
     after = statements()
     assert ClusteringCounter.runs == runs  # placed on write; nothing clustered again
-    assert after == before and max(after.values()) <= STATEMENT_BUDGET, (before, after)
+    assert max(after.values()) <= STATEMENT_BUDGET, (before, after)
+    themes_pages = [p for p in VOICE_PAGES if p != "/voice"]  # /voice reads one source more
+    assert all(after[p] == before[p] for p in themes_pages), (before, after)
     themes = member.get("/api/v1/voice/themes", headers=headers).json()
     now = _late_theme(themes)
     assert now["id"] == late["id"] and now["size"] == late["size"] + 2  # the call and the ticket

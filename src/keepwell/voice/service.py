@@ -20,7 +20,13 @@ from keepwell.record.models import Account
 from keepwell.voice.comments import SOURCES, Comment, load_comments
 from keepwell.voice.nps import Detractor, detractors, nps_by_segment, nps_trend
 from keepwell.voice.saydo import say_do_gap
-from keepwell.voice.store import stored_themes, theme_comment_keys
+from keepwell.voice.store import (
+    stored_page,
+    stored_sentiment,
+    stored_themes,
+    theme_comment_keys,
+    themes_stored,
+)
 from keepwell.voice.themes import ThemeReport
 
 LABELS = ("positive", "neutral", "negative")
@@ -45,6 +51,22 @@ def sentiment_by_source(comments: list[Comment]) -> dict[str, dict[str, Any]]:
             "comments": len(rows),
             **{label: counts[label] for label in LABELS},
             "mean": round(mean, 3) if mean is not None else None,
+        }
+    return result
+
+
+def stored_sentiment_by_source(session: Session, as_of: date | None) -> dict[str, dict[str, Any]]:
+    """:func:`sentiment_by_source` from the stored comment rows (one SQL statement)."""
+    counts = stored_sentiment(session, as_of)
+    result = {}
+    for source in SOURCES:
+        found = {label: counts.get((source, label), (0, 0.0)) for label in LABELS}
+        total = sum(n for n, _ in found.values())
+        compound = sum(c for _, c in found.values())
+        result[source] = {
+            "comments": total,
+            **{label: n for label, (n, _) in found.items()},
+            "mean": round(compound / total, 3) if total else None,
         }
     return result
 
@@ -82,13 +104,16 @@ def voice_summary(
 ) -> dict[str, Any]:
     """Everything the voice page shows, as one JSON-ready document."""
     day = as_of or date.today()
-    comments = load_comments(session, as_of=day)
+    if themes_stored(session):
+        sentiment = stored_sentiment_by_source(session, day)
+    else:
+        sentiment = sentiment_by_source(load_comments(session, as_of=day))
     found = detractors(session, day)
     statuses = Counter(detractor_dict(d)["status"] for d in found)
     gaps = say_do_gap(session, day)
     summary: dict[str, Any] = {
         "as_of": day.isoformat(),
-        "sentiment": sentiment_by_source(comments),
+        "sentiment": sentiment,
         "nps_trend": nps_trend(session, day),
         "nps_by_segment": nps_by_segment(session, day),
         "detractors": {
@@ -126,13 +151,34 @@ def explore_comments(
     limit: int = 50,
     offset: int = 0,
 ) -> CommentPage:
-    """Comments matching every filter given (``theme_id``: in that stored theme), newest first."""
+    """Comments matching every filter given (``theme_id``: in that stored theme), newest first.
+
+    Without a search, the stored comment rows are paged in SQL (once themes are stored);
+    a search reads every comment's text.
+    """
     if source is not None and source not in SOURCES:
         raise ValueError(f"source must be one of {', '.join(SOURCES)}")
     if label is not None and label not in LABELS:
         raise ValueError(f"sentiment must be one of {', '.join(LABELS)}")
     sources = (source,) if source else SOURCES
     needle = (search or "").casefold().strip()
+    if not needle and themes_stored(session):
+        page_keys, total = stored_page(
+            session,
+            source=source,
+            label=label,
+            account_id=account_id,
+            since=since,
+            until=until,
+            theme_id=theme_id,
+            limit=limit,
+            offset=offset,
+        )
+        ids: dict[str, list[int]] = defaultdict(list)
+        for key_source, key in page_keys:
+            ids[key_source].append(key)
+        found = {(c.source, c.id): c for c in load_comments(session, ids=ids)}
+        return CommentPage([found[k] for k in page_keys if k in found], total)
     keys = theme_comment_keys(session, theme_id) if theme_id is not None else None
     matched = [
         c

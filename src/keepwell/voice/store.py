@@ -26,7 +26,7 @@ from time import perf_counter
 from typing import Any
 
 import numpy as np
-from sqlalchemy import case, delete, func, insert, select, tuple_
+from sqlalchemy import ColumnElement, case, delete, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from keepwell.problems import Problem, Representation, assign_vectors, default_representation
@@ -165,32 +165,36 @@ def recompute_themes(
 
 
 def _place(session: Session, run: VoiceThemeRun, comments: list[Comment]) -> int | None:
-    """Store ``comments`` against the run's themes; None when they cannot be placed."""
+    """Store ``comments`` against the run's themes; how many joined one. When they cannot
+    be placed (a TF-IDF run, or another model since), they are stored as ``pending``, in
+    no theme, and None is returned: the next clustering places them."""
     encoder = _encoder(run)
-    if encoder is None:
-        return None
-    themes = session.execute(
-        select(VoiceTheme.id, VoiceTheme.centroid, VoiceTheme.threshold).where(
-            VoiceTheme.run_id == run.id
-        )
-    ).all()
-    known = [
-        Problem(
-            id=t.id,
-            label="",
-            terms=(),
-            members=(),
-            representatives=(),
-            centroid=np.asarray(t.centroid, dtype=np.float64),
-            threshold=float(t.threshold),
-        )
-        for t in themes
-    ]
-    vectors = encoder.transform([c.text for c in comments])
-    try:
-        placed = assign_vectors(vectors, known)
-    except ValueError:  # the model changed since the run: the next clustering places them
-        log.warning("the stored themes come from another model; new comments wait for a run")
+    placed = None
+    if encoder is not None:
+        themes = session.execute(
+            select(VoiceTheme.id, VoiceTheme.centroid, VoiceTheme.threshold).where(
+                VoiceTheme.run_id == run.id
+            )
+        ).all()
+        known = [
+            Problem(
+                id=t.id,
+                label="",
+                terms=(),
+                members=(),
+                representatives=(),
+                centroid=np.asarray(t.centroid, dtype=np.float64),
+                threshold=float(t.threshold),
+            )
+            for t in themes
+        ]
+        try:
+            placed = assign_vectors(encoder.transform([c.text for c in comments]), known)
+        except ValueError:
+            log.warning("the stored themes come from another model; new comments wait for a run")
+    if placed is None:
+        rows = [_row(c, None, "pending", None) for c in comments]
+        session.execute(insert(VoiceThemeComment), rows)
         return None
     rows = [
         _row(c, int(pid) if pid >= 0 else None, "assigned", float(sim))
@@ -224,8 +228,8 @@ def place_comments(session: Session, ids: Mapping[str, Collection[int]]) -> int:
 
 
 def place_unseen(session: Session) -> int | None:
-    """Place every comment the stored themes have not seen; None when they need a new
-    clustering first (no run yet, or a TF-IDF run, which cannot embed new texts)."""
+    """Place every comment the stored themes have not seen; None when there are no stored
+    themes yet or the new comments wait for the next clustering (see :func:`_place`)."""
     run = _latest_run(session)
     if run is None:
         return None
@@ -238,7 +242,8 @@ def place_unseen(session: Session) -> int | None:
 def refresh_themes(session: Session) -> dict[str, Any]:
     """What ``keepwell run`` does: the first clustering, then placing new comments only."""
     placed = place_unseen(session)
-    if placed is not None:
+    pending = select(VoiceThemeComment.comment_id).where(VoiceThemeComment.origin == "pending")
+    if placed is not None and session.scalar(pending.limit(1)) is None:
         return {"placed": placed, "clustered": False}
     run = recompute_themes(session)
     return {"placed": 0, "clustered": True, "comments": run.comments, "seconds": run.seconds}
@@ -314,6 +319,63 @@ def stored_themes(session: Session, as_of: date | None = None) -> ThemeReport:
         representation=run.representation,
         computed_at=run.computed_at,
     )
+
+
+def themes_stored(session: Session) -> bool:
+    """True once a clustering run is stored: every comment since has a row (see above)."""
+    return _latest_run(session) is not None
+
+
+def stored_sentiment(
+    session: Session, as_of: date | None
+) -> dict[tuple[str, str], tuple[int, float]]:
+    """(source, label) → (comments, sum of compounds) up to ``as_of``, from the stored rows."""
+    end = datetime.combine(as_of, time.max) if as_of else datetime.max
+    rows = VoiceThemeComment
+    found = session.execute(
+        select(rows.source, rows.label, func.count(), func.sum(rows.compound))
+        .where(rows.at <= end)
+        .group_by(rows.source, rows.label)
+    )
+    return {(str(s), str(lb)): (int(n), float(c or 0.0)) for s, lb, n, c in found}
+
+
+def stored_page(
+    session: Session,
+    *,
+    source: str | None,
+    label: str | None,
+    account_id: int | None,
+    since: datetime | None,
+    until: datetime | None,
+    theme_id: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[str, int]], int]:
+    """Keys of one page of stored comments matching the filters, newest first, and the total."""
+    rows = VoiceThemeComment
+    where: list[ColumnElement[bool]] = []
+    if source is not None:
+        where.append(rows.source == source)
+    if label is not None:
+        where.append(rows.label == label)
+    if account_id is not None:
+        where.append(rows.account_id == account_id)
+    if since is not None:
+        where.append(rows.at >= since)
+    if until is not None:
+        where.append(rows.at <= until)
+    if theme_id is not None:
+        where.append(rows.theme_id == theme_id)
+    total = session.scalar(select(func.count()).select_from(rows).where(*where)) or 0
+    keys = session.execute(
+        select(rows.source, rows.comment_id)
+        .where(*where)
+        .order_by(rows.at.desc(), rows.source.desc(), rows.comment_id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(str(s), int(i)) for s, i in keys], int(total)
 
 
 def theme_comment_keys(session: Session, theme_id: int) -> set[tuple[str, int]]:

@@ -21,7 +21,7 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from keepwell.insight.snapshots import latest_scores
+from keepwell.insight.snapshots import accounts_in_band
 from keepwell.problems import (
     Detection,
     Representation,
@@ -105,9 +105,7 @@ def lost_and_risk(session: Session, ids: set[int], as_of: date | None) -> tuple[
             )
         )
     )
-    at_risk = {
-        a for a, s in latest_scores(session, sorted(ids)).items() if s.health_band == "at_risk"
-    }
+    at_risk = accounts_in_band(session, "at_risk") & ids
     return lost, lost | at_risk
 
 
