@@ -4,7 +4,7 @@ Serves the given database (a demo company: ``keepwell demo --no-serve``) with
 ``keepwell serve``, signs in, reads every voice page, adds a call note through the
 account page's form as a user does, and reads every voice page again. Prints the
 latency of the first read after the note and the median of ``--repeat`` further reads,
-and the number of SQL statements each read runs (counted in this process). With a
+beside a baseline request (one account from the API). With a
 Keepwell that stores themes, the themes are first brought up to date as ``keepwell
 run`` does (timed); with one that clusters on read, the first read after the note
 clusters.
@@ -39,7 +39,13 @@ from keepwell.record.models import Account
 EMAIL, PASSWORD = "voice-bench@keepwell.test", "voice bench password 2024"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 NOTE = "Customer called: the mechanical seal on the KP-240 is leaking again after the repair."
-PAGES = ("/voice", "/voice/themes", "/api/v1/voice/themes", "/api/v1/voice/summary?themes=true")
+PAGES = (
+    "/voice",
+    "/voice/themes",
+    "/api/v1/voice/themes",
+    "/api/v1/voice/summary?themes=true",
+    "/api/v1/accounts?limit=1",  # a baseline: what any request costs on this machine now
+)
 
 
 def free_port() -> int:
