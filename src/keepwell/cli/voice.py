@@ -13,9 +13,12 @@ from keepwell.cli.app import app, console, err_console, fail, print_json, state
 from keepwell.voice.service import (
     account_names,
     comment_dict,
+    current_themes,
     explore_comments,
+    theme_dicts,
     voice_summary,
 )
+from keepwell.voice.store import recompute_themes
 
 voice_app = typer.Typer(help="The voice of the customer.", no_args_is_help=True)
 app.add_typer(voice_app, name="voice")
@@ -33,7 +36,7 @@ def summary_command(
     as_json: AsJson = False,
     as_of: AsOf = None,
     themes: Annotated[
-        bool, typer.Option("--themes/--no-themes", help="Cluster comments into themes.")
+        bool, typer.Option("--themes/--no-themes", help="Add the stored themes.")
     ] = True,
 ) -> None:
     """Sentiment by source, NPS/CSAT trend and segments, detractors, say–do gap, themes."""
@@ -44,6 +47,35 @@ def summary_command(
         print_json(summary)
         return
     _print_summary(summary)
+
+
+@voice_app.command("themes")
+def themes_command(
+    ctx: typer.Context,
+    as_json: AsJson = False,
+    recompute: Annotated[
+        bool,
+        typer.Option(
+            "--recompute",
+            help="Group every comment into themes again (otherwise: the stored themes).",
+        ),
+    ] = False,
+) -> None:
+    """The themes customers voice, with their churn lift (as stored and kept current)."""
+    engine = state(ctx).engine()
+    with Session(engine) as session:
+        if recompute:
+            with err_console.status("Grouping every comment into themes…"):
+                recompute_themes(session)
+                session.commit()
+        report = theme_dicts(current_themes(session))
+    if as_json:
+        print_json(report)
+        return
+    if report["computed_at"] is None:
+        console.print("No themes yet: run `keepwell run` or `keepwell voice themes --recompute`.")
+        return
+    _print_summary_themes(report)
 
 
 def _table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
@@ -99,24 +131,28 @@ def _print_summary(summary: dict[str, Any]) -> None:
         )
     )
     if "themes" in summary:
-        themes = sorted(summary["themes"]["themes"], key=lambda t: -(t["churn_lift"] or 0))
-        console.print(
-            _table(
-                "Themes by churn lift",
-                ["theme", "comments", "accounts", "sentiment", "churn lift", "risk lift"],
+        _print_summary_themes(summary["themes"])
+
+
+def _print_summary_themes(report: dict[str, Any]) -> None:
+    themes = sorted(report["themes"], key=lambda t: -(t["churn_lift"] or 0))
+    console.print(
+        _table(
+            "Themes by churn lift",
+            ["theme", "comments", "accounts", "sentiment", "churn lift", "risk lift"],
+            [
                 [
-                    [
-                        t["label"],
-                        t["size"],
-                        t["accounts"],
-                        t["sentiment"],
-                        t["churn_lift"],
-                        t["risk_lift"],
-                    ]
-                    for t in themes[:15]
-                ],
-            )
+                    t["label"],
+                    t["size"],
+                    t["accounts"],
+                    t["sentiment"],
+                    t["churn_lift"],
+                    t["risk_lift"],
+                ]
+                for t in themes[:15]
+            ],
         )
+    )
 
 
 @voice_app.command("comments")

@@ -42,6 +42,7 @@ from keepwell.telemetry.models import (
     TelemetryDaily,
 )
 from keepwell.views.models import SavedView
+from keepwell.voice.models import VoiceTheme, VoiceThemeComment, VoiceThemeRun
 
 __all__ = [
     "Account",
@@ -102,4 +103,7 @@ __all__ = [
     "Ticket",
     "User",
     "UserSession",
+    "VoiceTheme",
+    "VoiceThemeComment",
+    "VoiceThemeRun",
 ]

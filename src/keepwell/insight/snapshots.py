@@ -31,6 +31,14 @@ def latest_scores(
     return {score.account_id: score for score in scores}
 
 
+def accounts_in_band(session: Session, band: str) -> set[int]:
+    """Accounts whose health band is ``band`` in the newest run (ids only: a cheap read)."""
+    query = select(AccountScore.account_id).where(
+        _in_latest_run(), AccountScore.health_band == band
+    )
+    return set(session.scalars(query))
+
+
 def account_risk(session: Session, account_id: int) -> dict[str, Any] | None:
     """One account's latest scores, reasons and health breakdown, beside the model's accuracy."""
     score = read(session, _account_risk(), account=account_id).first()

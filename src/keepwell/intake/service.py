@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from keepwell.intake.upsert import Change, Upserter
 ProgressCallback = Callable[[int, int | None], None]
 """Called with (rows done, total rows or None) as an import advances."""
 
+log = logging.getLogger(__name__)
 NOTHING = "; nothing was imported"
 CONTENTION = (
     psycopg.errors.LockNotAvailable,
@@ -149,7 +151,26 @@ def import_file(
         raise
     finally:
         session.close()
+    if kind in COMMENT_KINDS and result.ok and not dry_run:
+        _place_comments(engine)
     return result
+
+
+COMMENT_KINDS = ("tickets", "interactions", "surveys")
+"""Kinds whose rows are the customer's voice: new ones join the stored voice themes."""
+
+
+def _place_comments(engine: Engine) -> None:
+    """Place the imported comments in the stored voice themes (the import itself is done:
+    a failure here is logged, and the next scheduled run places them)."""
+    from keepwell.voice.store import place_unseen
+
+    try:
+        with session_factory(engine)() as session:
+            place_unseen(session)
+            session.commit()
+    except DBAPIError:
+        log.exception("imported comments not yet placed in voice themes")
 
 
 def refused(path: Path, exc: DBAPIError) -> ImportConflict | None:

@@ -31,16 +31,19 @@ def run_once(
     actor: str = "playbooks",
     send: bool = True,
 ) -> dict[str, Any]:
-    """Score (unless ``score`` is false), run the playbooks, queue digests (with the pending
-    @mentions) and send them (unless ``send`` is false)."""
+    """Keep recurring problems and voice themes current, score (unless ``score`` is false),
+    run the playbooks, queue digests (with the pending @mentions) and send them (unless
+    ``send`` is false)."""
     from keepwell.notify.mentions import mentions_queued, queue_mentions
     from keepwell.notify.service import queue_digests
     from keepwell.problems.store import refresh_problems
     from keepwell.telemetry.rollups import ensure_rollups
+    from keepwell.voice.store import refresh_themes
 
     with Session(engine) as session:
         ensure_rollups(session)
         refresh_problems(session)  # the "repeat problems" playbook reads problem records
+        themes = refresh_themes(session)  # the voice pages read stored themes
         session.commit()
     scoring = _score(engine) if score else {"skipped": "not asked"}
     with Session(engine, expire_on_commit=False) as session:
@@ -54,6 +57,7 @@ def run_once(
     delivery = deliver(engine) if send else None
     return {
         "scoring": scoring,
+        "voice_themes": themes,
         **report.summary(),
         "mentions_queued": mentions,
         "messages_queued": queued,

@@ -135,6 +135,7 @@ def create_interaction(session: Session, data: InteractionCreate, *, writer: Wri
         entity_id=interaction.id,
         changes=changes,
     )
+    _voice_heard(session, interaction.id)
     return interaction
 
 
@@ -175,7 +176,16 @@ def update_interaction(
             entity_id=interaction.id,
             changes={k: [str(o), str(n)] for k, (o, n) in changes.items()},
         )
+        session.flush()
+        _voice_heard(session, interaction.id)
     return changes
+
+
+def _voice_heard(session: Session, interaction_id: int) -> None:
+    """Place the written interaction in its voice theme (staff notes leave the voice)."""
+    from keepwell.voice.store import place_comments
+
+    place_comments(session, {"interaction": [interaction_id]})
 
 
 def _check_contact(session: Session, account_id: int, contact_id: int | None) -> None:

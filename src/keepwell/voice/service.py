@@ -2,53 +2,39 @@
 
 :func:`voice_summary` gathers sentiment by source, NPS/CSAT over time and by
 segment, detractor follow-up, the say–do gap and (optionally) themes with
-their churn lift. Themes take a clustering run, so they are kept in memory per
-database and data state (:func:`cached_themes`).
+their churn lift. Themes are read as stored by the scheduled run and kept current
+as comments arrive (:mod:`keepwell.voice.store`): reading never clusters.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from keepwell.record.models import Account, Interaction, SurveyResponse, Ticket
+from keepwell.record.models import Account
 from keepwell.voice.comments import SOURCES, Comment, load_comments
 from keepwell.voice.nps import Detractor, detractors, nps_by_segment, nps_trend
 from keepwell.voice.saydo import say_do_gap
-from keepwell.voice.themes import ThemeReport, find_themes
+from keepwell.voice.store import (
+    stored_page,
+    stored_sentiment,
+    stored_themes,
+    theme_comment_keys,
+    themes_stored,
+)
+from keepwell.voice.themes import ThemeReport
 
 LABELS = ("positive", "neutral", "negative")
-CACHE_SIZE = 4
-_cache: dict[tuple[Any, ...], ThemeReport] = {}
-_lock = threading.Lock()
 
 
-def _fingerprint(session: Session, as_of: date | None) -> tuple[Any, ...]:
-    bind = session.get_bind()
-    parts: list[Any] = [str(bind.engine.url), as_of]
-    for table in (SurveyResponse, Ticket, Interaction, Account):
-        parts.extend(session.execute(select(func.count(), func.max(table.updated_at))).one())
-    return tuple(parts)
-
-
-def cached_themes(session: Session, as_of: date | None = None) -> ThemeReport:
-    """Themes of the current data (computed once per data state, then kept in memory)."""
-    key = _fingerprint(session, as_of)
-    with _lock:
-        if key in _cache:
-            return _cache[key]
-    report = find_themes(session, as_of=as_of)
-    with _lock:
-        if len(_cache) >= CACHE_SIZE:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = report
-    return report
+def current_themes(session: Session, as_of: date | None = None) -> ThemeReport:
+    """The themes as stored, with their figures up to ``as_of`` (never a clustering run)."""
+    return stored_themes(session, as_of)
 
 
 def sentiment_by_source(comments: list[Comment]) -> dict[str, dict[str, Any]]:
@@ -65,6 +51,22 @@ def sentiment_by_source(comments: list[Comment]) -> dict[str, dict[str, Any]]:
             "comments": len(rows),
             **{label: counts[label] for label in LABELS},
             "mean": round(mean, 3) if mean is not None else None,
+        }
+    return result
+
+
+def stored_sentiment_by_source(session: Session, as_of: date | None) -> dict[str, dict[str, Any]]:
+    """:func:`sentiment_by_source` from the stored comment rows (one SQL statement)."""
+    counts = stored_sentiment(session, as_of)
+    result = {}
+    for source in SOURCES:
+        found = {label: counts.get((source, label), (0, 0.0)) for label in LABELS}
+        total = sum(n for n, _ in found.values())
+        compound = sum(c for _, c in found.values())
+        result[source] = {
+            "comments": total,
+            **{label: n for label, (n, _) in found.items()},
+            "mean": round(compound / total, 3) if total else None,
         }
     return result
 
@@ -92,6 +94,7 @@ def theme_dicts(report: ThemeReport) -> dict[str, Any]:
         "lost_rate": report.lost_rate,
         "risk_rate": report.risk_rate,
         "representation": report.representation,
+        "computed_at": report.computed_at.isoformat() if report.computed_at else None,
         "themes": [t.as_dict() for t in sorted(report.themes, key=lambda t: (-t.size, t.id))],
     }
 
@@ -101,13 +104,16 @@ def voice_summary(
 ) -> dict[str, Any]:
     """Everything the voice page shows, as one JSON-ready document."""
     day = as_of or date.today()
-    comments = load_comments(session, as_of=day)
+    if themes_stored(session):
+        sentiment = stored_sentiment_by_source(session, day)
+    else:
+        sentiment = sentiment_by_source(load_comments(session, as_of=day))
     found = detractors(session, day)
     statuses = Counter(detractor_dict(d)["status"] for d in found)
     gaps = say_do_gap(session, day)
     summary: dict[str, Any] = {
         "as_of": day.isoformat(),
-        "sentiment": sentiment_by_source(comments),
+        "sentiment": sentiment,
         "nps_trend": nps_trend(session, day),
         "nps_by_segment": nps_by_segment(session, day),
         "detractors": {
@@ -120,7 +126,7 @@ def voice_summary(
         "say_do_gap": [g.as_dict() for g in gaps],
     }
     if with_themes:
-        summary["themes"] = theme_dicts(cached_themes(session, day))
+        summary["themes"] = theme_dicts(current_themes(session, day))
     return summary
 
 
@@ -141,16 +147,39 @@ def explore_comments(
     account_id: int | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    theme_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> CommentPage:
-    """Comments matching every filter given, newest first."""
+    """Comments matching every filter given (``theme_id``: in that stored theme), newest first.
+
+    Without a search, the stored comment rows are paged in SQL (once themes are stored);
+    a search reads every comment's text.
+    """
     if source is not None and source not in SOURCES:
         raise ValueError(f"source must be one of {', '.join(SOURCES)}")
     if label is not None and label not in LABELS:
         raise ValueError(f"sentiment must be one of {', '.join(LABELS)}")
     sources = (source,) if source else SOURCES
     needle = (search or "").casefold().strip()
+    if not needle and themes_stored(session):
+        page_keys, total = stored_page(
+            session,
+            source=source,
+            label=label,
+            account_id=account_id,
+            since=since,
+            until=until,
+            theme_id=theme_id,
+            limit=limit,
+            offset=offset,
+        )
+        ids: dict[str, list[int]] = defaultdict(list)
+        for key_source, key in page_keys:
+            ids[key_source].append(key)
+        found = {(c.source, c.id): c for c in load_comments(session, ids=ids)}
+        return CommentPage([found[k] for k in page_keys if k in found], total)
+    keys = theme_comment_keys(session, theme_id) if theme_id is not None else None
     matched = [
         c
         for c in load_comments(session, sources=sources, as_of=until.date() if until else None)
@@ -159,6 +188,7 @@ def explore_comments(
         and (since is None or c.at >= since)
         and (until is None or c.at <= until)
         and (not needle or needle in c.text.casefold())
+        and (keys is None or (c.source, c.id) in keys)
     ]
     matched.reverse()
     return CommentPage(matched[offset : offset + limit], len(matched))

@@ -13,19 +13,49 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from statistics import fmean
 from typing import Any
 
+import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from keepwell.insight.snapshots import latest_scores
-from keepwell.problems import Representation, detect_problems
+from keepwell.insight.snapshots import accounts_in_band
+from keepwell.problems import (
+    Detection,
+    Representation,
+    default_min_size,
+    default_representation,
+    detect_vectors,
+)
+from keepwell.problems.represent import FloatArray
 from keepwell.record.models import Account
 from keepwell.voice.comments import SOURCES, Comment, load_comments
 
 MIN_ACCOUNTS = 5
+
+
+class ClusteringCounter:
+    """How many times this process clustered comments into themes (a real count, read by
+    tests and benchmarks to show that reading themes never clusters)."""
+
+    runs = 0
+
+
+def cluster_comments(
+    texts: list[str],
+    *,
+    representation: Representation | None = None,
+    min_size: int | None = None,
+    seed: int = 0,
+) -> tuple[Detection, FloatArray]:
+    """Group ``texts`` into themes with the recurring-problem pipeline; also their vectors."""
+    ClusteringCounter.runs += 1
+    chosen = representation or default_representation(seed=seed)
+    size = default_min_size(len(texts)) if min_size is None else min_size
+    vectors = chosen.fit_transform(texts) if len(texts) >= size else np.zeros((len(texts), 0))
+    return detect_vectors(texts, vectors, chosen, min_size=size, seed=seed), vectors
 
 
 @dataclass
@@ -63,11 +93,10 @@ class ThemeReport:
     lost_rate: float
     risk_rate: float
     representation: str
+    computed_at: datetime | None = None
 
 
-def _lost_and_risk(
-    session: Session, ids: set[int], as_of: date | None
-) -> tuple[set[int], set[int]]:
+def lost_and_risk(session: Session, ids: set[int], as_of: date | None) -> tuple[set[int], set[int]]:
     day = as_of or date.today()
     lost = set(
         session.scalars(
@@ -76,20 +105,25 @@ def _lost_and_risk(
             )
         )
     )
-    at_risk = {
-        a for a, s in latest_scores(session, sorted(ids)).items() if s.health_band == "at_risk"
-    }
+    at_risk = accounts_in_band(session, "at_risk") & ids
     return lost, lost | at_risk
 
 
-def _rate(part: set[int], whole: set[int]) -> float:
+def rate(part: set[int], whole: set[int]) -> float:
     return len(part & whole) / len(whole) if whole else 0.0
 
 
-def _lift(part: set[int], whole: set[int], base: float) -> float | None:
+def lift(part: set[int], whole: set[int], base: float) -> float | None:
     if len(whole) < MIN_ACCOUNTS or base == 0:
         return None
-    return round(_rate(part, whole) / base, 2)
+    return round(rate(part, whole) / base, 2)
+
+
+def churn_sentence(theme: Theme) -> str | None:
+    """The sentence "accounts that mention … churn 2.3× as often", if the theme has a lift."""
+    if theme.churn_lift is None:
+        return None
+    return f"accounts that mention “{theme.label}” churn {theme.churn_lift:.1f}× as often"
 
 
 def _theme(group: Any, comments: list[Comment], texts: list[str]) -> Theme:
@@ -119,20 +153,19 @@ def find_themes(
     """Cluster every comment into themes and compute each theme's churn and risk lift."""
     comments = load_comments(session, sources=sources, as_of=as_of)
     texts = [c.text for c in comments]
-    detection = detect_problems(texts, representation=representation, min_size=min_size, seed=seed)
+    detection, _ = cluster_comments(
+        texts, representation=representation, min_size=min_size, seed=seed
+    )
     everyone = {c.account_id for c in comments}
-    lost, risky = _lost_and_risk(session, everyone, as_of)
-    lost_rate, risk_rate = _rate(lost, everyone), _rate(risky, everyone)
+    lost, risky = lost_and_risk(session, everyone, as_of)
+    lost_rate, risk_rate = rate(lost, everyone), rate(risky, everyone)
     themes = []
     for group in detection.problems:
         theme = _theme(group, comments, texts)
         mentioning = {comments[i].account_id for i in group.members}
-        theme.churn_lift = _lift(lost, mentioning, lost_rate)
-        theme.risk_lift = _lift(risky, mentioning, risk_rate)
-        if theme.churn_lift is not None:
-            theme.sentence = (
-                f"accounts that mention “{theme.label}” churn {theme.churn_lift:.1f}× as often"
-            )
+        theme.churn_lift = lift(lost, mentioning, lost_rate)
+        theme.risk_lift = lift(risky, mentioning, risk_rate)
+        theme.sentence = churn_sentence(theme)
         themes.append(theme)
     return ThemeReport(
         themes=themes,

@@ -14,8 +14,8 @@ from keepwell.voice.nps import detractors
 from keepwell.voice.saydo import say_do_gap
 from keepwell.voice.service import (
     account_names,
-    cached_themes,
     comment_dict,
+    current_themes,
     detractor_dict,
     explore_comments,
     theme_dicts,
@@ -33,15 +33,18 @@ def summary_endpoint(
 ) -> dict[str, Any]:
     """Sentiment by source, NPS/CSAT by quarter and segment, detractors, say–do gap.
 
-    ``themes=true`` adds the themes with their churn lift (a clustering run, cached).
+    ``themes=true`` adds the themes with their churn lift (as stored, kept current).
     """
     return voice_summary(db, as_of, with_themes=themes)
 
 
 @router.get("/voice/themes", summary="Themes across comments with churn lift")
 def themes_endpoint(db: SessionDep, who: ApiReader, as_of: Day | None = None) -> dict[str, Any]:
-    """Themes over survey comments, tickets and notes; lift among lost and at-risk accounts."""
-    return theme_dicts(cached_themes(db, as_of))
+    """Themes over survey comments, tickets and notes; lift among lost and at-risk accounts.
+
+    Themes are stored by the scheduled run and new comments join them as they arrive.
+    """
+    return theme_dicts(current_themes(db, as_of))
 
 
 @router.get("/voice/comments", summary="Search comments")
@@ -54,6 +57,7 @@ def comments_endpoint(
     account_id: Annotated[int | None, Query(ge=1)] = None,
     since: Moment | None = None,
     until: Moment | None = None,
+    theme_id: Annotated[int | None, Query(ge=1)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
@@ -67,6 +71,7 @@ def comments_endpoint(
             account_id=account_id,
             since=since,
             until=until,
+            theme_id=theme_id,
             limit=limit,
             offset=offset,
         )

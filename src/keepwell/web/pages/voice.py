@@ -14,8 +14,8 @@ from keepwell.voice.nps import MIN_ANSWERS
 from keepwell.voice.service import (
     LABELS,
     account_names,
-    cached_themes,
     comment_dict,
+    current_themes,
     explore_comments,
     theme_dicts,
     voice_summary,
@@ -86,6 +86,7 @@ def voice_page(
     source: Annotated[str, Query(max_length=16)] = "",
     sentiment: Annotated[str, Query(max_length=16)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    theme: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
     """What customers say, and whether their behaviour agrees."""
     summary = voice_summary(db, with_themes=False)
@@ -96,6 +97,7 @@ def voice_page(
         search=search or None,
         source=chosen_source,
         label=chosen_label,
+        theme_id=theme,
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
@@ -110,6 +112,7 @@ def voice_page(
             "search": search,
             "source": chosen_source or "",
             "sentiment": chosen_label or "",
+            "theme": theme or "",
         },
         "page": page,
         "more": page * PAGE_SIZE < found.total,
@@ -121,7 +124,7 @@ def voice_page(
 
 @router.get("/voice/themes")
 def themes_fragment(request: Request, who: CurrentUser, db: SessionDep) -> Response:
-    """The themes table (loaded after the page: it takes a clustering run, then is cached)."""
-    report = theme_dicts(cached_themes(db))
+    """The themes table, as stored by the scheduled run and kept current as comments arrive."""
+    report = theme_dicts(current_themes(db))
     themes = sorted(report["themes"], key=lambda t: (-(t["churn_lift"] or 0), -t["size"]))
     return render(request, "_voice_themes.html", {"report": report, "themes": themes})
