@@ -9,6 +9,7 @@ from keepwell.knowledge.models import Article, ArticleLink, ArticleTag, ArticleV
 from keepwell.notify.models import Notification
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.plans.models import (
+    AccountReviewDraft,
     MilestoneComment,
     PlanLinkHit,
     PlanMilestone,
@@ -43,6 +44,7 @@ from keepwell.telemetry.models import (
 __all__ = [
     "Account",
     "AccountExternalId",
+    "AccountReviewDraft",
     "AccountScore",
     "AccountTeamMember",
     "ApiToken",

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from keepwell.web.pages import (
+    account_reviews,
     accounts,
     admin,
     audit,
@@ -59,6 +60,7 @@ for module in (
     voice,
     plans,
     shared_plans,
+    account_reviews,
 ):
     router.include_router(module.router)
 
