@@ -106,3 +106,30 @@ def test_token_scopes_limit_what_a_token_does(
         response = anonymous.get("/api/v1/me", headers={"Authorization": bad})
         assert response.status_code == 401, bad
     assert anonymous.get("/portfolio", headers=bearer(read)).status_code == 303
+
+
+ACCOUNT_REVIEW_ROUTES = {
+    ("/accounts/{account_id}/reviews/{period}", "GET"): "everyone who reads",
+    ("/accounts/{account_id}/reviews/{period}.pdf", "GET"): "everyone who reads",
+    ("/accounts/{account_id}/reviews/{period}", "POST"): "the account team, leaders, admins",
+    (
+        "/accounts/{account_id}/reviews/{period}/approve",
+        "POST",
+    ): "the account team, leaders, admins",
+}
+
+
+def test_account_review_routes_by_role(
+    app: FastAPI, browser: Callable[[str], Browser], record: dict[str, int]
+) -> None:
+    routes = {(r.path, m) for r in route_access(app) for m in r.methods - {"HEAD"}}
+    assert set(ACCOUNT_REVIEW_ROUTES) <= routes
+    acme, beta = record["C-1"], record["C-2"]
+    for quarter, role in enumerate(("admin", "leader", "member", "auditor"), start=1):
+        client = browser(role)
+        assert client.get(f"/accounts/{acme}/reviews/2026Q1").status_code == 200, role
+        assert client.get(f"/accounts/{acme}/reviews/2026Q1.pdf").status_code == 200, role
+        on_team = client.post(f"/accounts/{acme}/reviews/2026Q1", {"summary": "s"})
+        elsewhere = client.post(f"/accounts/{beta}/reviews/2026Q{quarter}/approve", {})
+        expected = {"admin": (303, 303), "leader": (303, 303), "member": (303, 403)}
+        assert (on_team.status_code, elsewhere.status_code) == expected.get(role, (403, 403)), role
