@@ -19,6 +19,8 @@ PUBLIC = {
     ("/shared/plans/{token}", "GET"),
     ("/shared/plans/{token}/milestones/{milestone_id}/done", "POST"),
     ("/shared/plans/{token}/milestones/{milestone_id}/comments", "POST"),
+    # an approved account review through the same link (drafts are not found)
+    ("/shared/plans/{token}/reviews/{period}.pdf", "GET"),
 }
 
 
