@@ -24,6 +24,8 @@ PUBLIC = {
     ("/survey/{token}", "POST"),
     ("/survey/{token}/unsubscribe", "GET"),
     ("/survey/{token}/unsubscribe", "POST"),
+    # an approved account review through the same link (drafts are not found)
+    ("/shared/plans/{token}/reviews/{period}.pdf", "GET"),
 }
 
 
@@ -175,3 +177,30 @@ def test_everyone_signed_in_has_an_inbox_and_choices(
         saved = client.post("/settings/notifications", {"email": ["mention"], "digest": "off"})
         assert saved.status_code == 303, role
         assert client.post("/inbox/read-all", csrf=False).status_code == 403, role
+
+
+ACCOUNT_REVIEW_ROUTES = {
+    ("/accounts/{account_id}/reviews/{period}", "GET"): "everyone who reads",
+    ("/accounts/{account_id}/reviews/{period}.pdf", "GET"): "everyone who reads",
+    ("/accounts/{account_id}/reviews/{period}", "POST"): "the account team, leaders, admins",
+    (
+        "/accounts/{account_id}/reviews/{period}/approve",
+        "POST",
+    ): "the account team, leaders, admins",
+}
+
+
+def test_account_review_routes_by_role(
+    app: FastAPI, browser: Callable[[str], Browser], record: dict[str, int]
+) -> None:
+    routes = {(r.path, m) for r in route_access(app) for m in r.methods - {"HEAD"}}
+    assert set(ACCOUNT_REVIEW_ROUTES) <= routes
+    acme, beta = record["C-1"], record["C-2"]
+    for quarter, role in enumerate(("admin", "leader", "member", "auditor"), start=1):
+        client = browser(role)
+        assert client.get(f"/accounts/{acme}/reviews/2026Q1").status_code == 200, role
+        assert client.get(f"/accounts/{acme}/reviews/2026Q1.pdf").status_code == 200, role
+        on_team = client.post(f"/accounts/{acme}/reviews/2026Q1", {"summary": "s"})
+        elsewhere = client.post(f"/accounts/{beta}/reviews/2026Q{quarter}/approve", {})
+        expected = {"admin": (303, 303), "leader": (303, 303), "member": (303, 403)}
+        assert (on_team.status_code, elsewhere.status_code) == expected.get(role, (403, 403)), role

@@ -237,3 +237,48 @@ def test_shared_links_are_rate_limited_per_link_and_per_address(
         client.get(f"/shared/plans/{secrets.token_urlsafe(32)}").status_code for _ in range(2)
     ]
     assert guesses == [404, 429]  # the 6th request from this address is the last allowed
+
+
+def test_the_link_offers_approved_account_reviews_of_its_account_only(
+    anonymous: TestClient, shared: Shared, record: dict[str, int], engine: Engine
+) -> None:
+    import pypdfium2 as pdfium
+
+    from keepwell.report.account import approve_review, parse_period, save_draft
+
+    pdf_path = f"{shared.path}/reviews/2026Q3.pdf"
+    with session_scope(engine) as session:
+        save_draft(
+            session, record["C-1"], parse_period("2026Q3"), summary="Hi", objectives="", actor="t"
+        )
+        approve_review(session, record["C-3"], parse_period("2026Q2"), actor="t")
+    assert "Account reviews" not in anonymous.get(shared.path).text
+    assert anonymous.get(pdf_path).status_code == 404, "a draft is not shared"
+    assert anonymous.get(f"{shared.path}/reviews/2026Q2.pdf").status_code == 404, "Gamma's"
+    with session_scope(engine) as session:
+        approve_review(session, record["C-1"], parse_period("2026Q3"), actor="t")
+    page = anonymous.get(shared.path).text
+    assert f'href="{pdf_path}"' in page and "Account review Q3 2026 (PDF)" in page
+    answer = anonymous.get(pdf_path)
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    document = pdfium.PdfDocument(answer.content)
+    text = " ".join(page.get_textpage().get_text_range() for page in document)
+    assert "Account review: Acme Pumps" in text and "Draft" not in text
+    lowered = text.lower()
+    for word in ("risk", "health", "churn", "gamma", "beta works", "checked the pumps"):
+        assert word not in lowered, word
+    # the review covers the shared objectives of every plan of Acme (the team approved it),
+    # never notes, unshared objectives and milestones, or another account's plan
+    for internal in (ORDER_AMOUNT, CONTRACT_VALUE, QUOTE_VALUE, *SECRETS[:4], SECRETS[5]):
+        assert internal not in text, internal
+    with session_scope(engine) as session:
+        actions = session.scalars(
+            select(AuditLog.action).where(AuditLog.action.like("plan_link.re%"))
+        ).all()
+    assert actions.count("plan_link.review") == 1 and actions.count("plan_link.refused") == 2
+    with session_scope(engine) as session:
+        plan = session.get_one(SuccessPlan, shared.plan)
+        from keepwell.plans.sharing import revoke_share
+
+        revoke_share(session, plan, actor="t")
+    assert anonymous.get(pdf_path).status_code == 410

@@ -128,3 +128,46 @@ def digests_command(
         console.print(f"Queued {queued} digest(s); sent {delivery['sent']}.")
     else:
         console.print(f"{len(digests)} digest(s) would be sent; --send queues and delivers them.")
+
+
+@report_app.command("account")
+def account_command(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Argument(help="The account: id, external id or name.")],
+    period: Annotated[str, typer.Option("--period", help="The quarter, like 2026Q3.")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="html or pdf.")] = (
+        ReportFormat.HTML
+    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="File to write (default: account-review-<id>-<period>.<format>)."
+        ),
+    ] = None,
+    force: Force = False,
+) -> None:
+    """The account review for the customer: uptime, delivery, tickets, feedback, objectives."""
+    from keepwell.cli.app import fail
+    from keepwell.record.service import AccountLookupError, find_account
+    from keepwell.report.account import account_review, parse_period
+    from keepwell.report.render import render_account_document, render_account_pdf
+    from keepwell.teams.errors import TeamsError
+
+    with Session(state(ctx).engine()) as session:
+        try:
+            quarter = parse_period(period)
+            found = find_account(session, account)
+        except (AccountLookupError, TeamsError) as exc:
+            raise fail(str(exc), 2) from exc
+        review = account_review(session, found.id, quarter)
+        target = out or Path(f"account-review-{found.id}-{quarter.label}.{fmt.value}")
+        if fmt is ReportFormat.PDF:
+            pdf = render_account_pdf(review)
+            write_output(target, lambda path: path.write_bytes(pdf), force=force)
+        else:
+            document = render_account_document(review)
+            write_output(
+                target, lambda path: path.write_text(document, encoding="utf-8"), force=force
+            )
+    state_word = "approved" if review.approved else "draft, not yet approved"
+    console.print(f"Wrote {target} ({target.stat().st_size:,} bytes; {state_word}).")

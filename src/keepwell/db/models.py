@@ -9,6 +9,7 @@ from keepwell.knowledge.models import Article, ArticleLink, ArticleTag, ArticleV
 from keepwell.notify.models import InboxEntry, Notification, NotificationPreference
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.plans.models import (
+    AccountReviewDraft,
     MilestoneComment,
     PlanLinkHit,
     PlanMilestone,
@@ -47,6 +48,7 @@ from keepwell.voice.models import VoiceTheme, VoiceThemeComment, VoiceThemeRun
 __all__ = [
     "Account",
     "AccountExternalId",
+    "AccountReviewDraft",
     "AccountScore",
     "AccountTeamMember",
     "ApiToken",

@@ -1,4 +1,5 @@
-"""Tables of success plans: plans, objectives, milestones, customer comments, share links."""
+"""Tables of success plans: plans, objectives, milestones, customer comments, share links,
+and the account reviews the team approves for the customer."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -118,3 +120,24 @@ class PlanLinkHit(Base):
     link_id: Mapped[int | None] = mapped_column(Integer)
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AccountReviewDraft(Base):
+    """One account's review for one period: the team's words, and whether it is approved."""
+
+    __tablename__ = "account_reviews"
+    __table_args__ = (UniqueConstraint("account_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    period: Mapped[str] = mapped_column(String(8))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    """Proposed objectives for the next period, one a line."""
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[str] = mapped_column(String(255))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(255))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from keepwell.report.account import AccountReview
 from keepwell.report.weekly import WeeklyReview, currency_code
 from keepwell.web.templating import templates
 
@@ -19,7 +20,7 @@ body { background: #fff; }
 """
 DOCUMENT = Markup(
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-    "<title>Weekly retention review {day}</title>\n<style>\n{css}\n</style>\n</head>\n"
+    "<title>{title}</title>\n<style>\n{css}\n</style>\n</head>\n"
     '<body>\n<main class="content review-document">\n{body}\n</main>\n</body>\n</html>\n'
 )
 """The standalone file: a document of its own (not a page of the app), styles inlined."""
@@ -43,15 +44,41 @@ def render_body(review: WeeklyReview) -> Markup:
 
 def render_document(review: WeeklyReview) -> str:
     """A standalone HTML file: the review with its stylesheet inlined, no links out."""
+    title = f"Weekly retention review {review.today.isoformat()}"
+    return _document(title, render_body(review))
+
+
+def _document(title: str, body: Markup) -> str:
     css = Markup(STYLESHEET.read_text(encoding="utf-8") + PRINT_CSS)
-    return str(DOCUMENT.format(day=review.today.isoformat(), css=css, body=render_body(review)))
+    return str(DOCUMENT.format(title=title, css=css, body=body))
 
 
 def render_pdf(review: WeeklyReview) -> bytes:
     """The review as PDF (A4, charts as vector graphics, page numbers)."""
+    return _pdf(render_document(review))
+
+
+def render_account_body(review: AccountReview) -> Markup:
+    """The account review's sections as HTML, for the page, the file and the PDF."""
+    template = templates.env.get_template("report/account_body.html")
+    return Markup(template.render(review=review))
+
+
+def render_account_document(review: AccountReview) -> str:
+    """The account review as a standalone HTML file for the customer."""
+    title = f"Account review {review.account} {review.period.title}"
+    return _document(title, render_account_body(review))
+
+
+def render_account_pdf(review: AccountReview) -> bytes:
+    """The account review as PDF, through the weekly review's print path."""
+    return _pdf(render_account_document(review))
+
+
+def _pdf(document: str) -> bytes:
     from weasyprint import HTML
 
-    pdf = HTML(string=render_document(review)).write_pdf()
+    pdf = HTML(string=document).write_pdf()
     if not isinstance(pdf, bytes):
         raise RuntimeError("the PDF renderer produced no document")
     return pdf

@@ -272,3 +272,56 @@ def _of_assets(few: bool) -> ColumnElement[bool]:
 
 def _change(value: float, baseline: float | None) -> float | None:
     return value / baseline - 1.0 if baseline else None
+
+
+@dataclass(frozen=True)
+class AssetDowntime:
+    """One asset's reporting days and downtime days between two days, by cause."""
+
+    serial: str
+    model: str | None
+    days: int
+    """Days the asset was expected to run: from its first report (or ``start``) to ``end``."""
+    fault_days: int
+    customer_days: int
+
+    @property
+    def uptime(self) -> float | None:
+        """The share (0–100) of expected days without downtime (None without reports)."""
+        if not self.days:
+            return None
+        return 100.0 * (self.days - self.fault_days - self.customer_days) / self.days
+
+
+def downtime_between(
+    session: Session, account_id: int, start: date, end: date, *, metric: str = USAGE_METRIC
+) -> list[AssetDowntime]:
+    """The account's assets' downtime from ``start`` to ``end`` with the same attribution as
+    :func:`asset_health`: a day after an alarm (that day or the day before) is a machine
+    fault, any other day without usage a customer-side stop."""
+    assets = _assets(session, account_id)
+    if not assets:
+        return []
+    values = {
+        "assets": [h.asset_id for h in assets],
+        "start": start - timedelta(days=1),
+        "end": end,
+        "metric": metric,
+    }
+    days = _daily(session, values)
+    found = []
+    for health in assets:
+        own = days.get(health.asset_id, {})
+        _fill_downtime(health, own, start, end)
+        used = [d for d, v in own.items() if v[0] > 0]
+        expected = (end - max(start, min(used))).days + 1 if used else 0
+        found.append(
+            AssetDowntime(
+                health.serial,
+                health.model,
+                expected,
+                health.downtime_fault_days,
+                health.downtime_customer_days,
+            )
+        )
+    return found

@@ -10,6 +10,9 @@ from markupsafe import Markup, escape
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 52, 8, 18, 30
 LINE_INSET = 36
+ACCENT, GRID, TICK = "#1f6f8b", "#c9cfd9", "#5b6472"
+"""Presentation attributes, for renderers without the stylesheet's rules (the PDF);
+the stylesheet's classes take precedence in the browser."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,10 @@ def bar_chart(bars: Sequence[Bar], *, title: str) -> Markup:
 def _grid(y: float, label: str, *, axis: bool = False) -> str:
     css = "chart-axis" if axis else "chart-grid"
     return (
-        f'<line class="{css}" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
-        f'<text class="chart-tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+        f'<line class="{css}" stroke="{GRID}" x1="{LEFT}" x2="{WIDTH - RIGHT}" '
+        f'y1="{y:.1f}" y2="{y:.1f}"/>'
+        f'<text class="chart-tick" fill="{TICK}" font-size="11" x="{LEFT - 6}" '
+        f'y="{y + 4:.1f}" text-anchor="end">'
         f"{escape(label)}</text>"
     )
 
@@ -70,7 +75,7 @@ def _bar(bar: Bar, x: float, slot: float, height: float) -> str:
     )
     return (
         f'<g class="chart-item"><title>{escape(bar.note)}</title>'
-        f'<rect class="chart-bar" x="{left:.1f}" y="{base - height:.1f}" '
+        f'<rect class="chart-bar" fill="{ACCENT}" x="{left:.1f}" y="{base - height:.1f}" '
         f'width="{width:.1f}" height="{height:.1f}" rx="2"/>{value_label}'
         f'<text class="chart-label" x="{middle:.1f}" y="{base + 18}" text-anchor="middle">'
         f"{escape(bar.label)}</text></g>"
@@ -102,11 +107,14 @@ def line_chart(
     ]
     if len(xy) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
-        parts.append(f'<polyline class="chart-path" points="{path}"/>')
+        parts.append(
+            f'<polyline class="chart-path" fill="none" stroke="{ACCENT}" stroke-width="2" '
+            f'points="{path}"/>'
+        )
     for point, (x, y) in zip(points, xy, strict=True):
         parts.append(
             f'<g class="chart-item"><title>{escape(point.note)}</title>'
-            f'<circle class="chart-dot" cx="{x:.1f}" cy="{y:.1f}" r="4"/>'
+            f'<circle class="chart-dot" fill="{ACCENT}" cx="{x:.1f}" cy="{y:.1f}" r="4"/>'
             f'<text class="chart-label" x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" '
             f'text-anchor="middle">{escape(point.label)}</text></g>'
         )

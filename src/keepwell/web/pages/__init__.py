@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from keepwell.web.pages import (
+    account_reviews,
     accounts,
     admin,
     audit,
@@ -71,6 +72,7 @@ for module in (
     views,
     tickets,
     surveys,
+    account_reviews,
 ):
     router.include_router(module.router)
 

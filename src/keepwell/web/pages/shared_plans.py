@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from keepwell.audit.service import record
 from keepwell.plans.models import PlanShareLink
 from keepwell.plans.service import get_plan, plan_view
 from keepwell.plans.sharing import (
@@ -29,6 +30,8 @@ from keepwell.plans.sharing import (
     form_ok,
     present,
 )
+from keepwell.report.account import account_review, approved_reviews, get_draft, parse_period
+from keepwell.report.render import render_account_pdf
 from keepwell.settings import Settings
 from keepwell.teams.errors import TeamsError
 from keepwell.web.deps import PUBLIC, SessionDep, StateDep
@@ -101,6 +104,7 @@ def _shared_page(
         "error": error,
         "max_comment": MAX_COMMENT,
         "max_name": MAX_NAME,
+        "reviews": approved_reviews(db, view.account.id),
     }
     return render(request, "plans/shared.html", context, status=status)
 
@@ -193,4 +197,48 @@ def shared_comment(
     db.commit()
     return RedirectResponse(
         f"{SHARED_PATH}{token}?done=comment#milestone-{milestone_id}", status_code=303
+    )
+
+
+@router.get(SHARED_PATH + "{token}/reviews/{period}.pdf", dependencies=[PUBLIC])
+def shared_review_pdf(
+    request: Request,
+    token: str,
+    period: Annotated[str, Path(max_length=16)],
+    db: SessionDep,
+    state: StateDep,
+) -> Response:
+    """An approved account review of the plan's account, as PDF; drafts are not found."""
+    found = _open(request, db, state.settings, token, "account review")
+    if isinstance(found, Response):
+        return found
+    plan = get_plan(db, found.plan_id)
+    draft = get_draft(db, plan.account_id, period)
+    if draft is None or draft.status != "approved":
+        record(
+            db,
+            actor=f"customer through shared link {found.id} ({client_address(request)})",
+            action="plan_link.refused",
+            entity="success_plans",
+            entity_id=found.plan_id,
+            changes={"reason": "no approved review", "asked": period, "link": found.id},
+        )
+        db.commit()
+        return _refusal(request, LinkState.UNKNOWN)
+    review = account_review(db, plan.account_id, parse_period(draft.period))
+    record(
+        db,
+        actor=f"customer through shared link {found.id} ({client_address(request)})",
+        action="plan_link.review",
+        entity="success_plans",
+        entity_id=found.plan_id,
+        changes={"period": draft.period, "link": found.id},
+    )
+    db.commit()
+    return Response(
+        render_account_pdf(review),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="account-review-{draft.period}.pdf"'
+        },
     )
