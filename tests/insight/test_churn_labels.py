@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, update
 from tests.insight.churn_world import build_world
@@ -21,7 +22,13 @@ from keepwell.insight.churn import (
     record_span,
     training_cutoffs,
 )
-from keepwell.insight.churn.backtest import backtest_cutoffs, fold_training
+from keepwell.insight.churn.backtest import (
+    backtest_cutoffs,
+    calibration_slice,
+    fold_training,
+    recency_weights,
+)
+from keepwell.insight.churn.examples import Examples
 from keepwell.insight.churn.service import examples_open_on
 from keepwell.record.models import Account, Order, SurveyResponse, Ticket
 
@@ -145,3 +152,16 @@ def test_open_label_windows_are_labelled_only_from_the_data_before_the_test_cuto
         cutoffs, test_cutoff, options,
     )  # fmt: skip
     pd.testing.assert_frame_equal(full.frame, cut.frame)
+
+
+def test_recent_examples_weigh_more_and_open_ones_never_calibrate() -> None:
+    cutoffs = [date(2024, 1, 2), date(2024, 5, 1), date(2024, 8, 29)]
+    frame = pd.DataFrame(
+        {"account_id": [1, 1, 1], "cutoff": cutoffs, "label": [0, 1, 0],
+         "complete": [True, True, False]}
+    )  # fmt: skip
+    examples = Examples(frame)
+    weights = recency_weights(examples, TrainingOptions(half_life_days=120.0))
+    assert np.allclose(weights, [0.25, 0.5, 1.0])  # 240, 120 and 0 days before the latest
+    assert np.allclose(recency_weights(examples, TrainingOptions(half_life_days=None)), 1.0)
+    assert calibration_slice(examples, TrainingOptions()).cutoffs == cutoffs[:2]

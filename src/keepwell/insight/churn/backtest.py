@@ -52,6 +52,9 @@ class TrainingOptions:
     handful of early churners ranks by accidents of its time, not by signs of leaving."""
     calibration: CalibrationMethod = "platt"
     seed: int = 0
+    half_life_days: float | None = 120.0
+    """Examples this many days older than the latest weigh half as much in fitting: the
+    present resembles the last months more than two years ago (None: all weigh the same)."""
     open_days: int | None = 90
     """Train also on cutoffs whose label window is still open, once this many days of it
     are confirmed (after the settle days); None trains on closed windows only."""
@@ -125,15 +128,25 @@ def out_of_fold_scores(kind: ModelName, examples: Examples, options: TrainingOpt
     accounts = examples.frame["account_id"].to_numpy()
     fold_of = {a: i % options.calibration_folds for i, a in enumerate(np.unique(accounts))}
     folds = np.array([fold_of[a] for a in accounts])
-    x, y = examples.x, examples.y
+    x, y, w = examples.x, examples.y, recency_weights(examples, options)
     scores = np.full(len(y), np.nan)
     for fold in range(options.calibration_folds):
         held = folds == fold
         if not held.any() or len(np.unique(y[~held])) < 2:
             continue
-        model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(x[~held], y[~held])
+        model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(x[~held], y[~held], w[~held])
         scores[held] = model.score(x[held])
     return scores
+
+
+def recency_weights(examples: Examples, options: TrainingOptions) -> Floats:
+    """Each example's weight in fitting: halved every ``half_life_days`` before the latest
+    cutoff (all 1 without a half-life)."""
+    if options.half_life_days is None or len(examples) == 0:
+        return np.ones(len(examples))
+    cutoffs = examples.frame["cutoff"]
+    age = np.asarray([(max(cutoffs) - c).days for c in cutoffs], dtype=np.float64)
+    return np.asarray(0.5 ** (age / options.half_life_days), dtype=np.float64)
 
 
 def fit_calibrated(kind: ModelName, examples: Examples, options: TrainingOptions) -> ChurnModel:
@@ -148,7 +161,8 @@ def fit_calibrated(kind: ModelName, examples: Examples, options: TrainingOptions
     scores = out_of_fold_scores(kind, examples, options)[latest.to_numpy()]
     known = ~np.isnan(scores)
     calibrator = Calibrator(options.calibration).fit(scores[known], later[known])
-    model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(examples.x, examples.y)
+    weights = recency_weights(examples, options)
+    model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(examples.x, examples.y, weights)
     return model.calibrate(calibrator)
 
 

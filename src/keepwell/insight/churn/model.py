@@ -143,8 +143,9 @@ class ChurnModel:
         self.features = features
         self.seed = seed
 
-    def fit(self, x: Floats, y: Ints) -> ChurnModel:
-        """Fit the model to ``x`` (one column per feature) and labels ``y``."""
+    def fit(self, x: Floats, y: Ints, weights: Floats | None = None) -> ChurnModel:
+        """Fit the model to ``x`` (one column per feature) and labels ``y``, each example
+        weighing ``weights`` (default: all the same)."""
         if x.shape[1] != len(self.features):
             raise ValueError(f"expected {len(self.features)} feature columns, got {x.shape[1]}")
         if len(np.unique(y)) < 2:
@@ -154,7 +155,12 @@ class ChurnModel:
             if self.kind == "logistic"
             else lightgbm_classifier(len(y), self.seed, self.features)
         )
-        self.estimator_ = estimator.fit(x, y)
+        if weights is None:
+            self.estimator_ = estimator.fit(x, y)
+        elif self.kind == "logistic":
+            self.estimator_ = estimator.fit(x, y, model__sample_weight=weights)
+        else:
+            self.estimator_ = estimator.fit(x, y, sample_weight=weights)
         raw = self.raw_score(x)
         self.score_center_ = float(np.mean(raw))
         self.score_scale_ = float(np.std(raw)) or 1.0
