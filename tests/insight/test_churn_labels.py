@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, update
 from tests.insight.churn_world import build_world
@@ -21,7 +22,14 @@ from keepwell.insight.churn import (
     record_span,
     training_cutoffs,
 )
-from keepwell.insight.churn.backtest import backtest_cutoffs, fold_training
+from keepwell.insight.churn.backtest import (
+    backtest_cutoffs,
+    calibration_slice,
+    fold_training,
+    recency_weights,
+)
+from keepwell.insight.churn.examples import Examples
+from keepwell.insight.churn.service import examples_open_on
 from keepwell.record.models import Account, Order, SurveyResponse, Ticket
 
 CUTOFF = date(2024, 1, 1)
@@ -112,3 +120,48 @@ def test_backtest_folds_never_train_on_a_label_window_reaching_the_test_cutoff(
         assert len(train) > 0
         assert max(train.cutoffs) + horizon + timedelta(definition.settle_days) < test_cutoff
         assert test_cutoff not in train.cutoffs
+
+
+def test_open_label_windows_are_labelled_only_from_the_data_before_the_test_cutoff(
+    sqlite_engine: Engine,
+) -> None:
+    build_world(sqlite_engine, accounts=60)
+    definition = ChurnDefinition()
+    first, end = record_span(sqlite_engine) or (date.min, date.min)
+    options = TrainingOptions(settle_days=definition.settle_days)
+    cutoffs = training_cutoffs(first, end, 0, 180)
+    features = churn_features(sqlite_engine, cutoffs)
+    test_cutoff = cutoffs[-1] - timedelta(days=options.outcome_days // 2)
+    full = examples_open_on(
+        features, definition, list(load_histories(sqlite_engine).values()),
+        cutoffs, test_cutoff, options,
+    )  # fmt: skip
+    assert len(full) > 0 and full.y.sum() > 0 and not full.complete.any()
+    outcome, seen = timedelta(days=options.outcome_days), timedelta(days=180)
+    assert all(test_cutoff <= c + outcome and c + seen <= test_cutoff for c in full.cutoffs)
+
+    with sqlite_engine.begin() as conn:  # forget everything from the test cutoff on
+        conn.execute(delete(Order).where(Order.ordered_at >= test_cutoff))
+        conn.execute(
+            update(Account)
+            .where(Account.ended_on >= test_cutoff)
+            .values(status="active", ended_on=None)
+        )
+    cut = examples_open_on(
+        features, definition, list(load_histories(sqlite_engine).values()),
+        cutoffs, test_cutoff, options,
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(full.frame, cut.frame)
+
+
+def test_recent_examples_weigh_more_and_open_ones_never_calibrate() -> None:
+    cutoffs = [date(2024, 1, 2), date(2024, 5, 1), date(2024, 8, 29)]
+    frame = pd.DataFrame(
+        {"account_id": [1, 1, 1], "cutoff": cutoffs, "label": [0, 1, 0],
+         "complete": [True, True, False]}
+    )  # fmt: skip
+    examples = Examples(frame)
+    weights = recency_weights(examples, TrainingOptions(half_life_days=120.0))
+    assert np.allclose(weights, [0.25, 0.5, 1.0])  # 240, 120 and 0 days before the latest
+    assert np.allclose(recency_weights(examples, TrainingOptions(half_life_days=None)), 1.0)
+    assert calibration_slice(examples, TrainingOptions()).cutoffs == cutoffs[:2]

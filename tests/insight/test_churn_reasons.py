@@ -78,6 +78,9 @@ def test_templates_turn_values_into_sentences() -> None:
         ({"last_nps": 3.0, "nps_change": -6.0}, "NPS fell from 9 to 3"),
         ({"last_nps": 5.0}, "last NPS answer 5 (a detractor)"),
         ({"usage_trend": 0.55}, "usage down 45% vs the previous 60 days"),
+        ({"usage_30d_vs_usual": 0.6, "usage_vs_everyone": 0.58, "usage_trend": 0.9},
+         "its machines ran 60% of their usual hours in the last 30 days, well below other "
+         "customers' machines"),
         (
             {"days_since_team_departure": 61.0, "team_joins_since_departure": 0.0},
             "an account-team member left the company 2 months ago and nobody replaced them",

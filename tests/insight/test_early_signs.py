@@ -66,10 +66,16 @@ def _tables(*, later: bool) -> dict[str, pa.Table]:
         (1, "csat", 1.0, 70),  # not an NPS answer
         (2, "nps", 4.0, 190),  # outside 180 days
     ]
+    # account 1's machine ran 10 hours a day, then 5 in the last 30 days: a decline seen
+    # within the year of readings; account 2's ran 8 hours a day for 100 days
+    readings = [(1, ago, 5.0 if ago <= 30 else 10.0) for ago in range(1, 201)]
+    readings += [(2, ago, 8.0) for ago in range(1, 101)]
+    readings.append((1, 400, 1000.0))  # older than the 365-day window
     if later:
         orders.append(_order(30, 1, -5, promised=-20))
         touches += [(1, 0), (2, -10)]
         surveys.append((2, "nps", 1.0, -1))
+        readings += [(1, 0, 24.0), (2, 0, 24.0), (2, -5, 24.0)]
     return {
         "accounts": pa.Table.from_pylist(
             [{"id": 1, "started_on": date(2020, 1, 1)}, {"id": 2, "started_on": _day(50)}]
@@ -80,6 +86,16 @@ def _tables(*, later: bool) -> dict[str, pa.Table]:
                 {"id": n, "account_id": a, "occurred_at": _time(ago), "kind": "call"}
                 for n, (a, ago) in enumerate(touches, start=1)
             ]
+        ),
+        "assets": pa.Table.from_pylist(
+            [{"id": a, "account_id": a, "installed_at": date(2020, 1, 1)} for a in (1, 2)]
+        ),
+        "telemetry_events": pa.Table.from_pylist(
+            [
+                {"id": n, "asset_id": a, "ts": _time(ago), "metric": "run_hours", "value": v}
+                for n, (a, ago, v) in enumerate(readings, start=1)
+            ]
+            + [{"id": 9999, "asset_id": 1, "ts": _time(3), "metric": "temp_c", "value": 70.0}]
         ),
         "survey_responses": pa.Table.from_pylist(
             [
@@ -103,6 +119,8 @@ ALPHA = {
     "late_delivery_share_365d": 2 / 3,  # orders 2 and 3 late, 4 on time, 1 undecided
     "late_share_vs_everyone_365d": 2 / 3 - 2 / 4,  # everyone: 2 of 4 late
     "unanswered_detractors_180d": 1,
+    "usage_30d_vs_usual": 5 / 10,  # 30 days at 5 against 170 earlier days at 10
+    "usage_vs_everyone": (5 / 10) / ((5 + 8) / (10 + 8)),
 }
 BETA = {
     "orders_180d_vs_usual": None,  # too little earlier history
@@ -111,6 +129,8 @@ BETA = {
     "late_delivery_share_365d": 0.0,
     "late_share_vs_everyone_365d": -2 / 4,
     "unanswered_detractors_180d": None,  # no row: the churn frame fills 0
+    "usage_30d_vs_usual": 8 / 8,  # first reading 100 days ago: 70 earlier days
+    "usage_vs_everyone": 1 / ((5 + 8) / (10 + 8)),
 }
 
 
@@ -140,6 +160,16 @@ def test_early_signs_match_hand_computed_values(tmp_path: Path) -> None:
     found = _features(tmp_path)
     _same(found[1], ALPHA)
     _same(found[2], BETA)
+
+
+def test_a_usual_usage_level_needs_30_days_of_earlier_readings(tmp_path: Path) -> None:
+    tables = _tables(later=False)
+    short = [r for r in tables["telemetry_events"].to_pylist() if r["ts"] >= _time(50, 0)]
+    tables["telemetry_events"] = pa.Table.from_pylist(short)
+    write_tables(tables, tmp_path)
+    found = _features(tmp_path)
+    # with 49 days of readings only 19 lie before the last 30: too few for a usual level
+    assert found[1]["usage_30d_vs_usual"] is None and found[1]["usage_vs_everyone"] is None
 
 
 def test_early_signs_do_not_see_data_after_the_cutoff(tmp_path: Path) -> None:

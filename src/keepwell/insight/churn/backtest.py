@@ -21,7 +21,7 @@ data end.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -52,6 +52,12 @@ class TrainingOptions:
     handful of early churners ranks by accidents of its time, not by signs of leaving."""
     calibration: CalibrationMethod = "platt"
     seed: int = 0
+    half_life_days: float | None = 120.0
+    """Examples this many days older than the latest weigh half as much in fitting: the
+    present resembles the last months more than two years ago (None: all weigh the same)."""
+    open_days: int | None = 90
+    """Train also on cutoffs whose label window is still open, once this many days of it
+    are confirmed (after the settle days); None trains on closed windows only."""
 
     @property
     def outcome_days(self) -> int:
@@ -84,6 +90,21 @@ class Backtest:
     """Each model's pooled test outcomes and predicted probabilities."""
 
 
+OpenExamples = Callable[[date], Examples]
+"""The examples at cutoffs whose label window is open on a day, labelled only from the
+data before that day (see :func:`keepwell.insight.churn.examples.open_examples`)."""
+
+
+def open_cutoffs(cutoffs: Sequence[date], day: date, options: TrainingOptions) -> list[date]:
+    """Of ``cutoffs``, those before ``day`` whose outcome is not known yet but at least
+    ``open_days`` of whose label window are confirmed by ``day``."""
+    if options.open_days is None:
+        return []
+    closed = set(purged(cutoffs, day, options.outcome_days))
+    seen = timedelta(days=options.settle_days + options.open_days)
+    return [c for c in cutoffs if c not in closed and c + seen <= day]
+
+
 def purged(cutoffs: Sequence[date], before: date, outcome_days: int) -> list[date]:
     """The cutoffs whose outcome is known before ``before``: ``c + outcome_days < before``."""
     outcome = timedelta(days=outcome_days)
@@ -91,8 +112,10 @@ def purged(cutoffs: Sequence[date], before: date, outcome_days: int) -> list[dat
 
 
 def calibration_slice(examples: Examples, options: TrainingOptions) -> Examples:
-    """The latest ``calibration_cutoffs`` cutoffs' examples, whose churn rate is calibrated to."""
-    return examples.at(examples.cutoffs[-options.calibration_cutoffs :])
+    """The latest ``calibration_cutoffs`` closed cutoffs' examples, whose churn rate is
+    calibrated to (open windows would understate it)."""
+    closed = examples.closed()
+    return closed.at(closed.cutoffs[-options.calibration_cutoffs :])
 
 
 def usable(examples: Examples) -> bool:
@@ -105,20 +128,31 @@ def out_of_fold_scores(kind: ModelName, examples: Examples, options: TrainingOpt
     accounts = examples.frame["account_id"].to_numpy()
     fold_of = {a: i % options.calibration_folds for i, a in enumerate(np.unique(accounts))}
     folds = np.array([fold_of[a] for a in accounts])
-    x, y = examples.x, examples.y
+    x, y, w = examples.x, examples.y, recency_weights(examples, options)
     scores = np.full(len(y), np.nan)
     for fold in range(options.calibration_folds):
         held = folds == fold
         if not held.any() or len(np.unique(y[~held])) < 2:
             continue
-        model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(x[~held], y[~held])
+        model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(x[~held], y[~held], w[~held])
         scores[held] = model.score(x[held])
     return scores
 
 
+def recency_weights(examples: Examples, options: TrainingOptions) -> Floats:
+    """Each example's weight in fitting: halved every ``half_life_days`` before the latest
+    cutoff (all 1 without a half-life)."""
+    if options.half_life_days is None or len(examples) == 0:
+        return np.ones(len(examples))
+    cutoffs = examples.frame["cutoff"]
+    age = np.asarray([(max(cutoffs) - c).days for c in cutoffs], dtype=np.float64)
+    return np.asarray(0.5 ** (age / options.half_life_days), dtype=np.float64)
+
+
 def fit_calibrated(kind: ModelName, examples: Examples, options: TrainingOptions) -> ChurnModel:
     """A model fitted on ``examples`` and calibrated out of fold on their latest slice."""
-    latest = examples.frame["cutoff"].isin(set(calibration_slice(examples, options).cutoffs))
+    in_slice = examples.frame["cutoff"].isin(set(calibration_slice(examples, options).cutoffs))
+    latest = in_slice & examples.complete
     later = examples.y[latest.to_numpy()]
     if not (usable(examples) and len(np.unique(later)) == 2):
         raise ChurnDataError(
@@ -127,7 +161,8 @@ def fit_calibrated(kind: ModelName, examples: Examples, options: TrainingOptions
     scores = out_of_fold_scores(kind, examples, options)[latest.to_numpy()]
     known = ~np.isnan(scores)
     calibrator = Calibrator(options.calibration).fit(scores[known], later[known])
-    model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(examples.x, examples.y)
+    weights = recency_weights(examples, options)
+    model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(examples.x, examples.y, weights)
     return model.calibrate(calibrator)
 
 
@@ -148,8 +183,12 @@ def backtest_cutoffs(examples: Examples, options: TrainingOptions) -> list[date]
     return ready[-options.test_cutoffs :]
 
 
-def backtest(examples: Examples, options: TrainingOptions) -> Backtest:
-    """Both models at each backtest cutoff (see :func:`backtest_cutoffs`), trained on the past."""
+def backtest(
+    examples: Examples, options: TrainingOptions, recent: OpenExamples | None = None
+) -> Backtest:
+    """Both models at each backtest cutoff (see :func:`backtest_cutoffs`), trained on the past:
+    the closed windows before it and, given ``recent``, the open ones labelled from the
+    data before it."""
     tests = backtest_cutoffs(examples, options)
     if not tests:
         raise ChurnDataError(
@@ -160,6 +199,8 @@ def backtest(examples: Examples, options: TrainingOptions) -> Backtest:
     predictions: dict[ModelName, tuple[list[Ints], list[Floats]]] = {m: ([], []) for m in MODELS}
     for number, test_cutoff in enumerate(tests, start=1):
         train = fold_training(examples, test_cutoff, options)
+        if recent is not None:
+            train = train.plus(recent(test_cutoff))
         test = examples.at([test_cutoff])
         for kind in MODELS:
             p = fit_calibrated(kind, train, options).predict_proba(test.x)

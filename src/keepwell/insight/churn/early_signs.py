@@ -32,6 +32,13 @@ DELIVERY_DAYS = 365
 FOLLOW_UP_DAYS = 14
 DETRACTOR_DAYS = 180
 DETRACTOR_SCORE = 6
+USAGE_METRIC = "run_hours"
+RECENT_USAGE_DAYS = 30
+USAGE_WINDOW_DAYS = 365
+MIN_USUAL_USAGE_DAYS = 30
+"""Machine usage of the last 30 days against the daily level from the first reading within
+365 days up to 31 days ago, once at least 30 earlier days are covered: the platform may
+keep only a year of readings, so the usual level is taken from what the window holds."""
 
 
 def _feature(name: str, description: str, unit: str, dtype: str, group: str) -> Feature:
@@ -85,6 +92,26 @@ EARLY_SIGN_FEATURES: dict[str, Feature] = {
             "share",
             "float64",
             "deliveries",
+        ),
+        _feature(
+            "usage_30d_vs_usual",
+            f"Machine use against its usual level: daily run hours of the customer's "
+            f"machines in the last {RECENT_USAGE_DAYS} days divided by their daily run hours "
+            f"from the first reading of the last {USAGE_WINDOW_DAYS} days up to "
+            f"{RECENT_USAGE_DAYS + 1} days ago (missing with less than "
+            f"{MIN_USUAL_USAGE_DAYS} days of earlier readings).",
+            "ratio",
+            "float64",
+            "telemetry",
+        ),
+        _feature(
+            "usage_vs_everyone",
+            "Machine use against everyone's: the customer's use against its usual level "
+            "divided by the same ratio over every customer's machines in the same windows "
+            "(below 1: running down while others are not).",
+            "ratio",
+            "float64",
+            "telemetry",
         ),
         _feature(
             "unanswered_detractors_180d",
@@ -192,10 +219,52 @@ def detractor_follow_up_features(frame: Frame) -> ir.Table:
     return agg.select(*KEYS, unanswered_detractors_180d=agg.unanswered.cast("int64"))
 
 
+def usage_level_features(frame: Frame) -> ir.Table:
+    """Run hours of the last 30 days against the customer's usual level, and against everyone's.
+
+    The usual level is the daily usage from the account's first reading in the window
+    (at most 365 days back) up to 31 days ago, so a year of readings is enough; dividing
+    by the same ratio over every account's machines takes out what hits everyone at once
+    (holidays, the summer stop).
+    """
+    events, assets = frame.table("telemetry_events"), frame.table("assets")
+    owners = assets.select(asset_key=assets.id, account_id=assets.account_id)
+    readings = events.filter(events.metric == USAGE_METRIC, events.value.notnull())
+    readings = readings.join(owners, readings.asset_id == owners.asset_key)
+    h = frame.history(readings, "ts", USAGE_WINDOW_DAYS)
+    recent = h.ago <= RECENT_USAGE_DAYS
+    agg = keyed(
+        h,
+        first_ago=h.ago.max(),
+        recent=h.value.sum(where=recent).fill_null(0.0),
+        earlier=h.value.sum(where=~recent).fill_null(0.0),
+    )
+    earlier_days = agg.first_ago - RECENT_USAGE_DAYS
+    known = earlier_days >= MIN_USUAL_USAGE_DAYS
+    agg = agg.mutate(
+        recent_daily=ibis.ifelse(known, agg.recent / RECENT_USAGE_DAYS, ibis.null("float64")),
+        usual_daily=ibis.ifelse(
+            known, agg.earlier / earlier_days.cast("float64"), ibis.null("float64")
+        ),
+    )
+    everyone = agg.group_by("cutoff").aggregate(
+        all_recent=agg.recent_daily.sum(), all_usual=agg.usual_daily.sum()
+    )
+    joined = agg.join(everyone, agg.cutoff == everyone.cutoff)
+    own = ratio(joined.recent_daily, joined.usual_daily)
+    return joined.select(
+        account_id=joined.account_id,
+        cutoff=agg.cutoff,
+        usage_30d_vs_usual=own,
+        usage_vs_everyone=own / ratio(joined.all_recent, joined.all_usual),
+    )
+
+
 EARLY_SIGN_BLOCKS: tuple[Block, ...] = (
     ordering_rate_features,
     interaction_rate_features,
     late_delivery_features,
     detractor_follow_up_features,
+    usage_level_features,
 )
 """The blocks computing :data:`EARLY_SIGN_FEATURES`."""

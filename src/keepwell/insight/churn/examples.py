@@ -94,7 +94,12 @@ def feature_frame(table: pa.Table) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Examples:
-    """Rows of (account, cutoff, features, label), oldest cutoff first."""
+    """Rows of (account, cutoff, features, label), oldest cutoff first.
+
+    ``complete`` marks the rows whose label window had closed (and settled) by the day
+    the labels were read; the others are open: labelled 1 when a churn confirmed by
+    then falls in their window, else 0 for now (see :func:`open_examples`).
+    """
 
     frame: pd.DataFrame
 
@@ -116,9 +121,31 @@ class Examples:
     def __len__(self) -> int:
         return len(self.frame)
 
+    @property
+    def complete(self) -> npt.NDArray[np.bool_]:
+        """Which rows have a closed label window (all rows of :func:`build_examples`)."""
+        if "complete" not in self.frame:
+            return np.ones(len(self.frame), dtype=bool)
+        return np.asarray(self.frame["complete"].to_numpy(dtype=bool))
+
     def at(self, cutoffs: Sequence[date]) -> Examples:
         """The examples of some cutoffs only."""
         return Examples(self.frame[self.frame["cutoff"].isin(set(cutoffs))])
+
+    def closed(self) -> Examples:
+        """The examples whose label window had closed."""
+        return Examples(self.frame[self.complete])
+
+    def plus(self, other: Examples) -> Examples:
+        """These examples and ``other``'s, oldest cutoff first."""
+        if len(other) == 0:
+            return self
+        if len(self) == 0:
+            return other
+        mine = self.frame.assign(complete=self.complete)
+        both = pd.concat([mine, other.frame], ignore_index=True)
+        both = both.sort_values(["cutoff", "account_id"], kind="stable")
+        return Examples(both.reset_index(drop=True))
 
 
 def build_examples(
@@ -132,6 +159,25 @@ def build_examples(
     outcome = labels(events, at_cutoffs["account_id"].unique().tolist(), cutoffs, horizon_days)
     joined = at_cutoffs.merge(outcome, on=list(KEYS), how="inner", validate="one_to_one")
     return Examples(joined.sort_values(["cutoff", "account_id"]).reset_index(drop=True))
+
+
+def open_examples(
+    features: pd.DataFrame,
+    known: Mapping[int, Sequence[ChurnEvent]],
+    cutoffs: Sequence[date],
+    horizon_days: int,
+) -> Examples:
+    """Examples at cutoffs whose label window is still open, labelled with what is known.
+
+    ``known`` are the churns the data confirmed by the day the labels are read (the
+    churn definition run with that day as its data end): an account that churned in the
+    window so far is a 1, every other account alive at the cutoff a 0 for now. These
+    recent examples show the model how customers leave today (with data sources that
+    only reach back a year, such as machine readings), at the price of counting some
+    who leave later in the window as staying; the closed windows still calibrate the risk.
+    """
+    found = build_examples(features, known, cutoffs, horizon_days)
+    return Examples(found.frame.assign(complete=False))
 
 
 def alive_at(

@@ -26,6 +26,8 @@ ModelName = Literal["logistic", "lightgbm"]
 MODELS: tuple[ModelName, ...] = ("logistic", "lightgbm")
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
+MIN_CHILD_SAMPLES = 40
+"""The most examples a leaf must hold (fewer on small data sets)."""
 THREADS = 1
 """LightGBM threads. These data sets are small: on a busy two-core machine two OpenMP
 threads spin-waiting for each other made a fit about eight times slower than one."""
@@ -91,6 +93,8 @@ RISK_FALLS_WITH: frozenset[str] = frozenset(
         "interactions_90d_vs_usual",
         "engaged_contacts_180d",
         "usage_trend",
+        "usage_30d_vs_usual",
+        "usage_vs_everyone",
     }
 )
 """Features whose higher values can only lower the risk."""
@@ -118,7 +122,7 @@ def lightgbm_classifier(
         learning_rate=0.03,
         num_leaves=7,
         max_depth=3,
-        min_child_samples=max(5, min(40, n_examples // 50)),
+        min_child_samples=max(5, min(MIN_CHILD_SAMPLES, n_examples // 50)),
         subsample=0.8,
         subsample_freq=1,
         colsample_bytree=0.7,
@@ -139,8 +143,9 @@ class ChurnModel:
         self.features = features
         self.seed = seed
 
-    def fit(self, x: Floats, y: Ints) -> ChurnModel:
-        """Fit the model to ``x`` (one column per feature) and labels ``y``."""
+    def fit(self, x: Floats, y: Ints, weights: Floats | None = None) -> ChurnModel:
+        """Fit the model to ``x`` (one column per feature) and labels ``y``, each example
+        weighing ``weights`` (default: all the same)."""
         if x.shape[1] != len(self.features):
             raise ValueError(f"expected {len(self.features)} feature columns, got {x.shape[1]}")
         if len(np.unique(y)) < 2:
@@ -150,7 +155,12 @@ class ChurnModel:
             if self.kind == "logistic"
             else lightgbm_classifier(len(y), self.seed, self.features)
         )
-        self.estimator_ = estimator.fit(x, y)
+        if weights is None:
+            self.estimator_ = estimator.fit(x, y)
+        elif self.kind == "logistic":
+            self.estimator_ = estimator.fit(x, y, model__sample_weight=weights)
+        else:
+            self.estimator_ = estimator.fit(x, y, sample_weight=weights)
         raw = self.raw_score(x)
         self.score_center_ = float(np.mean(raw))
         self.score_scale_ = float(np.std(raw)) or 1.0

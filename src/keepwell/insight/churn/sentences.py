@@ -247,6 +247,12 @@ def handoff(v: Values) -> str | None:
 
 def equipment(v: Values) -> str | None:
     """Falling usage of the customer's machines, or many alarms."""
+    usual, versus = v.get("usage_30d_vs_usual"), v.get("usage_vs_everyone")
+    if usual is not None and versus is not None and versus <= 0.85:
+        return (
+            f"its machines ran {round(usual * 100)}% of their usual hours in the last 30 days, "
+            "well below other customers' machines"
+        )
     trend = v.get("usage_trend")
     if trend is not None and trend <= 0.8:
         return f"usage down {round((1 - trend) * 100)}% vs the previous 60 days"
@@ -369,7 +375,11 @@ GROUPS: tuple[ReasonGroup, ...] = (
         ),
         team,
     ),
-    ReasonGroup("equipment", ("usage_30d", "usage_trend", "alarms_90d"), equipment),
+    ReasonGroup(
+        "equipment",
+        ("usage_30d", "usage_trend", "usage_30d_vs_usual", "usage_vs_everyone", "alarms_90d"),
+        equipment,
+    ),
     ReasonGroup("spare_parts", ("spare_parts_365d_vs_prior_year",), spare_parts),
     ReasonGroup("fleet", ("installed_assets", "assets_installed_365d"), fleet),
     ReasonGroup(

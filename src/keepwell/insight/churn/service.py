@@ -9,6 +9,7 @@ model by its pooled ROC AUC is refitted, calibrated and used to score every live
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,7 +26,13 @@ from keepwell.insight.churn.attributes import (
     folds_for,
     load_accounts,
 )
-from keepwell.insight.churn.backtest import Backtest, TrainingOptions, backtest, fit_calibrated
+from keepwell.insight.churn.backtest import (
+    Backtest,
+    TrainingOptions,
+    backtest,
+    fit_calibrated,
+    open_cutoffs,
+)
 from keepwell.insight.churn.bands import risk_bands
 from keepwell.insight.churn.definition import ChurnDefinition, churn_events, load_definition
 from keepwell.insight.churn.examples import (
@@ -35,10 +42,11 @@ from keepwell.insight.churn.examples import (
     alive_at,
     build_examples,
     feature_frame,
+    open_examples,
     training_cutoffs,
 )
 from keepwell.insight.churn.extra import EXTRA_BLOCKS
-from keepwell.insight.churn.history import load_histories, record_span
+from keepwell.insight.churn.history import AccountHistory, load_histories, record_span
 from keepwell.insight.churn.metrics import Metrics
 from keepwell.insight.churn.model import ChurnModel, ModelName
 from keepwell.insight.churn.reasons import AccountScore, explain
@@ -189,14 +197,22 @@ def _time_run(
     score_day: date,
 ) -> ChurnRun:
     first, data_end = span
-    events = churn_events(definition, load_histories(engine).values(), data_end)
+    histories = list(load_histories(engine).values())
+    events = churn_events(definition, histories, data_end)
     cutoffs = training_cutoffs(first, data_end, options.outcome_days, WARMUP_DAYS, score_day)
     if not cutoffs:
         raise ChurnDataError("not enough history: no cutoff has a known outcome yet")
-    features = churn_features(engine, [*cutoffs, score_day], engine_name)
+    grid = training_cutoffs(first, data_end, 0, WARMUP_DAYS, score_day)
+    recent_days = open_cutoffs([c for c in grid if c > cutoffs[-1]], score_day, options)
+    features = churn_features(engine, [*cutoffs, *recent_days, score_day], engine_name)
     examples = build_examples(features, events, cutoffs, options.horizon_days)
-    result = backtest(examples, options)
-    model = fit_calibrated(result.chosen, examples, options)
+
+    def recent(day: date) -> Examples:
+        return examples_open_on(features, definition, histories, cutoffs, day, options)
+
+    result = backtest(examples, options, recent)
+    present = open_examples(features, events, recent_days, options.horizon_days)
+    model = fit_calibrated(result.chosen, examples.plus(present), options)
     scores = score_frame(model, alive_at(features, events, score_day))
     run = ChurnRun(
         "time-backtest",
@@ -212,6 +228,21 @@ def _time_run(
     )
     run.examples, run.options = examples, options
     return run
+
+
+def examples_open_on(
+    features: pd.DataFrame,
+    definition: ChurnDefinition,
+    histories: Sequence[AccountHistory],
+    cutoffs: Sequence[date],
+    day: date,
+    options: TrainingOptions,
+) -> Examples:
+    """The examples of ``cutoffs`` whose label window is open on ``day`` (see
+    :func:`open_cutoffs`), labelled by the churns the data before ``day`` confirm."""
+    known = churn_events(definition, histories, day - timedelta(days=1))
+    days = open_cutoffs(cutoffs, day, options)
+    return open_examples(features, known, days, options.horizon_days)
 
 
 def with_health(engine: Engine, run: ChurnRun, config: HealthConfig) -> ChurnRun:
