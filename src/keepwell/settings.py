@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     plan_link_address_max_requests: int = Field(default=120, ge=1)
     """Requests to shared plan links from one address within the window (then 429)."""
     plan_link_window_minutes: int = Field(default=10, ge=1)
+    survey_throttle_days: int = Field(default=30, ge=0)
+    """No contact is asked for a survey more than once within this many days."""
+    survey_relationship_days: int = Field(default=180, ge=1)
+    """The relationship NPS is asked of each active contact at most once in this many days."""
+    company_name: str = ""
+    """The company's name as customers know it, used in survey e-mails (empty: "us")."""
+    survey_link_days: int = Field(default=30, ge=1, le=365)
+    """How long a survey answer link works."""
     trusted_proxies: str = ""
     """Comma-separated addresses or networks of reverse proxies whose ``X-Forwarded-For``
     and ``X-Forwarded-Proto`` are believed; empty: the headers are ignored."""
@@ -82,6 +90,8 @@ class Settings(BaseSettings):
     (needs the ``embeddings`` extra); the bundled multilingual model otherwise."""
     playbooks_dir: Path | None = None
     """The company's playbook rules (default: ``<data_dir>/playbooks``)."""
+    mappings_dir: Path | None = None
+    """Import mappings saved from the column mapper (default: ``<data_dir>/mappings``)."""
     run_every_minutes: int = Field(default=0, ge=0)
     """``keepwell serve`` runs scoring and playbooks this often in-process (0: never)."""
     web_slots: int = Field(default=2, ge=1, le=15)
@@ -112,6 +122,10 @@ class Settings(BaseSettings):
     def resolved_playbooks_dir(self) -> Path:
         """The folder of the company's own playbook rules."""
         return self.playbooks_dir or self.data_dir / "playbooks"
+
+    def resolved_mappings_dir(self) -> Path:
+        """The folder of the saved import mappings, one sub-folder per kind."""
+        return self.mappings_dir or self.data_dir / "mappings"
 
     def resolved_database_url(self) -> str:
         """The configured database URL, or an SQLite file inside the data directory."""

@@ -115,3 +115,26 @@ def test_malformed_files_are_clear_errors_on_the_command_line(
                 assert f"{name}: " in result.output and "Traceback" not in result.output
     finally:
         get_settings.cache_clear()
+
+
+def test_suggest_mapping_prints_a_mapping_file(database_url: str, tmp_path: Path) -> None:
+    data = tmp_path / "CRM Export.csv"
+    data.write_text("Kundennummer,Firmenname,Status\nK-1,Acme,Aktiv\nK-2,Beta,Verloren\n")
+    code, out = _run(database_url, "import", "accounts", str(data), "--suggest-mapping")
+    assert code == 0
+    assert out == (
+        "source: CRM-Export\n"
+        "kind: accounts\n"
+        "columns:\n"
+        "  external_id: Kundennummer\n"
+        "  name: Firmenname\n"
+        "  status: Status\n"
+        "values:\n"
+        "  status:\n"
+        "    Aktiv: active\n"
+        "    Verloren: lost\n"
+    )
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(out)
+    code, _ = _run(database_url, "import", "accounts", str(data), "--mapping", str(mapping))
+    assert code == 0

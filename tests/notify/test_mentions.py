@@ -38,7 +38,7 @@ def test_a_mention_reaches_the_digest_once(engine: Engine, smtp_env: Inbox) -> N
     to_sven = [m for _, rcpt, m in smtp_env.messages if rcpt == ["sven@maker.test"]]
     assert len(to_sven) == 1
     text = message_from_bytes(to_sven[0]).get_payload(decode=True).decode()
-    assert "Boss mentioned you on account" in text and "seal failures" in text
+    assert "Boss mentioned you on acme: " in text and "seal failures" in text
     second = run_once(engine, today=TODAY, score=False)
     assert second["mentions_queued"] == 0
     assert [rcpt for _, rcpt, _ in smtp_env.messages].count(["sven@maker.test"]) == 1

@@ -19,6 +19,11 @@ PUBLIC = {
     ("/shared/plans/{token}", "GET"),
     ("/shared/plans/{token}/milestones/{milestone_id}/done", "POST"),
     ("/shared/plans/{token}/milestones/{milestone_id}/comments", "POST"),
+    # a survey answer link e-mailed to a contact: the long random link is the credential
+    ("/survey/{token}", "GET"),
+    ("/survey/{token}", "POST"),
+    ("/survey/{token}/unsubscribe", "GET"),
+    ("/survey/{token}/unsubscribe", "POST"),
 }
 
 
@@ -127,3 +132,46 @@ def test_editing_routes_check_who_edits_on_the_server(
         for (method, path), statuses in expected.items():
             response = client.get(path) if method == "GET" else client.post(path, form)
             assert response.status_code == statuses.get(role, 403), (role, method, path)
+
+
+@SQLITE_ONLY
+def test_builders_are_for_those_who_may_import_or_edit_playbooks(
+    browser: Callable[[str], Browser],
+) -> None:
+    """The column mapper needs the import permission; the rule builder the admin or leader
+    role, like saving a playbook."""
+    mapper = ("/imports/map", "/imports/1/map")
+    builder = ("/playbooks/new/build", "/playbooks/going_quiet/build", "/playbooks/build")
+    for role in ("member", "auditor"):
+        client = browser(role)
+        for path in (*mapper, *builder):
+            method = "POST" if path in ("/imports/map", "/playbooks/build") else "GET"
+            response = client.client.request(method, path, headers={"X-CSRF-Token": client.csrf})
+            assert response.status_code == 403, (role, method, path)
+            if path == "/imports/1/map":
+                posted = client.client.post(path, headers={"X-CSRF-Token": client.csrf})
+                assert posted.status_code == 403, (role, path)
+    leader = browser("leader")
+    assert leader.get("/imports/1/map").status_code == 403  # leaders do not import
+    assert leader.get("/playbooks/new/build").status_code == 200
+    admin = browser("admin")
+    assert admin.get("/imports/1/map").status_code == 404  # allowed, but no such upload
+    assert admin.get("/playbooks/new/build").status_code == 200
+
+
+@SQLITE_ONLY
+def test_everyone_signed_in_has_an_inbox_and_choices(
+    anonymous: TestClient, browser: Callable[[str], Browser]
+) -> None:
+    """The inbox and the notification choices are every role's own (read permission,
+    auditors included); nobody reaches them signed out."""
+    for path in ("/inbox", "/settings/notifications"):
+        assert anonymous.get(path).headers["location"].startswith("/login?next=")
+    for role in ("admin", "leader", "member", "auditor"):
+        client = browser(role)
+        assert client.get("/inbox").status_code == 200, role
+        assert client.get("/settings/notifications").status_code == 200, role
+        assert client.post("/inbox/read-all").status_code == 303, role
+        saved = client.post("/settings/notifications", {"email": ["mention"], "digest": "off"})
+        assert saved.status_code == 303, role
+        assert client.post("/inbox/read-all", csrf=False).status_code == 403, role

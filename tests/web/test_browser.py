@@ -105,18 +105,26 @@ class Journey:
     def open_account(self, name: str) -> None:
         self.page.locator("#portfolio-results").get_by_role("link", name=name).click()
         expect(self.page.get_by_role("heading", name=name, level=1)).to_be_visible()
-        expect(self.page.locator("#timeline")).to_contain_text("Seal leaking")
         expect(self.page.locator(".reasons")).to_contain_text("no order in the last 90 days")
         self.shot("account")
+        self.page.locator(".account-tabs").get_by_role("link", name="Timeline").click()
+        expect(self.page).to_have_url(re.compile(r"tab=timeline"))
+        expect(self.page.locator("#timeline")).to_contain_text("Seal leaking")
+        self.shot("account-timeline")
 
     def add_note(self, text: str) -> None:
         self.page.fill("#note-subject", "Call with purchasing")
         self.page.fill("#note-text", text)
         self.page.get_by_role("button", name="Add to timeline").click()
         expect(self.page.locator("#timeline")).to_contain_text(text)
+        expect(self.page.locator("#activity [role=status]")).to_have_text(
+            "Note added to the timeline."
+        )
         self.page.reload()
         expect(self.page.locator("#timeline")).to_contain_text(text)
         self.shot("note")
+        self.page.go_back()
+        expect(self.page.locator(".reasons")).to_be_visible()  # the back button: the overview
 
     def add_task(self, title: str) -> None:
         panel = self.page.locator("#account-tasks")

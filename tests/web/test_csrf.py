@@ -56,7 +56,7 @@ def test_note_form_needs_the_sessions_token(
     assert member.post(f"/accounts/{acme}/notes", stolen, csrf=False).status_code == 403
     assert notes(engine) == 0
     done = member.post(f"/accounts/{acme}/notes", form)
-    assert (done.status_code, done.headers["location"]) == (303, f"/accounts/{acme}#activity")
+    assert (done.status_code, done.headers["location"]) == (303, f"/accounts/{acme}?tab=timeline")
     by_header = member.client.post(
         f"/accounts/{acme}/notes",
         data=form,

@@ -45,9 +45,9 @@ def test_fleet_page_and_account_panel_show_asset_health(
     assert page.status_code == 200
     assert "SN-1" in page.text and "SN-2" in page.text and "<svg" in page.text
     assert 'href="/fleet"' in page.text and ">Fleet<" in page.text
-    account = member.get(f"/accounts/{record['C-1']}")
+    account = member.get(f"/accounts/{record['C-1']}?tab=equipment")
     assert 'id="panel-equipment"' in account.text and "SN-1" in account.text
-    other = member.get(f"/accounts/{record['C-2']}")
+    other = member.get(f"/accounts/{record['C-2']}?tab=equipment")
     assert 'id="panel-equipment"' not in other.text
 
 

@@ -119,7 +119,7 @@ def test_account_panel_and_lessons_on_my_work(
         )
         draft_id = draft.id
     member = browser("member")
-    account = member.get(f"/accounts/{acme}").text
+    account = member.get(f"/accounts/{acme}?tab=service").text
     assert 'id="panel-know-how"' in account
     assert "Acme escalation path" in account and "Seal leaking fixes" in account
     work = member.get("/my-work").text

@@ -79,7 +79,12 @@ def test_members_see_no_money_on_pages(
     browser: Callable[[str], Browser], record: dict[str, int]
 ) -> None:
     acme = record["C-1"]
-    pages = ("/portfolio", f"/accounts/{acme}", f"/accounts/{acme}?kinds=order&kinds=quote")
+    tabs = ("overview", "timeline", "team", "equipment", "service", "voice")
+    pages = (
+        "/portfolio",
+        *(f"/accounts/{acme}?tab={tab}" for tab in tabs),
+        f"/accounts/{acme}?kinds=order&kinds=quote",
+    )
     member = browser("member")
     for path in pages:
         html = member.get(path).text
@@ -91,7 +96,8 @@ def test_members_see_no_money_on_pages(
     assert "Orders, 12 months" in member.get("/portfolio").text
     leader = browser("leader")
     account = leader.get(f"/accounts/{acme}").text
-    assert CONTRACT_VALUE in account and ORDER_AMOUNT in account and QUOTE_VALUE in account
+    timeline = leader.get(f"/accounts/{acme}?tab=timeline").text
+    assert CONTRACT_VALUE in account and ORDER_AMOUNT in timeline and QUOTE_VALUE in timeline
     assert "Revenue per quarter" in account
     assert ORDER_AMOUNT in leader.get("/portfolio").text
 

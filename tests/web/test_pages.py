@@ -68,20 +68,18 @@ def test_account_page_sections_timeline_and_notes(
 ) -> None:
     member = browser("member")
     acme = record["C-1"]
-    page = member.get(f"/accounts/{acme}").text
-    for part in (
-        "Acme Pumps",
-        "Health and risk",
-        "Not scored yet",
-        '<svg class="chart"',
-        "Leo Leader",
-        "Account owner",
-        "Jane Buyer",
-        "Seal leaking",
-        'id="timeline"',
-        "Add to timeline",
-    ):
-        assert part in page, part
+    tabs = {
+        "": ("Acme Pumps", "Health and risk", "Not scored yet", '<svg class="chart"'),
+        "?tab=team": ("Leo Leader", "Account owner", "Jane Buyer"),
+        "?tab=timeline": ("Seal leaking", 'id="timeline"', "Add to timeline"),
+    }
+    for tab, parts in tabs.items():
+        page = member.get(f"/accounts/{acme}{tab}").text
+        for part in parts:
+            assert part in page, (tab, part)
+        assert 'aria-current="page"' in page
+    assert "Add to timeline" not in member.get(f"/accounts/{acme}").text
+    assert member.get(f"/accounts/{acme}?tab=nonsense").status_code == 404
     only_tickets = member.get(
         f"/accounts/{acme}?kinds=ticket", headers={**HTMX, "HX-Target": "timeline"}
     ).text
@@ -94,13 +92,20 @@ def test_account_page_sections_timeline_and_notes(
     )
     assert added.status_code == 200 and "<html" not in added.text
     assert "Customer asked for a &lt;b&gt;spare&lt;/b&gt; seal kit" in added.text
+    assert "Note added to the timeline." in added.text
     empty = member.post(f"/accounts/{acme}/notes", {"text": "  "})
     assert empty.status_code == 422 and "Write something in the note." in empty.text
     assert member.get("/accounts/999999").status_code == 404
-    assert "Add to timeline" not in browser("auditor").get(f"/accounts/{acme}").text
+    assert "Add to timeline" not in browser("auditor").get(f"/accounts/{acme}?tab=timeline").text
+    plain = member.post(f"/accounts/{acme}/notes", {"text": "Spare kit shipped."})
+    assert plain.status_code == 303
+    assert plain.headers["location"] == f"/accounts/{acme}?tab=timeline"
+    landed = member.get(plain.headers["location"]).text
+    assert "Note added to the timeline." in landed and "Spare kit shipped." in landed
+    assert "Note added to the timeline." not in member.get(plain.headers["location"]).text
     with session_scope(engine) as session:
         entry = session.scalars(select(AuditLog).where(AuditLog.action == "interaction.created"))
-        assert [e.actor for e in entry] == [email("member")]
+        assert [e.actor for e in entry] == [email("member")] * 2
 
 
 @SQLITE_ONLY

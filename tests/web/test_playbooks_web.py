@@ -79,11 +79,9 @@ def test_leader_saves_valid_rules_and_sees_errors_by_line(
     assert "min_orders_365d: lots" in bad.text
     assert not (folder(app) / "thin_accounts.yaml").exists()
     saved = leader.post("/playbooks/save", {"text": RULE})
-    assert (
-        saved.status_code == 303 and saved.headers["location"] == "/playbooks/thin_accounts?saved=1"
-    )
+    assert saved.status_code == 303 and saved.headers["location"] == "/playbooks/thin_accounts"
     assert (folder(app) / "thin_accounts.yaml").read_text() == RULE
-    assert "Saved." in leader.get(saved.headers["location"]).text
+    assert "Rule “thin_accounts” saved." in leader.get(saved.headers["location"]).text
     listing = leader.get("/playbooks").text
     assert "Thin accounts" in listing and "<code>thin_accounts</code> · company" in listing
     with session_scope(engine) as s:

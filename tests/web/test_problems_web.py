@@ -59,8 +59,16 @@ def test_pages_detect_act_and_show_the_account_panel(
     detail = leader.get(f"/problems/{first}")
     assert detail.status_code == 200 and "8D record" in detail.text
     assert leader.post(f"/problems/{first}/confirm").headers["location"] == f"/problems/{first}"
+    confirmed = leader.get(f"/problems/{first}").text
+    assert "confirmed." in confirmed and "Problem “" in confirmed
     leader.post(f"/problems/{first}/rename", {"label": "Pump seal leaks"})
-    leader.post(f"/problems/{first}/merge", {"sources": [str(second)]})
+    assert "Renamed to “Pump seal leaks”." in leader.get(f"/problems/{first}").text
+    picker = leader.get(f"/problems/{first}?merge_q=%23{second}").text
+    assert f'name="sources" value="{second}"' in picker
+    nothing = leader.get(f"/problems/{first}?merge_q=no+such+words").text
+    assert 'name="sources"' not in nothing and "No other problem matches" in nothing
+    merged = leader.post(f"/problems/{first}/merge", {"sources": [str(second)]})
+    assert "Merged 1 problem into “Pump seal leaks”." in leader.get(merged.headers["location"]).text
     with session_scope(engine) as session:
         owner = Employee(
             name="Olga Owner", email="leader@maker.test", source="hr", external_id="E-9"
@@ -91,7 +99,7 @@ def test_pages_detect_act_and_show_the_account_panel(
     assert refused.status_code == 422 and "split needs at least one ticket" in refused.text
     assert leader.post(f"/problems/{first}/confirm", csrf=False).status_code == 403
 
-    account = leader.get(f"/accounts/{tickets[0]}").text
+    account = leader.get(f"/accounts/{tickets[0]}?tab=service").text
     assert "Recurring problems" in account and "Pump seal leaks" in account
     assert leader.get("/problems/999999").status_code == 404
     with session_scope(engine) as session:

@@ -25,6 +25,7 @@ from keepwell.people.models import Employee
 from keepwell.record.models import Account
 
 MORE = 40
+ACCOUNT_TABS = ("timeline", "team", "equipment", "service", "voice")
 
 
 def pages(engine: Engine, record: dict[str, int]) -> list[str]:
@@ -39,6 +40,8 @@ def pages(engine: Engine, record: dict[str, int]) -> list[str]:
         "/portfolio?sort=risk&status=any",
         f"/portfolio?owner={owner}&department={department}",
         f"/accounts/{acme}",
+        *(f"/accounts/{acme}?tab={tab}" for tab in ACCOUNT_TABS),
+        "/inbox",
         "/my-work",  # the member is on the team of every added account
         "/at-risk",  # every added account is at risk, with an owner, a contact, no task
         "/portfolio?risk=at_risk&unowned=1&sort=risk",

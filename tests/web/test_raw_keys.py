@@ -184,7 +184,8 @@ def page_paths(app: FastAPI, ids: dict[str, str], playbook: str) -> list[str]:
         if any(n.strip("{}") not in values for n in names):
             continue
         paths.append(PARAM.sub(lambda m: values[m.group(0).strip("{}")], route.path))
-    return paths
+    tabs = ("timeline", "team", "equipment", "service", "voice")
+    return paths + [f"/accounts/{ids['account_id']}?tab={tab}" for tab in tabs]
 
 
 def first_playbook(client: TestClient) -> str:

@@ -17,14 +17,16 @@ def test_comments_with_mentions_reach_the_mentioned(
 ) -> None:
     acme = record["C-1"]
     member = browser("member")
-    assert "No comments yet." in member.get(f"/accounts/{acme}").text
+    assert "No comments yet." in member.get(f"/accounts/{acme}?tab=timeline").text
     body = {"body": "@leader the seal complaint needs a call from you"}
     posted = member.post(f"/comments/account/{acme}", body)
     assert posted.status_code == 303 and posted.headers["location"].endswith("#panel-comments")
-    page = member.get(f"/accounts/{acme}").text
+    page = member.get(posted.headers["location"]).text
     assert "the seal complaint needs a call" in page and "mentions Leo Leader" in page
+    assert "Comment added." in page
     work = browser("leader").get("/my-work").text
-    assert "Mentions of you" in work and f'href="/accounts/{acme}#panel-comments"' in work
+    assert "Mentions of you" in work and "Acme Pumps" in work
+    assert f'href="/accounts/{acme}?tab=timeline#panel-comments"' in work
     assert "Mentions of you" not in member.get("/my-work").text
     with Session(engine) as session:
         (mention,) = session.scalars(select(Mention)).all()

@@ -64,8 +64,9 @@ def test_only_leaders_edit_a_charter(
         )
         audit = session.scalars(select(AuditLog).where(AuditLog.action == "role.update")).one()
         assert audit.actor == "leader@maker.test" and "charter" in (audit.changes or {})
-    page = leader.get(f"/roles/{owner}?saved=1").text
-    assert "Keeps the plan." in page and "Saved." in page
+    page = leader.get(f"/roles/{owner}").text
+    assert "Keeps the plan." in page and "Role saved." in page
+    assert "Role saved." not in leader.get(f"/roles/{owner}?saved=1").text  # once; no spoofing
     lacking = page.split('id="lacking"')[1]
     assert "Gamma Mills" not in lacking and "Beta Works" not in lacking
     service = browser("leader").get(f"/roles/{role_id(engine, 'quality_lead')}").text
@@ -141,6 +142,6 @@ def test_coverage_page_and_panel_hide_money_from_members(
     what_if = browser("leader").get(f"/coverage?employee={leo}").text.split('id="impact"')[1]
     assert "<strong>Leo Leader</strong> left, 1 accounts worth 12,345.67" in what_if
     assert browser("member").get("/coverage?employee=0").status_code == 400
-    account = browser("member").get(f"/accounts/{acme}").text
+    account = browser("member").get(f"/accounts/{acme}?tab=team").text
     assert "Relationship coverage" in account and "Leo Leader" in account
     assert 'href="/roles"' in account and 'href="/coverage"' in account

@@ -23,6 +23,7 @@ ACTIONS = {
     "import.override_kept": "Import left an edited field alone",
     "import.update": "Record changed by an import",
     "interaction.created": "Note added",
+    "mapping.saved": "Import mapping saved",
     "interaction.updated": "Note changed",
     "plan.created": "Success plan made",
     "plan.milestone_added": "Milestone added to a success plan",

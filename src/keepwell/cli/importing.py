@@ -20,7 +20,9 @@ from keepwell.cli.app import app, console, fail, print_json, state
 from keepwell.intake.docs import template_header
 from keepwell.intake.errors import IntakeError
 from keepwell.intake.fields import KINDS, kind_spec
+from keepwell.intake.mapper import build_mapping, read_columns, suggested_choices
 from keepwell.intake.mapping import Mapping, load_mapping
+from keepwell.intake.saved import mapping_yaml, source_name
 from keepwell.intake.service import ImportResult, import_file
 
 SHOWN_ERRORS = 50
@@ -47,6 +49,13 @@ def import_command(
     template: Annotated[
         bool, typer.Option("--template", help="Print the CSV header of KIND and exit.")
     ] = False,
+    suggest_mapping: Annotated[
+        bool,
+        typer.Option(
+            "--suggest-mapping",
+            help="Print a mapping YAML suggested from FILE's column names and values, and exit.",
+        ),
+    ] = False,
 ) -> None:
     """Import FILE as KIND: validated, atomic and idempotent."""
     try:
@@ -58,6 +67,15 @@ def import_command(
         return
     if file is None:
         raise fail("FILE is required (or use --template)", 2)
+    if suggest_mapping:
+        try:
+            suggested = suggested_choices(spec, read_columns(file))
+            typer.echo(
+                mapping_yaml(build_mapping(spec, source_name(file.name), suggested)), nl=False
+            )
+        except IntakeError as exc:
+            raise fail(str(exc), 2) from None
+        return
     try:
         parsed_mapping = load_mapping(mapping) if mapping else None
         result = _run_with_progress(

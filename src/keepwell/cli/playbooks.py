@@ -155,3 +155,11 @@ def _print_run(summary: dict[str, Any]) -> None:
     )
     for problem in summary["broken_rules"]:
         err_console.print(f"[bold red]broken:[/] {problem}")
+    surveys = summary.get("surveys", {})
+    if "skipped" in surveys:
+        console.print(f"Surveys skipped: {surveys['skipped']}")
+    elif surveys:
+        console.print(
+            f"Surveys: {surveys['sent']} sent, {surveys['skipped']} contacts skipped, "
+            f"{surveys['bounced']} bounced, {surveys['failed']} failed."
+        )

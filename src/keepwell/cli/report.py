@@ -71,6 +71,13 @@ def weekly_command(
     console.print(f"Wrote {target} ({target.stat().st_size:,} bytes; sections: {sections}).")
 
 
+class DigestPeriod(StrEnum):
+    """How often a digest run comes."""
+
+    WEEKLY = "weekly"
+    DAILY = "daily"
+
+
 @report_app.command("digests")
 def digests_command(
     ctx: typer.Context,
@@ -79,18 +86,23 @@ def digests_command(
     ] = False,
     as_of: Annotated[
         datetime | None,
-        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Last day of the week."),
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Last day of the period."),
     ] = None,
+    every: Annotated[
+        DigestPeriod,
+        typer.Option("--every", help="The period: reaches the people who chose it."),
+    ] = DigestPeriod.WEEKLY,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
 ) -> None:
-    """Each employee's weekly digest: their accounts whose risk moved, tasks, mentions."""
+    """Each employee's digest (weekly, or daily for those who chose it): their accounts
+    whose risk moved, tasks, mentions."""
     from keepwell.cli.app import print_json
     from keepwell.notify.digests import personal_digests, queue_personal_digests
     from keepwell.playbooks.schedule import deliver
 
     engine = state(ctx).engine()
     with Session(engine) as session:
-        digests = personal_digests(session, as_of.date() if as_of else None)
+        digests = personal_digests(session, as_of.date() if as_of else None, every=every.value)
         queued = queue_personal_digests(session, digests) if send else 0
         session.commit()
     delivery = deliver(engine).summary() if send else None

@@ -6,7 +6,7 @@ from keepwell.db.base import Base
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.intake.models import ImportBatch
 from keepwell.knowledge.models import Article, ArticleLink, ArticleTag, ArticleVersion
-from keepwell.notify.models import Notification
+from keepwell.notify.models import InboxEntry, Notification, NotificationPreference
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.plans.models import (
     MilestoneComment,
@@ -31,6 +31,7 @@ from keepwell.record.models import (
     TelemetryEvent,
     Ticket,
 )
+from keepwell.surveys.models import SurveyInvitation, SurveyLinkHit, SurveyOptOut
 from keepwell.tasks.models import Task, TaskEvent
 from keepwell.teams.models import Comment, HumanRead, Mention, PromiseCheck, QuoteReview
 from keepwell.telemetry.models import (
@@ -62,12 +63,14 @@ __all__ = [
     "Employee",
     "HumanRead",
     "ImportBatch",
+    "InboxEntry",
     "Interaction",
     "InteractionContact",
     "LoginAttempt",
     "Mention",
     "MilestoneComment",
     "Notification",
+    "NotificationPreference",
     "Order",
     "PlanLinkHit",
     "PlanMilestone",
@@ -87,6 +90,9 @@ __all__ = [
     "SavedView",
     "ScoreRun",
     "SuccessPlan",
+    "SurveyInvitation",
+    "SurveyLinkHit",
+    "SurveyOptOut",
     "SurveyResponse",
     "Task",
     "TaskEvent",

@@ -1,8 +1,11 @@
-"""The weekly personal digest: each employee's own accounts and tasks, through the outbox.
+"""The personal digest: each employee's own accounts and tasks, through the outbox.
 
 For every present employee with an email address: their accounts (current account team)
 whose churn risk moved between the two latest scoring runs, their open and overdue
-tasks, and the comments that mentioned them in the week. Nothing to say, no message.
+tasks, and the comments that mentioned them in the period. Nothing to say, no message.
+Each person chooses the period (``weekly`` by default, ``daily``, or ``off``: no digest);
+a run for one period reaches the people who chose it. A queued digest also lands in the
+person's in-app inbox.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from keepwell.auth.models import User
 from keepwell.insight.history import latest_movers
+from keepwell.notify.inbox import add_entry, digest_choices
 from keepwell.notify.models import Notification
 from keepwell.notify.service import queue_message
 from keepwell.people.models import AccountTeamMember, Employee
@@ -26,6 +30,7 @@ from keepwell.tasks.models import Task
 from keepwell.teams.comments import mentions_of
 
 WEEK = timedelta(days=7)
+PERIODS = {"weekly": WEEK, "daily": timedelta(days=1)}
 OPEN = ("open", "in_progress")
 MAX_TASKS = 15
 
@@ -43,6 +48,8 @@ class PersonalDigest:
     mentions: list[dict[str, Any]] = field(default_factory=list)
     base_url: str = ""
     """Where links in the lines point (the public address)."""
+    every: str = "weekly"
+    """The period the digest covers: ``weekly`` or ``daily``."""
 
     def _link(self, path: str) -> str:
         return f" — {self.base_url.rstrip('/')}{path}"
@@ -59,7 +66,9 @@ class PersonalDigest:
 
     @property
     def subject(self) -> str:
-        """The message subject (one digest per person and week)."""
+        """The message subject (one digest per person and period)."""
+        if self.every == "daily":
+            return f"Keepwell: your day, {self.today.isoformat()}"
         return f"Keepwell: your week to {self.today.isoformat()}"
 
     def lines(self) -> list[str]:
@@ -88,7 +97,7 @@ class PersonalDigest:
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
         data = asdict(self)
-        del data["base_url"]
+        del data["base_url"], data["every"]
         data["today"] = self.today.isoformat()
         data["overdue"] = len(self.overdue)
         data["lines"] = self.lines()
@@ -96,13 +105,21 @@ class PersonalDigest:
 
 
 def personal_digests(
-    session: Session, today: date | None = None, *, base_url: str | None = None
+    session: Session,
+    today: date | None = None,
+    *,
+    base_url: str | None = None,
+    every: str = "weekly",
 ) -> list[PersonalDigest]:
-    """The digest of every present employee with something to tell, by name.
+    """The ``every`` (weekly or daily) digest of every present employee who chose that
+    period and has something to tell, by name.
 
     Its lines link to the accounts and tasks under ``base_url`` (default: the public address).
     """
+    if every not in PERIODS:
+        raise ValueError(f"a digest comes {' or '.join(PERIODS)}")
     day = today or date.today()
+    chosen = digest_choices(session)
     base = get_settings().public_url if base_url is None else base_url
     people = session.scalars(
         select(Employee)
@@ -113,11 +130,13 @@ def personal_digests(
         .order_by(Employee.name)
     ).all()
     digests = {
-        e.id: PersonalDigest(e.id, e.name, e.email or "", day, base_url=base) for e in people
+        e.id: PersonalDigest(e.id, e.name, e.email or "", day, base_url=base, every=every)
+        for e in people
+        if chosen.get(e.id, "weekly") == every
     }
     _add_movers(session, digests, day)
     _add_tasks(session, digests, day)
-    _add_mentions(session, digests, day)
+    _add_mentions(session, digests, day, PERIODS[every])
     return [d for d in digests.values() if not d.empty]
 
 
@@ -165,8 +184,10 @@ def _add_tasks(session: Session, digests: dict[int, PersonalDigest], day: date) 
         )
 
 
-def _add_mentions(session: Session, digests: dict[int, PersonalDigest], day: date) -> None:
-    since = datetime.combine(day - WEEK + timedelta(days=1), time(0))
+def _add_mentions(
+    session: Session, digests: dict[int, PersonalDigest], day: date, period: timedelta
+) -> None:
+    since = datetime.combine(day - period + timedelta(days=1), time(0))
     until = datetime.combine(day + timedelta(days=1), time(0))
     users = dict(
         session.execute(
@@ -187,7 +208,8 @@ def _add_mentions(session: Session, digests: dict[int, PersonalDigest], day: dat
 
 
 def queue_personal_digests(session: Session, digests: list[PersonalDigest]) -> int:
-    """Queue each digest as an email, once per person and week; how many were queued."""
+    """Queue each digest as an email (and an inbox entry), once per person and period;
+    how many were queued."""
     queued = 0
     for digest in digests:
         done = session.scalar(
@@ -197,5 +219,22 @@ def queue_personal_digests(session: Session, digests: list[PersonalDigest]) -> i
         )
         if done is None:
             queue_message(session, "email", digest.email, digest.subject, digest.lines())
+            add_entry(
+                session,
+                "digest",
+                f"{digest.subject.removeprefix('Keepwell: ').capitalize()}: {_summary(digest)}",
+                "/my-work",
+                employee_id=digest.employee_id,
+            )
             queued += 1
     return queued
+
+
+def _summary(digest: PersonalDigest) -> str:
+    parts = [
+        (len(digest.movers), "account whose risk moved", "accounts whose risk moved"),
+        (len(digest.open_tasks), "open task", "open tasks"),
+        (len(digest.overdue), "overdue", "overdue"),
+        (len(digest.mentions), "mention", "mentions"),
+    ]
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n)

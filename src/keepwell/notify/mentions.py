@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.auth.models import User
+from keepwell.notify.inbox import email_opt_outs, subject_of
 from keepwell.people.models import Employee
 from keepwell.playbooks.core import Notice
 from keepwell.teams.comments import mark_notified, pending_mentions
@@ -17,7 +18,8 @@ EXCERPT = 160
 def mention_notices(session: Session) -> tuple[list[Notice], list[int]]:
     """Email digest lines for the mentions not notified yet, and the ids of those mentions.
 
-    A mention of a person without an email address stays pending.
+    A mention of a person without an email address stays pending; a mention of someone
+    who switched mention e-mails off is marked notified without a line (it is in their inbox).
     """
     pending = pending_mentions(session)
     if not pending:
@@ -31,6 +33,7 @@ def mention_notices(session: Session) -> tuple[list[Notice], list[int]]:
     users = dict(session.execute(select(User.id, User.email)).all())
     authors = dict(session.execute(select(User.id, User.name)).all())
     employees = dict(session.execute(select(Employee.id, Employee.email)).all())
+    quiet_users, quiet_emails = email_opt_outs(session, "mention")
     notices, ids = [], []
     for mention in pending:
         address = users.get(mention.user_id) if mention.user_id else None
@@ -38,10 +41,14 @@ def mention_notices(session: Session) -> tuple[list[Notice], list[int]]:
         comment = comments[mention.comment_id]
         if not address:
             continue
+        if mention.user_id in quiet_users or address.lower() in quiet_emails:
+            ids.append(mention.id)  # in the inbox already; no e-mail, by the person's choice
+            continue
         text = " ".join(comment.body.split())
         text = text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
         author = authors.get(comment.author_user_id, "someone")
-        line = f"{author} mentioned you on {comment.subject_kind} {comment.subject_id}: {text}"
+        label, _ = subject_of(session, comment.subject_kind, comment.subject_id)
+        line = f"{author} mentioned you on {label}: {text}"
         account_id = comment.subject_id if comment.subject_kind == "account" else None
         notices.append(Notice("email", address, line, account_id, None))
         ids.append(mention.id)

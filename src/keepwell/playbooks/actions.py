@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 from sqlalchemy import select
 
+from keepwell.notify.inbox import wants_email
 from keepwell.people.models import Employee
 from keepwell.playbooks.core import Action, Context, Firing, Notice, Params
 from keepwell.playbooks.format import fill
@@ -100,7 +101,7 @@ def _email(ctx: Context, firing: Firing, params: NotifyParams) -> str | None:
         role = params.to.removeprefix("role:") if params.to.startswith("role:") else None
         owner, _ = owner_for(ctx.session, firing.hit.account_id, role, ctx.today)
         owner_id = owner.id if owner else None
-    if owner_id is None:
+    if owner_id is None or not wants_email(ctx.session, "assignment", employee_id=owner_id):
         return None
     return ctx.session.scalar(select(Employee.email).where(Employee.id == owner_id))
 

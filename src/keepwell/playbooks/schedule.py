@@ -50,6 +50,7 @@ def run_once(
         queued = queue_digests(session, notices)
         mentions = mentions_queued(session, mention_ids)
         session.commit()
+    surveys = ask_surveys(engine, today) if send else {"skipped": "not asked"}
     delivery = deliver(engine) if send else None
     return {
         "scoring": scoring,
@@ -57,7 +58,27 @@ def run_once(
         "mentions_queued": mentions,
         "messages_queued": queued,
         "delivery": delivery.summary() if delivery else {"skipped": "not asked"},
+        "surveys": surveys,
     }
+
+
+def ask_surveys(engine: Engine, today: date | None = None) -> dict[str, Any]:
+    """Evaluate the survey rules (``surveys.yaml`` beside the playbooks) and send by e-mail."""
+    from keepwell.settings import get_settings
+    from keepwell.surveys.rules import SurveyRuleError, load_survey_rules, rules_file
+    from keepwell.surveys.service import run_survey_rules
+
+    settings = get_settings()
+    if not settings.smtp_host:
+        return {"skipped": "no SMTP server configured (KEEPWELL_SMTP_HOST)"}
+    try:
+        rules = load_survey_rules(rules_file(settings.data_dir))
+    except SurveyRuleError as exc:
+        return {"skipped": str(exc)}
+    with Session(engine) as session:
+        summary = run_survey_rules(session, settings, rules, today=today)
+        session.commit()
+    return summary
 
 
 def deliver(engine: Engine) -> DeliveryReport:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.days import utcnow
+from keepwell.notify.inbox import wants_email
 from keepwell.people.models import Employee
 from keepwell.playbooks.conditions import refuse_hidden_conditions
 from keepwell.playbooks.core import Context, Notice
@@ -148,7 +149,11 @@ def run_playbooks(
     escalated = escalate_overdue(session, ctx.today, actor=actor)
     for task in escalated:
         target = session.get(Employee, task.escalated_to_id) if task.escalated_to_id else None
-        if target is not None and target.email:
+        if (
+            target is not None
+            and target.email
+            and wants_email(session, "escalation", employee_id=target.id)
+        ):
             line = f"Escalated: {task.title} (due {task.due_on})"
             ctx.notices.append(Notice("email", target.email, line, task.account_id, task.rule))
     broken = [str(b) for b in rule_set.broken]

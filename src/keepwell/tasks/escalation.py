@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.days import utcnow
+from keepwell.notify.inbox import notify_escalation
 from keepwell.people.models import Employee
 from keepwell.tasks.models import Task, TaskEvent
 from keepwell.tasks.owners import team_holders
@@ -73,6 +74,7 @@ def escalate_overdue(session: Session, today: date, *, actor: str) -> list[Task]
             entity_id=task.id,
             changes={"escalated_to_id": task.escalated_to_id, "due_on": str(task.due_on)},
         )
+        notify_escalation(session, task, task.escalated_to_id)
         escalated.append(task)
     session.flush()
     return escalated

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 from keepwell.audit.service import record
 from keepwell.days import utcnow
 from keepwell.db.prepared import prepared, read
+from keepwell.notify.inbox import notify_assignment
 from keepwell.people.models import Employee
 from keepwell.record.editing import may_edit_account
 from keepwell.record.models import Account
@@ -108,6 +109,7 @@ def create_task(
         entity_id=task.id,
         changes={**changes, "rule": rule, "reason_key": reason_key},
     )
+    notify_assignment(session, task, actor=actor)
     return task
 
 
@@ -142,6 +144,8 @@ def update_task(
         setattr(task, field, new)
     if "status" in changes:
         _status_changed(session, task)
+    if changes.get("owner_id", [None, None])[1] is not None:
+        notify_assignment(session, task, actor=actor)
     for field, (old, new) in changes.items():
         if field in TRACKED:
             _event(session, task, actor, field, old, new)

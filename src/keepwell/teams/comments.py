@@ -21,6 +21,7 @@ from keepwell.audit.service import record
 from keepwell.auth.models import User
 from keepwell.days import utcnow
 from keepwell.db.prepared import prepared, read
+from keepwell.notify.inbox import notify_mentions
 from keepwell.people.models import Employee
 from keepwell.people.presence import still_present
 from keepwell.record.models import Account, Quote
@@ -136,6 +137,8 @@ def add_comment(
             Mention(comment_id=comment.id, employee_id=person.employee_id, user_id=person.user_id)
         )
     session.flush()
+    named = [(p.user_id, p.employee_id) for found in people.values() for p in found]
+    notify_mentions(session, comment, named)
     record(
         session,
         actor=actor,

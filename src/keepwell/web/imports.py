@@ -12,7 +12,7 @@ import re
 import secrets
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,7 +21,8 @@ from sqlalchemy import Engine
 from keepwell.intake.errors import IntakeError
 from keepwell.intake.fields import kind_spec
 from keepwell.intake.limits import ReadLimits
-from keepwell.intake.mapping import load_mapping
+from keepwell.intake.mapping import Mapping, load_mapping
+from keepwell.intake.saved import mapping_yaml
 from keepwell.intake.service import ImportResult, import_file
 
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
@@ -45,6 +46,8 @@ class Staged:
     filename: str
     has_mapping: bool
     create_missing_accounts: bool
+    mapped: bool = False
+    """The mapping was made in the column mapper (saved for the source on import)."""
 
     def directory(self, root: Path) -> Path:
         """Where the upload is kept."""
@@ -134,6 +137,20 @@ def run_staged(
         actor=actor,
         limits=limits,
     )
+
+
+def set_mapping(root: Path, staged: Staged, mapping: Mapping) -> Staged:
+    """Give the staged upload the mapper's ``mapping``; the updated upload."""
+    updated = replace(staged, has_mapping=True, mapped=True)
+    folder = staged.directory(root)
+    (folder / "mapping.yaml").write_text(mapping_yaml(mapping), encoding="utf-8")
+    (folder / "meta.json").write_text(json.dumps(asdict(updated)), encoding="utf-8")
+    return updated
+
+
+def staged_mapping(root: Path, staged: Staged) -> Mapping | None:
+    """The staged upload's mapping, if it has one."""
+    return load_mapping(staged.directory(root) / "mapping.yaml") if staged.has_mapping else None
 
 
 def discard(root: Path, staged: Staged) -> None:

@@ -65,10 +65,20 @@ class PanelRegistry(Generic[Subject]):
         """The registered panel keys in display order."""
         return [e.key for e in self._sorted()]
 
-    def panels(self, db: Session, who: Principal, subject: Subject) -> list[Panel]:
-        """Every panel with something to show for ``subject``, in display order."""
+    def panels(
+        self,
+        db: Session,
+        who: Principal,
+        subject: Subject,
+        *,
+        only: Callable[[str], bool] | None = None,
+    ) -> list[Panel]:
+        """Every panel with something to show for ``subject``, in display order; with
+        ``only``, just the panels whose key it accepts (the others are not loaded)."""
         shown = []
         for entry in self._sorted():
+            if only is not None and not only(entry.key):
+                continue
             data = entry.load(db, who, subject)
             if data is not None:
                 shown.append(Panel(entry.key, entry.title, entry.template, data, entry.wide))

@@ -19,6 +19,8 @@ from keepwell.audit.words import action_label, field_label
 from keepwell.auth.permissions import Permission
 from keepwell.insight.risk import LEVEL_LABELS, NEGLIGIBLE_REVENUE_AT_RISK, is_negligible
 from keepwell.insight.wording import event_label, feature_label, feature_value
+from keepwell.web import feedback
+from keepwell.web.state import web_state
 
 TEMPLATES = Path(__file__).parent / "templates"
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -81,16 +83,32 @@ def render(
     status: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Render template ``name`` with the principal, its CSRF token and the navigation."""
+    """Render template ``name`` with the principal, its CSRF token and the navigation;
+    a full page also gets the inbox's unread count and the one-time confirmation
+    (``keepwell.web.feedback``)."""
     principal = getattr(request.state, "principal", None)
+    page = principal is not None and not is_htmx(request)
     full = {
         "principal": principal,
         "csrf_token": principal.csrf_token if principal else "",
         "nav": navigation(principal),
         "path": request.url.path,
+        "flash": feedback.take(request) if page else None,
+        "unread": _unread(request, principal) if page else 0,
         **(context or {}),
     }
-    return templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
+    response = templates.TemplateResponse(request, name, full, status_code=status, headers=headers)
+    if page:
+        feedback.clear(request, response)
+    return response
+
+
+def _unread(request: Request, principal: Any) -> int:
+    """The signed-in person's unread inbox entries (one statement)."""
+    from keepwell.notify.inbox import reader_for, unread_statement
+
+    with web_state(request).engine.connect() as connection:
+        return int(connection.scalar(unread_statement(reader_for(principal.user))) or 0)
 
 
 def is_htmx(request: Request) -> bool:

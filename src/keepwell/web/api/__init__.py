@@ -8,6 +8,7 @@ from keepwell.web.api import (
     ingest,
     knowledge,
     meta,
+    notifications,
     plans,
     playbooks,
     problems,
@@ -45,6 +46,7 @@ for module in (
     voice,
     search,
     views,
+    notifications,
 ):
     _v1.include_router(module.router)
 router.include_router(_v1)

@@ -11,9 +11,11 @@ from keepwell.web.pages import (
     editing,
     fleet,
     imports,
+    inbox,
     knowledge,
     knowledge_where_needed,
     plans,
+    playbook_builder,
     playbooks,
     portfolio,
     problems,
@@ -24,6 +26,7 @@ from keepwell.web.pages import (
     risk,
     search,
     shared_plans,
+    surveys,
     tasks,
     teams,
     tickets,
@@ -38,6 +41,7 @@ router = APIRouter(include_in_schema=False)
 for module in (
     auth,
     work,
+    inbox,
     search,
     risk,
     portfolio,
@@ -58,6 +62,7 @@ for module in (
     knowledge,
     editing,
     tasks,
+    playbook_builder,
     playbooks,
     problems,
     voice,
@@ -65,6 +70,7 @@ for module in (
     shared_plans,
     views,
     tickets,
+    surveys,
 ):
     router.include_router(module.router)
 

@@ -1,4 +1,9 @@
-"""The account 360: header, orders chart, team, contacts, assets, tickets and timeline."""
+"""The account 360 in tabs: overview, timeline (note form on top), team and contacts,
+equipment, service and voice; each tab is its own URL (``?tab=timeline``).
+
+Panels registered by features (``account_panels``) show in the tab ``PANEL_TABS`` names
+(a panel not named there shows in the overview); only the shown tab's panels are loaded.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
 from markupsafe import Markup
 from starlette.responses import Response
 
@@ -14,11 +18,13 @@ from keepwell.insight.agreement import disagreement
 from keepwell.insight.overview import account_history
 from keepwell.insight.snapshots import account_risk
 from keepwell.intake.fields import INTERACTION_KINDS
+from keepwell.notify.inbox import notify_note_mentions
 from keepwell.record.models import Account
 from keepwell.record.notes import InteractionCreate, InteractionError, create_interaction
 from keepwell.record.schemas import Account360, TimelineEvent
 from keepwell.record.service import AccountLookupError, account_360
 from keepwell.record.timeline import TIMELINE_FAMILIES, account_timeline
+from keepwell.web import feedback
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.panels import account_panels
@@ -28,7 +34,27 @@ from keepwell.web.scores import account_chart, account_risk_view
 from keepwell.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
+NOTE_ADDED = "Note added to the timeline."
 TIMELINE_PAGE = 25
+TABS = (
+    ("overview", "Overview"),
+    ("timeline", "Timeline"),
+    ("team", "Team and contacts"),
+    ("equipment", "Equipment"),
+    ("service", "Service"),
+    ("voice", "Voice"),
+)
+TAB_KEYS = frozenset(key for key, _ in TABS)
+PANEL_TABS = {
+    "tasks": "overview",
+    "read": "overview",
+    "comments": "timeline",
+    "coverage": "team",
+    "equipment": "equipment",
+    "problems": "service",
+    "know-how": "service",
+}
+"""The tab of each registered panel; any other panel shows in the overview."""
 Kinds = Annotated[list[str], Query(max_length=len(TIMELINE_FAMILIES))]
 Page = Annotated[int, Query(ge=1, le=10_000)]
 
@@ -47,7 +73,7 @@ class TimelinePage:
         """The link to another page with the same filter."""
         query = "&".join(f"kinds={k}" for k in self.kinds)
         query += f"&page={page}" if query else f"page={page}"
-        return f"/accounts/{self.account_id}?{query}#timeline"
+        return f"/accounts/{self.account_id}?tab=timeline&{query}#timeline"
 
 
 @router.get("/accounts/{account_id}")
@@ -58,16 +84,22 @@ def account_page(
     db: SessionDep,
     kinds: Kinds = [],  # noqa: B006 - FastAPI copies defaults per request
     page: Page = 1,
+    tab: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
-    """Everything about one account; htmx asking for ``#timeline`` gets just the timeline."""
+    """One tab of the account (the overview by default; a timeline filter or page opens
+    the timeline); htmx asking for ``#timeline`` gets just the timeline."""
     if is_htmx(request) and request.headers.get("hx-target") == "timeline":
         if db.get(Account, account_id) is None:
             raise HTTPException(404, f"There is no account with id {account_id}.")
         timeline = _timeline(db, account_id, kinds, page, who)
         return render(request, "_timeline.html", {"timeline": timeline})
+    shown = tab or ("timeline" if kinds or page > 1 else "overview")
+    if shown not in TAB_KEYS:
+        raise HTTPException(
+            404, f"An account has no tab {tab!r}; choose one of: {', '.join(TAB_KEYS)}."
+        )
     view = _view(db, account_id)
-    timeline = _timeline(db, account_id, kinds, page, who)
-    return render(request, "account.html", _context(db, view, timeline, who))
+    return render(request, "account.html", _context(db, view, who, shown, kinds, page))
 
 
 @router.post("/accounts/{account_id}/notes")
@@ -100,13 +132,16 @@ def add_note(
         except InteractionError as exc:
             error = str(exc)
     if error is None:
+        notify_note_mentions(
+            db, account_id=account_id, text=text, author=who.user.name, author_user_id=who.user.id
+        )
         db.commit()
         if not is_htmx(request):
-            return RedirectResponse(f"/accounts/{account_id}#activity", status_code=303)
-    timeline = _timeline(db, account_id, [], 1, who)
+            return feedback.redirect(request, f"/accounts/{account_id}?tab=timeline", NOTE_ADDED)
     note = {"error": error, "text": text, "subject": subject, "kind": kind} if error else {}
-    context = {**_context(db, view, timeline, who), "note": note}
+    context = {**_context(db, view, who, "timeline", [], 1), "note": note}
     if is_htmx(request):
+        context["note_saved"] = NOTE_ADDED if error is None else None
         return render(request, "_activity.html", context)
     return render(request, "account.html", context, status=422 if error else 200)
 
@@ -137,23 +172,34 @@ def _note_error(text: str, kind: str) -> str | None:
 
 
 def _context(
-    db: SessionDep, view: Account360, timeline: TimelinePage, who: Principal
+    db: SessionDep, view: Account360, who: Principal, tab: str, kinds: list[str], page: int
 ) -> dict[str, Any]:
-    history = account_history(db, view.account.id)
-    risk = account_risk(db, view.account.id)
-    return {
-        "risk": account_risk_view(risk, who.sees_money),
-        "disagreement": disagreement(risk, risk["risk_bands"]) if risk else None,
-        "risk_chart": account_chart(history) if len(history) > 1 else None,
-        "panels": account_panels.panels(db, who, view),
+    def in_tab(key: str) -> bool:
+        return PANEL_TABS.get(key, "overview") == tab
+
+    context: dict[str, Any] = {
+        "tab": tab,
+        "tabs": TABS,
+        "panels": account_panels.panels(db, who, view, only=in_tab),
         "view": view,
         "account": view.account,
-        "chart": _orders_chart(view, who.sees_money),
-        "timeline": timeline,
         "families": TIMELINE_FAMILIES,
         "interaction_kinds": INTERACTION_KINDS,
         "note": {},
+        "note_saved": None,
     }
+    if tab == "overview":
+        history = account_history(db, view.account.id)
+        risk = account_risk(db, view.account.id)
+        context |= {
+            "risk": account_risk_view(risk, who.sees_money),
+            "disagreement": disagreement(risk, risk["risk_bands"]) if risk else None,
+            "risk_chart": account_chart(history) if len(history) > 1 else None,
+            "chart": _orders_chart(view, who.sees_money),
+        }
+    if tab == "timeline":
+        context["timeline"] = _timeline(db, view.account.id, kinds, page, who)
+    return context
 
 
 def _orders_chart(view: Account360, sees_money: bool) -> Markup:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
+from keepwell.notify.inbox import subject_of
 from keepwell.teams.comments import add_comment, mentions_of, thread
 from keepwell.teams.errors import TeamsError
+from keepwell.web import feedback
 from keepwell.web.deps import PageWriter, Principal, SessionDep
 from keepwell.web.pages.teams import raise_for_page
 from keepwell.web.panels import account_panels, work_panels
@@ -19,7 +20,7 @@ from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 PAGES = {
-    "account": "/accounts/{id}#panel-comments",
+    "account": "/accounts/{id}?tab=timeline#panel-comments",
     "rfq": "/rfqs/{id}#comments",
     "problem": "/problems/{id}#comments",
     "task": "/tasks/{id}#comments",
@@ -58,7 +59,7 @@ def add_comment_page(
         context = {"error": str(exc), "body": body, "back": subject_url(kind, subject_id)}
         return render(request, "teams/comment_error.html", context, status=exc.status)
     db.commit()
-    return RedirectResponse(subject_url(kind, subject_id), status_code=303)
+    return feedback.redirect(request, subject_url(kind, subject_id), "Comment added.")
 
 
 @account_panels.register("comments", "Discussion", "teams/_thread.html", order=40, wide=True)
@@ -75,5 +76,7 @@ def mentions_panel(db: Any, who: Principal, employee: Any) -> dict[str, Any] | N
     if not found:
         return None
     for item in found:
+        label, _ = subject_of(db, item["subject_kind"], item["subject_id"])
+        item["label"] = label[:1].upper() + label[1:]
         item["url"] = subject_url(item["subject_kind"], item["subject_id"])
     return {"mentions": found}

@@ -16,10 +16,13 @@ from keepwell.intake.models import ImportBatch
 from keepwell.intake.service import ImportResult
 from keepwell.web.deps import PageImporter, Principal, SessionDep, StateDep
 from keepwell.web.imports import Staged, discard, find_staged, run_staged, stage_upload
+from keepwell.web.pages import mapper
+from keepwell.web.pages.mapper import save_confirmed
 from keepwell.web.paging import pager
 from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(mapper.router)
 BATCHES_PER_PAGE = 20
 
 
@@ -107,11 +110,12 @@ def _run(
     except IntakeError as exc:
         discard(state.uploads, staged)
         return _form_page(request, db, 1, error=str(exc), status=422)
-    if not dry_run or not result.ok:
+    saved = save_confirmed(state, db, who.actor, staged) if result.ok and not dry_run else None
+    if not dry_run or (not result.ok and not staged.mapped):
         discard(state.uploads, staged)
     if not dry_run and not result.ok:
         _audit_rejected(db, who, result)
-    context = {"result": result, "staged": staged, "kinds": KINDS}
+    context = {"result": result, "staged": staged, "kinds": KINDS, "saved": saved}
     return render(request, "import_result.html", context, status=200 if result.ok else 422)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.permissions import Permission
@@ -19,6 +18,7 @@ from keepwell.knowledge.schemas import ArticleCreate, ArticleUpdate
 from keepwell.knowledge.search import search
 from keepwell.knowledge.service import create_article, get_article, list_articles, update_article
 from keepwell.knowledge.service import versions as article_versions
+from keepwell.web import feedback
 from keepwell.web.deps import CurrentUser, PageWriter, SessionDep
 from keepwell.web.paging import pager
 from keepwell.web.params import IdPath
@@ -92,7 +92,7 @@ def create_article_page(
         db.rollback()
         return _form(request, None, form, error=_message(exc))
     db.commit()
-    return RedirectResponse(f"/knowledge/{article.id}", status_code=303)
+    return feedback.redirect(request, f"/knowledge/{article.id}", "Article saved.")
 
 
 @router.get("/knowledge/{article_id}")
@@ -149,7 +149,7 @@ def update_article_page(
         db.rollback()
         return _form(request, _article(db, article_id), form, error=_message(exc))
     db.commit()
-    return RedirectResponse(f"/knowledge/{article_id}", status_code=303)
+    return feedback.redirect(request, f"/knowledge/{article_id}", "Article saved.")
 
 
 @router.get("/knowledge/{article_id}/history")

@@ -10,14 +10,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.permissions import Permission, Role
 from keepwell.auth.visibility import HiddenFieldError
+from keepwell.playbooks.builder import expressible
 from keepwell.playbooks.history import count_firings, firings_by_rule, list_firings
+from keepwell.playbooks.plugins import registry
 from keepwell.playbooks.rules import Rule, RuleError, RuleProblem, parse_rule
 from keepwell.playbooks.service import dry_run, load_rules, save_rule
+from keepwell.web import feedback
 from keepwell.web.deps import CsrfDep, CurrentUser, Forbidden, Principal, Requirement, SessionDep
 from keepwell.web.deps import StateDep as WebStateDep
 from keepwell.web.paging import pager
@@ -64,7 +66,9 @@ def playbooks_page(
 ) -> Response:
     """Every playbook with its signal, actions, state and how often it fired."""
     rule_set = load_rules(_folder(state))
+    saved = rule_set.rules.get(request.query_params.get("saved", ""))
     context = {
+        "notice": f"Saved the playbook “{saved.spec.title}”." if saved else None,
         "rules": list(rule_set.rules.values()),
         "broken": rule_set.broken,
         "fired": firings_by_rule(db),
@@ -105,7 +109,9 @@ def history_page(
 def playbook_page(request: Request, name: str, who: CurrentUser, state: WebStateDep) -> Response:
     """The rule's YAML (editable for admins and leaders)."""
     rule = _rule(name, state)
-    return render(request, "playbooks/edit.html", _editor(rule, rule.text, [], who))
+    context = _editor(rule, rule.text, [], who)
+    context["in_form"] = expressible(rule.spec, registry())
+    return render(request, "playbooks/edit.html", context)
 
 
 @router.post("/playbooks/save")
@@ -126,7 +132,7 @@ def save_playbook(
         context = _editor(None, text, exc.problems, who)
         return render(request, "playbooks/edit.html", context, status=422)
     db.commit()
-    return RedirectResponse(f"/playbooks/{rule.name}?saved=1", status_code=303)
+    return feedback.redirect(request, f"/playbooks/{rule.name}", f"Rule “{rule.name}” saved.")
 
 
 @router.post("/playbooks/preview")

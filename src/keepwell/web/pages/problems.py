@@ -7,7 +7,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -27,6 +26,7 @@ from keepwell.problems.views import (
 )
 from keepwell.record.schemas import Account360
 from keepwell.teams.comments import thread
+from keepwell.web import feedback
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.export import Column, Format, amount, export, percent, wants_export
@@ -37,6 +37,9 @@ from keepwell.web.params import IdPath
 from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+TICKETS_PER_PAGE = 25
+MERGE_SHOWN = 12
+"""Problems offered for merging at once; a search narrows the rest."""
 BARS = "▁▂▃▄▅▆▇█"
 LongText = Annotated[str, Form(max_length=20_000)]
 Label = Annotated[str, Form(max_length=255)]
@@ -115,11 +118,11 @@ def problems_page(
 
 
 @router.post("/problems/detect")
-def detect_action(who: PageWriter, db: SessionDep) -> Response:
+def detect_action(request: Request, who: PageWriter, db: SessionDep) -> Response:
     """Run detection over all tickets and come back to the list."""
     run_detection(db)
     db.commit()
-    return RedirectResponse("/problems", status_code=303)
+    return feedback.redirect(request, "/problems", "Detection ran over all tickets.")
 
 
 def _detail_context(db: Session, problem_id: int, who: Principal) -> dict[str, Any]:
@@ -158,10 +161,40 @@ def _detail_context(db: Session, problem_id: int, who: Principal) -> dict[str, A
 
 @router.get("/problems/{problem_id}")
 def problem_page(
-    request: Request, problem_id: IdPath, who: CurrentUser, db: SessionDep
+    request: Request,
+    problem_id: IdPath,
+    who: CurrentUser,
+    db: SessionDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    merge_q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
-    """One problem: impact, 8D record, tickets, accounts, history and actions."""
-    return render(request, "problem.html", _detail_context(db, problem_id, who))
+    """One problem: impact, 8D record, tickets (25 a page), accounts, history and actions;
+    ``merge_q`` narrows the problems offered for merging (a search, no script needed)."""
+    return render(
+        request, "problem.html", _page_context(request, db, problem_id, who, page, merge_q)
+    )
+
+
+def _page_context(
+    request: Request, db: Session, problem_id: int, who: Principal, page: int = 1, merge_q: str = ""
+) -> dict[str, Any]:
+    context = _detail_context(db, problem_id, who)
+    tickets = context["problem"]["tickets"]
+    paging = pager(request, page, len(tickets), TICKETS_PER_PAGE)
+    context["tickets"] = tickets[paging.offset : paging.offset + paging.per_page]
+    context["tickets_pager"] = paging
+    return context | _merge_choices(context["others"], merge_q)
+
+
+def _merge_choices(others: list[Any], query: str) -> dict[str, Any]:
+    """The problems matching ``query`` (by label words or ``#id``), at most ``MERGE_SHOWN``."""
+    words = query.lower().replace("#", " ").split()
+    found = [o for o in others if all(w in f"{o.id} {o.label}".lower() for w in words)]
+    return {
+        "merge_q": query,
+        "merge_options": found[:MERGE_SHOWN],
+        "merge_more": max(0, len(found) - MERGE_SHOWN),
+    }
 
 
 def _act(
@@ -170,18 +203,21 @@ def _act(
     who: Principal,
     problem_id: int,
     action: Callable[[], ProblemRecord],
+    done: str,
 ) -> Response:
-    """Do ``action``; on success go to the resulting problem, else show the error."""
+    """Do ``action``; on success go to the resulting problem saying ``done`` (``{label}``
+    is the problem's name), else show the error."""
     try:
         result = action()
     except service.ProblemNotFound:
         raise HTTPException(404, f"There is no problem with id {problem_id}.") from None
     except service.ProblemError as exc:
         db.rollback()
-        context = {**_detail_context(db, problem_id, who), "error": str(exc)}
+        context = {**_page_context(request, db, problem_id, who), "error": str(exc)}
         return render(request, "problem.html", context, status=422)
     db.commit()
-    return RedirectResponse(f"/problems/{result.id}", status_code=303)
+    message = done.format(label=result.label)
+    return feedback.redirect(request, f"/problems/{result.id}", message)
 
 
 @router.post("/problems/{problem_id}/confirm")
@@ -190,7 +226,12 @@ def confirm_action(
 ) -> Response:
     """Confirm the problem."""
     return _act(
-        request, db, who, problem_id, lambda: service.confirm(db, problem_id, actor=who.actor)
+        request,
+        db,
+        who,
+        problem_id,
+        lambda: service.confirm(db, problem_id, actor=who.actor),
+        "Problem “{label}” confirmed.",
     )
 
 
@@ -200,7 +241,12 @@ def dismiss_action(
 ) -> Response:
     """Dismiss the problem."""
     return _act(
-        request, db, who, problem_id, lambda: service.dismiss(db, problem_id, actor=who.actor)
+        request,
+        db,
+        who,
+        problem_id,
+        lambda: service.dismiss(db, problem_id, actor=who.actor),
+        "Problem “{label}” dismissed.",
     )
 
 
@@ -215,6 +261,7 @@ def rename_action(
         who,
         problem_id,
         lambda: service.rename(db, problem_id, label, actor=who.actor),
+        "Renamed to “{label}”.",
     )
 
 
@@ -233,6 +280,8 @@ def merge_action(
         who,
         problem_id,
         lambda: service.merge(db, problem_id, sources, actor=who.actor),
+        f"Merged {len(set(sources))} problem{'s' if len(set(sources)) != 1 else ''} into "
+        "“{label}”.",
     )
 
 
@@ -252,6 +301,8 @@ def split_action(
         who,
         problem_id,
         lambda: service.split(db, problem_id, tickets, label=label, actor=who.actor),
+        f"Moved {len(tickets)} ticket{'s' if len(tickets) != 1 else ''} into the new problem "
+        "“{label}”.",
     )
 
 
@@ -293,6 +344,7 @@ def update_action(
         who,
         problem_id,
         lambda: service.update_problem(db, problem_id, changes, actor=who.actor),
+        "8D record saved.",
     )
 
 

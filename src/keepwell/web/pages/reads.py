@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
@@ -13,6 +12,7 @@ from keepwell.insight.snapshots import latest_scores
 from keepwell.teams.access import owns_account
 from keepwell.teams.errors import TeamsError
 from keepwell.teams.reads import READS, disagreements, latest_reads, read_accuracy, record_read
+from keepwell.web import feedback
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.pages.teams import raise_for_page
 from keepwell.web.panels import account_panels
@@ -56,7 +56,9 @@ def record_read_page(
         context = {"error": str(exc), "account_id": account_id, "read": read, "reason": reason}
         return render(request, "teams/read_error.html", context, status=exc.status)
     db.commit()
-    return RedirectResponse(f"/accounts/{account_id}#panel-read", status_code=303)
+    return feedback.redirect(
+        request, f"/accounts/{account_id}#panel-read", "Your read of the account is recorded."
+    )
 
 
 @account_panels.register("read", "Human read vs model", "teams/_read_panel.html", order=30)

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
@@ -32,6 +31,7 @@ from keepwell.teams.rfq import (
 )
 from keepwell.teams.rfq_report import RfqRow, rfq_list, rfq_metrics
 from keepwell.teams.team import get_account
+from keepwell.web import feedback
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.export import Column, Format, amount, export, wants_export
 from keepwell.web.lists import Order, currency, list_tools, matching, ordered
@@ -166,6 +166,7 @@ def review_page(
             actor=who.actor,
             is_admin=is_admin(who.user),
         ),
+        f"Review recorded: {kind.replace('_', ' ')} — {decision.replace('_', ' ')}.",
     )
 
 
@@ -191,6 +192,7 @@ def send_page(
             specification=specification,
             actor=who.actor,
         ),
+        f"Quote sent, promising {lead_time_days} days' lead time.",
     )
 
 
@@ -210,10 +212,13 @@ def spec_page(
         quote_id,
         who,
         lambda: check_specification(db, quote_id, spec_met=spec_met, note=note, actor=who.actor),
+        "Delivery check recorded.",
     )
 
 
-def _act(request: Request, db: SessionDep, quote_id: int, who: Principal, action: Any) -> Response:
+def _act(
+    request: Request, db: SessionDep, quote_id: int, who: Principal, action: Any, done: str
+) -> Response:
     try:
         action()
     except TeamsError as exc:
@@ -222,7 +227,7 @@ def _act(request: Request, db: SessionDep, quote_id: int, who: Principal, action
         context = {**_context(db, quote_id, who), "error": str(exc)}
         return render(request, "teams/rfq.html", context, status=exc.status)
     db.commit()
-    return RedirectResponse(f"/rfqs/{quote_id}", status_code=303)
+    return feedback.redirect(request, f"/rfqs/{quote_id}", done)
 
 
 def _context(db: SessionDep, quote_id: int, who: Principal) -> dict[str, Any]:

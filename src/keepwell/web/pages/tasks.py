@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,6 +32,7 @@ from keepwell.tasks.service import (
 )
 from keepwell.teams.comments import thread
 from keepwell.teams.team import active_employees
+from keepwell.web import feedback
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.export import Column, Format, export, wants_export
 from keepwell.web.lists import currency, list_tools
@@ -42,6 +42,7 @@ from keepwell.web.params import IdPath
 from keepwell.web.templating import is_htmx, playbook_title, render
 
 router = APIRouter(include_in_schema=False)
+TASK_ADDED = "Task added."
 PER_PAGE = 30
 PANEL_LIMIT = 10
 ROLES = tuple((r.key, r.name) for r in BUILTIN_ROLES)
@@ -165,9 +166,11 @@ def set_status(
     except ValidationError:
         raise HTTPException(422, f"Choose one of: {', '.join(STATUSES)}.") from None
     db.commit()
+    said = f"Task “{task.title}” is now {task.status.replace('_', ' ')}."
     if is_htmx(request):
-        return render(request, "tasks/_item.html", {"task": task, "today": date.today()})
-    return RedirectResponse(_local(next_url), status_code=303)
+        context = {"task": task, "today": date.today(), "saved": said}
+        return render(request, "tasks/_item.html", context)
+    return feedback.redirect(request, _local(next_url), said)
 
 
 @router.post("/accounts/{account_id}/tasks")
@@ -209,8 +212,9 @@ def add_account_task(
         db.commit()
         form = {}
         if not is_htmx(request):
-            return RedirectResponse(f"/accounts/{account_id}#panel-tasks", status_code=303)
+            return feedback.redirect(request, f"/accounts/{account_id}#panel-tasks", TASK_ADDED)
     data_ = _account_tasks(db, account_id, error, form)
+    data_["saved"] = TASK_ADDED if error is None else None
     if is_htmx(request):
         return render(request, "tasks/_account_panel.html", {"data": data_})
     return render(request, "tasks/add.html", {"data": data_}, status=422)

@@ -24,6 +24,7 @@ from keepwell.teams.roles import (
     update_role,
 )
 from keepwell.teams.team import active_employees, add_member, end_member, get_account, team_members
+from keepwell.web import feedback
 from keepwell.web.deps import CurrentUser, Forbidden, PageWriter, Principal, SessionDep
 from keepwell.web.export import Column, Format, amount, export, wants_export
 from keepwell.web.lists import Order, currency, list_tools, matching, ordered
@@ -142,7 +143,7 @@ def create_role_page(
         }
         return render(request, "teams/roles.html", context, status=exc.status)
     db.commit()
-    return RedirectResponse(f"/roles/{role.id}", status_code=303)
+    return feedback.redirect(request, f"/roles/{role.id}", f"Role “{role.name}” added.")
 
 
 @router.get("/roles/{role_id}")
@@ -182,7 +183,7 @@ def edit_role_page(
         context["error"] = str(exc)
         return render(request, "teams/role.html", context, status=exc.status)
     db.commit()
-    return RedirectResponse(f"/roles/{role_id}?saved=1", status_code=303)
+    return feedback.redirect(request, f"/roles/{role_id}", "Role saved.")
 
 
 def _role_context(db: SessionDep, role_id: int, who: Principal) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """success plans: objectives, milestones, customer comments, shared links
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-06 22:51:05.196646
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0016"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
