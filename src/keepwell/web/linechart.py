@@ -11,7 +11,7 @@ from keepwell.web.charts import short_number
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 52, 12, 14, 34
-COLORS = ("#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#0891b2")
+COLORS = ("#1d4ed8", "#b45309", "#047857", "#b91c1c", "#7c3aed", "#0e7490")
 """Series take the CSS classes ``chart-line-0`` … ``chart-line-5`` and these colours in
 turn. The colours are also written as SVG presentation attributes, so the chart looks the
 same where the stylesheet does not reach into SVG (PDF rendering)."""
