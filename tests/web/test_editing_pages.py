@@ -145,7 +145,7 @@ def test_the_note_form_names_the_contacts_met(
 ) -> None:
     member = browser("member")
     acme = record["C-1"]
-    page = member.get(f"/accounts/{acme}").text
+    page = member.get(f"/accounts/{acme}?tab=timeline").text
     assert 'name="contacts_met"' in page and "Contacts met" in page
     with session_scope(engine) as s:
         jane = s.scalar(select(Contact.id).where(Contact.name == "Jane Buyer"))

@@ -5,12 +5,12 @@ Marking read needs only the read scope: it changes nothing but the caller's own 
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from keepwell.db.values import UtcDateTime
 from keepwell.notify.inbox import (
     InboxError,
     entries,
@@ -45,9 +45,9 @@ class NotificationPublic(BaseModel):
     kind: str = Field(description="`mention`, `assignment`, `escalation` or `digest`.")
     title: str = Field(description="What happened, naming the account by its name.")
     url: str = Field(description="The page it is about (a path in the app).")
-    created_at: datetime
+    created_at: UtcDateTime
     read: bool
-    read_at: datetime | None
+    read_at: UtcDateTime | None
 
 
 class ReadAll(BaseModel):
