@@ -18,7 +18,7 @@ def test_retention_page_shows_curves_and_hides_money_from_members(
     html = leader.text
     assert 'class="chart chart-lines"' in html and "S (3)" in html and "T (1)" in html
     assert "Revenue retention per year" in html and "Starting revenue" in html
-    assert "No scoring run yet" in html
+    assert "No scores yet" in html and "an administrator can start it now" in html
     member = browser("member").get("/retention?by=cohort&period=quarter").text
     assert "Start year (cohort)" in member and "Starting revenue" not in member
     assert browser("member").get("/retention?by=nonsense").status_code == 400

@@ -35,6 +35,7 @@ ACTIONS = {
     "plan.reviewed": "Success plan reviewed",
     "plan.share_revoked": "Shared plan link revoked",
     "plan.shared": "Success plan shared with the customer",
+    "update.started": "Update started from the app",
     "plan_link.comment": "Customer commented on a milestone",
     "plan_link.milestone_done": "Customer marked a milestone done",
     "plan_link.refused": "Shared plan link refused",

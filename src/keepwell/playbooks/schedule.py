@@ -108,6 +108,36 @@ def _score(engine: Engine) -> dict[str, Any]:
     return {"run_id": result.run_id, "scored": summary.get("scored"), "as_of": summary.get("as_of")}
 
 
+_UPDATING = threading.Lock()
+"""Held while an update started from the app runs, so only one runs per process."""
+
+
+def start_update(engine: Engine, *, actor: str) -> bool:
+    """Start :func:`run_once` in a background thread unless one is running; True if started.
+
+    The update an administrator starts from the app ("Update now"): the same work as
+    ``keepwell run``; a failure is logged like a scheduled run's.
+    """
+    if not _UPDATING.acquire(blocking=False):
+        return False
+
+    def work() -> None:
+        try:
+            run_once(engine, actor=actor)
+        except Exception:
+            log.exception("the update started by %s failed", actor)
+        finally:
+            _UPDATING.release()
+
+    threading.Thread(target=work, name="keepwell-update", daemon=True).start()
+    return True
+
+
+def update_running() -> bool:
+    """True while an update started from the app is running in this process."""
+    return _UPDATING.locked()
+
+
 class Scheduler:
     """Calls ``run_once`` every ``minutes`` in a daemon thread until stopped."""
 

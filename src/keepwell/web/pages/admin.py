@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from starlette.responses import Response
 
 from keepwell import __version__
+from keepwell.audit.service import record
 from keepwell.auth.models import ApiToken, User, UserSession
 from keepwell.auth.passwords import MAX_LENGTH, PasswordPolicyError
 from keepwell.auth.permissions import ROLE_DESCRIPTIONS, ROLE_PERMISSIONS, Role
@@ -25,6 +26,8 @@ from keepwell.auth.service import (
 )
 from keepwell.people.models import Employee
 from keepwell.people.presence import still_present
+from keepwell.playbooks.schedule import start_update
+from keepwell.web import feedback
 from keepwell.web.deps import PageAdmin, SessionDep, StateDep
 from keepwell.web.paging import pager
 from keepwell.web.params import ID_PATTERN, IdPath
@@ -137,6 +140,29 @@ def reset_password(
         user,
         notice="The password was set; the user's sessions ended and their API tokens were revoked.",
     )
+
+
+@router.post("/admin/update")
+def update_now(
+    request: Request,
+    who: PageAdmin,
+    db: SessionDep,
+    state: StateDep,
+    back: Annotated[str, Form(alias="next", max_length=500)] = "/admin/settings",
+) -> Response:
+    """Bring problems, voice themes, scores and playbooks up to date now, in the background."""
+    started = start_update(state.engine, actor=who.user.email)
+    if started:
+        record(db, actor=who.user.email, action="update.started")
+        db.commit()
+    message = (
+        "The update started: recurring problems, voice themes, scores and playbooks are "
+        "brought up to date in the next minutes. Reload the page to see them."
+        if started
+        else "An update is already running; its results appear when it finishes."
+    )
+    target = back if back.startswith("/") and not back.startswith("//") else "/admin/settings"
+    return feedback.redirect(request, target, message)
 
 
 @router.get("/admin/settings")
