@@ -117,7 +117,7 @@ def test_a_view_is_private_unless_shared(
         "/views", {"list": "portfolio", "name": "My south", "query": "region=South&page=3"}
     )
     assert saved.status_code == 303
-    assert saved.headers["location"] == "/portfolio?region=South&notice=view-saved"
+    assert saved.headers["location"] == "/portfolio?region=South"
     page = leader.get(saved.headers["location"]).text
     assert "The view was saved" in page and "My south" in page
     assert "My south" not in member.get("/portfolio").text
@@ -137,7 +137,7 @@ def test_a_view_is_private_unless_shared(
     assert member.get(f"/views/{team['id']}").headers["location"] == "/portfolio?region=South"
     assert member.post(f"/views/{team['id']}/delete").status_code == 403
     deleted = leader.post(f"/views/{team['id']}/delete")
-    assert deleted.headers["location"] == "/portfolio?notice=view-deleted"
+    assert deleted.headers["location"] == "/portfolio"
     assert "The view was deleted" in leader.get(deleted.headers["location"]).text
     assert leader.post("/views", {"list": "portfolio", "name": "  "}).status_code == 422
     assert leader.post("/views", {"list": "nowhere", "name": "x"}).status_code == 422

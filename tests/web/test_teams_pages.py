@@ -98,6 +98,7 @@ def test_leaders_add_and_end_team_members(
     assert member.post(f"/accounts/{acme}/team", add).status_code == 403
     leader = browser("leader")
     assert leader.post(f"/accounts/{acme}/team", add).status_code == 303
+    assert "Mia Member is now on the account" in leader.get(f"/accounts/{acme}/team").text
     assert leader.post(f"/accounts/{acme}/team", add).status_code == 409
     bad = leader.post(f"/accounts/{acme}/team", {**add, "role": "chief_fun"})
     assert bad.status_code == 404
@@ -108,6 +109,7 @@ def test_leaders_add_and_end_team_members(
         ).one()
     assert member.post(f"/accounts/{acme}/team/{row.id}/end", {}).status_code == 403
     assert leader.post(f"/accounts/{acme}/team/{row.id}/end", {}).status_code == 303
+    assert "Mia Member is no longer on the team" in leader.get(f"/accounts/{acme}/team").text
     assert leader.post(f"/accounts/{acme}/team/{row.id}/end", {}).status_code == 409
     with Session(engine) as session:
         ended = session.get(AccountTeamMember, row.id)

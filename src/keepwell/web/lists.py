@@ -1,5 +1,5 @@
-"""What every list page shares: its saved views and export links, a notice after saving
-or deleting a view, and search and order for lists computed in memory."""
+"""What every list page shares: its saved views and export links, and search and order for
+lists computed in memory."""
 
 from __future__ import annotations
 
@@ -14,11 +14,6 @@ from keepwell.views.service import LISTS, ViewInfo, clean_query, info, visible_v
 from keepwell.web.templating import DEFAULT_CURRENCY, templates
 
 T = TypeVar("T")
-NOTICES = {
-    "view-saved": "The view was saved; open it again from the Views menu.",
-    "view-deleted": "The view was deleted.",
-}
-"""The confirmations a list shows after ``?notice=``."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +24,6 @@ class ListTools:
     title: str
     query: str
     views: list[ViewInfo]
-    notice: str | None
 
     def export_url(self, fmt: str) -> str:
         """The current view as ``fmt`` (csv or xlsx)."""
@@ -40,8 +34,7 @@ class ListTools:
 def list_tools(request: Request, db: Session, user_id: int, key: str) -> ListTools:
     """The tools of list ``key`` for ``user_id``, keeping the request's filters."""
     views = [info(v, user_id) for v in visible_views(db, user_id, key)]
-    notice = NOTICES.get(request.query_params.get("notice", ""))
-    return ListTools(key, LISTS[key][1], clean_query(request.url.query), views, notice)
+    return ListTools(key, LISTS[key][1], clean_query(request.url.query), views)
 
 
 def currency() -> str:

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
@@ -215,13 +214,15 @@ def add_member_page(
     """Put an employee on the team in a role (leaders and admins)."""
     try:
         require_leader(who.user, who.permissions, "edit account teams")
-        add_member(
+        added = add_member(
             db, account_id, employee_id=employee_id, role_key=role, since=since, actor=who.actor
         )
+        name = added.employee.name
     except TeamsError as exc:
         return _team_error(request, db, account_id, who, exc)
     db.commit()
-    return RedirectResponse(f"/accounts/{account_id}/team", status_code=303)
+    url = f"/accounts/{account_id}/team"
+    return feedback.redirect(request, url, f"{name} is now on the account's team.")
 
 
 @router.post("/accounts/{account_id}/team/{member_id}/end")
@@ -236,11 +237,15 @@ def end_member_page(
     """End a membership; it stays in the team's history (leaders and admins)."""
     try:
         require_leader(who.user, who.permissions, "edit account teams")
-        end_member(db, account_id, member_id, until=until, actor=who.actor)
+        ended = end_member(db, account_id, member_id, until=until, actor=who.actor)
+        name = ended.employee.name
     except TeamsError as exc:
         return _team_error(request, db, account_id, who, exc)
     db.commit()
-    return RedirectResponse(f"/accounts/{account_id}/team", status_code=303)
+    url = f"/accounts/{account_id}/team"
+    return feedback.redirect(
+        request, url, f"{name} is no longer on the team; the history keeps it."
+    )
 
 
 def _team_error(

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Form, HTTPException
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from keepwell.views.service import LISTS, ViewError, delete_view, get_view, save_view, view_url
+from keepwell.web import feedback
 from keepwell.web.deps import CurrentUser, SessionDep
 from keepwell.web.params import IdPath
 
 router = APIRouter(include_in_schema=False)
 
 
-def _with_notice(url: str, notice: str) -> str:
-    path, _, query = url.partition("?")
-    return f"{path}?{urlencode([*parse_qsl(query), ('notice', notice)])}"
-
-
 @router.post("/views")
 def save_view_form(
+    request: Request,
     who: CurrentUser,
     db: SessionDep,
     list_key: Annotated[str, Form(alias="list", max_length=32)],
@@ -36,7 +32,8 @@ def save_view_form(
     except ViewError as exc:
         raise HTTPException(exc.status, str(exc)) from None
     db.commit()
-    return RedirectResponse(_with_notice(view_url(view.list_key, view.query), "view-saved"), 303)
+    saved = "The view was saved; open it again from the Views menu."
+    return feedback.redirect(request, view_url(view.list_key, view.query), saved)
 
 
 @router.get("/views/{view_id}")
@@ -50,11 +47,13 @@ def open_view(view_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
 
 
 @router.post("/views/{view_id}/delete")
-def delete_view_form(view_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
+def delete_view_form(
+    request: Request, view_id: IdPath, who: CurrentUser, db: SessionDep
+) -> Response:
     """Delete one's own view; back to its list, confirmed."""
     try:
         view = delete_view(db, who.user.id, view_id, admin=who.is_admin)
     except ViewError as exc:
         raise HTTPException(exc.status, str(exc)) from None
     db.commit()
-    return RedirectResponse(_with_notice(LISTS[view.list_key][0], "view-deleted"), 303)
+    return feedback.redirect(request, LISTS[view.list_key][0], "The view was deleted.")
