@@ -66,7 +66,10 @@ def test_run_creates_tasks_once(demo: Engine, tmp_path: Path) -> None:
     # tests/problems/test_problem_evidence.py); a fresh demo has none confirmed.
     for scenario in ("going_quiet", "single_threaded"):
         assert created[scenario] >= 1, created
-    assert unowned == orphaned and len(unowned) <= 5  # only accounts nobody is left on
+    # Only accounts nobody is left on have unowned tasks (leaders see them on At risk); a few
+    strays = [t.title for t in unowned if t not in orphaned]
+    assert not strays, strays
+    assert len(unowned) <= 10, [t.title for t in unowned]
     assert owners is not None and owners >= 10
     assert messages == len({n.recipient for n in first.notices}) < len(first.notices)
 

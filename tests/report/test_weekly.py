@@ -23,10 +23,12 @@ from keepwell.people.roles import ensure_builtin_roles
 from keepwell.record.models import Account
 from keepwell.report import weekly_review
 from keepwell.report.render import render_document, render_pdf
+from keepwell.web.linechart import COLORS
 
 TODAY = date(2025, 3, 31)
 FIRST, SECOND = date(2025, 2, 1), date(2025, 3, 3)
-LINE_BLUE = (0x25, 0x63, 0xEB)
+LINE_BLUE = tuple(int(COLORS[0][i : i + 2], 16) for i in (1, 3, 5))
+"""The first series' colour, as the PDF draws it."""
 """The stroke colour of the first chart series (``.chart-line-0``)."""
 
 
