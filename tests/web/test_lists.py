@@ -79,6 +79,11 @@ def test_exports_escape_formulas_and_keep_numbers(
     credit = by_name["'-1+2"]
     assert credit[revenue] == -1234.5 and isinstance(credit[revenue], float)
     assert by_name['\'=HYPERLINK("http://evil.test","x")'][revenue] == 100.0
+    last_order = head.index("Last order")
+    acme_csv = next(r for r in rows if r[0] == "Acme Pumps")
+    acme_xlsx = by_name["Acme Pumps"][last_order]
+    assert isinstance(acme_xlsx, datetime)  # a date cell Excel sorts and filters as a date
+    assert acme_csv[last_order] == acme_xlsx.date().isoformat()
 
 
 def test_exports_leave_money_out_for_roles_without_it(
@@ -139,6 +144,8 @@ def test_a_view_is_private_unless_shared(
     deleted = leader.post(f"/views/{team['id']}/delete")
     assert deleted.headers["location"] == "/portfolio"
     assert "The view was deleted" in leader.get(deleted.headers["location"]).text
+    log = browser("admin").get("/audit").text
+    assert "View saved" in log and "Saved view deleted" in log and "Team south" in log
     assert leader.post("/views", {"list": "portfolio", "name": "  "}).status_code == 422
     assert leader.post("/views", {"list": "nowhere", "name": "x"}).status_code == 422
     writer = bearer(token("member", "write"))

@@ -36,6 +36,8 @@ ACTIONS = {
     "plan.share_revoked": "Shared plan link revoked",
     "plan.shared": "Success plan shared with the customer",
     "update.started": "Update started from the app",
+    "view.deleted": "Saved view deleted",
+    "view.saved": "View saved",
     "plan_link.comment": "Customer commented on a milestone",
     "plan_link.milestone_done": "Customer marked a milestone done",
     "plan_link.refused": "Shared plan link refused",

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from keepwell.audit.service import record
 from keepwell.views.models import SavedView
 
 LISTS: dict[str, tuple[str, str]] = {
@@ -78,7 +79,14 @@ def info(view: SavedView, user_id: int) -> ViewInfo:
 
 
 def save_view(
-    session: Session, user_id: int, list_key: str, name: str, query: str, *, shared: bool
+    session: Session,
+    user_id: int,
+    list_key: str,
+    name: str,
+    query: str,
+    *,
+    shared: bool,
+    actor: str,
 ) -> SavedView:
     """Save ``query`` of ``list_key`` as ``name`` (one name per owner and list: replaced)."""
     if list_key not in LISTS:
@@ -102,6 +110,15 @@ def save_view(
     view.query, view.shared = query, shared
     session.add(view)
     session.flush()
+    changes = {"name": name, "list": LISTS[list_key][1], "shared": "yes" if shared else "no"}
+    record(
+        session,
+        actor=actor,
+        action="view.saved",
+        entity="saved_view",
+        entity_id=view.id,
+        changes=changes,
+    )
     return view
 
 
@@ -121,11 +138,22 @@ def get_view(session: Session, user_id: int, view_id: int) -> SavedView:
     return view
 
 
-def delete_view(session: Session, user_id: int, view_id: int, *, admin: bool = False) -> SavedView:
+def delete_view(
+    session: Session, user_id: int, view_id: int, *, actor: str, admin: bool = False
+) -> SavedView:
     """Delete the view; only its owner (or an admin) may."""
     view = get_view(session, user_id, view_id)
     if view.user_id != user_id and not admin:
         raise ViewError(403, "Only the person who saved this view may delete it.")
+    changes = {"name": view.name, "list": LISTS[view.list_key][1]}
+    record(
+        session,
+        actor=actor,
+        action="view.deleted",
+        entity="saved_view",
+        entity_id=view.id,
+        changes=changes,
+    )
     session.delete(view)
     session.flush()
     return view

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import Query
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from starlette.responses import Response
 
 from keepwell.auth.visibility import MONEY_FIELDS
@@ -76,10 +77,8 @@ def safe(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, int | float):
         return value
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
-        return value.isoformat()
+        return value  # a date stays a date: text in CSV, a date cell in Excel
     text = ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -95,7 +94,7 @@ def to_csv(lines: list[list[Any]]) -> bytes:
     """CSV in UTF-8 with a byte-order mark (so spreadsheets read accents right)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(lines)
+    writer.writerows([_csv_text(v) for v in line] for line in lines)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -104,10 +103,26 @@ def to_xlsx(lines: list[list[Any]], title: str) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31] or "Export")
     for line in lines:
-        sheet.append(line)
+        sheet.append([_xlsx_cell(sheet, v) for v in line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _csv_text(value: Any) -> Any:
+    """Dates and moments as ISO text (to the minute); anything else as it is."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Dates and moments as Excel date cells that sort and filter as dates."""
+    if not isinstance(value, date):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd"
+    return cell
 
 
 def export(

@@ -56,7 +56,9 @@ def save_view_endpoint(
 ) -> ViewPublic:
     """Save a list's filters and order under a name (the same name replaces the view)."""
     try:
-        view = save_view(db, who.user.id, data.list, data.name, data.query, shared=data.shared)
+        view = save_view(
+            db, who.user.id, data.list, data.name, data.query, shared=data.shared, actor=who.actor
+        )
     except ViewError as exc:
         raise ApiProblem(exc.status, str(exc)) from None
     db.commit()
@@ -70,7 +72,7 @@ def save_view_endpoint(
 def delete_view_endpoint(view_id: IdPath, db: SessionDep, who: ApiWriter) -> Response:
     """Delete one of the caller's own views."""
     try:
-        delete_view(db, who.user.id, view_id, admin=who.is_admin)
+        delete_view(db, who.user.id, view_id, actor=who.actor, admin=who.is_admin)
     except ViewError as exc:
         raise ApiProblem(exc.status, str(exc)) from None
     db.commit()

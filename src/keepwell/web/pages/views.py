@@ -28,7 +28,7 @@ def save_view_form(
 ) -> Response:
     """Save the list's current filters and order under a name; back to the list, confirmed."""
     try:
-        view = save_view(db, who.user.id, list_key, name, query, shared=shared)
+        view = save_view(db, who.user.id, list_key, name, query, shared=shared, actor=who.actor)
     except ViewError as exc:
         raise HTTPException(exc.status, str(exc)) from None
     db.commit()
@@ -52,7 +52,7 @@ def delete_view_form(
 ) -> Response:
     """Delete one's own view; back to its list, confirmed."""
     try:
-        view = delete_view(db, who.user.id, view_id, admin=who.is_admin)
+        view = delete_view(db, who.user.id, view_id, actor=who.actor, admin=who.is_admin)
     except ViewError as exc:
         raise HTTPException(exc.status, str(exc)) from None
     db.commit()
