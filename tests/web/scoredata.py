@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from keepwell.db import session_scope
 from keepwell.insight.models import AccountScore, ScoreRun
 
-OVERDUE = "2 invoices overdue (48,200 outstanding)"
+OVERDUE = "2 invoices overdue"
 
 
 def breakdown(orders: float) -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ from keepwell.settings import get_settings
 from keepwell.teams.departure import departed_holdings
 from keepwell.web.linechart import Series, line_chart
 from keepwell.web.links import account_url, portfolio_url
-from keepwell.web.scores import change_texts, visible_reasons
+from keepwell.web.scores import change_texts
 
 Loader = Callable[[Session, date, bool], dict[str, Any] | None]
 WEEK = timedelta(days=7)
@@ -180,7 +180,7 @@ def _movers(session: Session, today: date, money: bool) -> dict[str, Any] | None
                 "before": m.change.before,
                 "after": m.change.after,
                 "changes": change_texts(m.change.changes, money, currency_code()),
-                "reasons": visible_reasons(m.reasons, money),
+                "reasons": list(m.reasons),
             }
             for m in latest_movers(session)
         ]

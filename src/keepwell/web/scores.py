@@ -6,7 +6,6 @@ The numbers come from ``keepwell.insight.snapshots`` and ``keepwell.insight.over
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,16 +20,8 @@ from keepwell.insight.wording import change_sentence, feature_label
 from keepwell.web.charts import Bar, line_chart
 from keepwell.web.redaction import MARK
 
-OUTSTANDING = re.compile(r"\d[\d,]*(?:\.\d+)? outstanding")
 MONEY_UNIT = "currency"
 BANDS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk", "no_data": "No data"}
-
-
-def visible_reasons(sentences: list[str], sees_money: bool) -> list[str]:
-    """The reasons as a viewer who does (or does not) see money may read them."""
-    if sees_money:
-        return list(sentences)
-    return [OUTSTANDING.sub(f"{MARK} outstanding", s) for s in sentences]
 
 
 def change_text(change: FeatureChange, sees_money: bool, currency: str = "") -> str | None:
@@ -70,7 +61,7 @@ def mover_views(movers: list[Mover], sees_money: bool) -> list[MoverView]:
             m.after,
             m.delta,
             change_texts(m.changes, sees_money),
-            visible_reasons(m.reasons, sees_money),
+            list(m.reasons),
         )
         for m in movers
     ]
@@ -118,7 +109,7 @@ def account_risk_view(risk: dict[str, Any] | None, sees_money: bool) -> dict[str
     if risk is None:
         return None
     view = dict(risk)
-    view["reasons"] = visible_reasons(risk["reasons"], sees_money)
+    view["reasons"] = list(risk["reasons"])
     view["band_label"] = BANDS.get(risk["health_band"], risk["health_band"])
     view["level_label"] = LEVEL_LABELS[risk["level"]]
     if not sees_money:

@@ -127,9 +127,9 @@ def quotes(v: Values) -> str | None:
 
 def payments(v: Values) -> str | None:
     """Overdue invoices, or invoices paid late."""
-    overdue, amount = _n(v, "overdue_invoices"), _n(v, "overdue_amount")
-    if overdue >= 1:
-        return f"{_plural(overdue, 'invoice')} overdue ({amount:,.0f} outstanding)"
+    overdue = _n(v, "overdue_invoices")
+    if overdue >= 1:  # no amount: reasons reach every role (tasks, digests); money is data
+        return f"{_plural(overdue, 'invoice')} overdue"
     share, late = v.get("late_invoice_share_365d"), _n(v, "mean_days_late_365d")
     if share is not None and share >= 0.25 and late >= 5:
         return (

@@ -10,7 +10,6 @@ from starlette.responses import Response
 from keepwell.insight.attention import RiskList, accounts_at_risk
 from keepwell.web.deps import CurrentUser, Principal, SessionDep
 from keepwell.web.links import portfolio_url
-from keepwell.web.scores import visible_reasons
 from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +35,4 @@ def at_risk_page(request: Request, who: CurrentUser, db: SessionDep) -> Response
 
 def risk_rows(found: RiskList, who: Principal) -> list[dict[str, object]]:
     """The rows with their reasons as the viewer may read them."""
-    return [
-        {"row": row, "reasons": visible_reasons(row.reasons[:1], who.sees_money)}
-        for row in found.rows
-    ]
+    return [{"row": row, "reasons": row.reasons[:1]} for row in found.rows]
