@@ -113,6 +113,8 @@ def test_templates_turn_values_into_sentences() -> None:
         ({"late_delivery_share_365d": 0.6, "late_share_vs_everyone_365d": 0.45},
          "60% of the last 12 months' deliveries came a week or more late, against 15% for "
          "all customers"),
+        ({"overdue_invoices": 2.0, "overdue_amount": 48200.0},
+         "2 invoices overdue"),  # no amount: reasons reach every role, money is data
         ({"unanswered_detractors_180d": 2.0},
          "2 unhappy NPS answers in the last 6 months had no call, visit or e-mail within "
          "two weeks"),
