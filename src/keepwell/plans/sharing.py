@@ -55,11 +55,11 @@ class Limits:
 
 
 class LinkState(StrEnum):
-    """What a presented link is."""
+    """What a presented link is (a shared plan's or a survey's)."""
 
     LIVE = "live"
     GONE = "gone"
-    """Revoked or expired."""
+    """No longer usable: revoked, answered already, or expired."""
     UNKNOWN = "unknown"
     LIMITED = "limited"
     """Too many requests from this address or on this link."""

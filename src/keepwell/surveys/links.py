@@ -8,10 +8,8 @@ found", with nothing else. Each form carries the invitation's own form token.
 from __future__ import annotations
 
 import hmac
-import re
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -19,22 +17,10 @@ from sqlalchemy.orm import Session
 from keepwell.audit.service import record
 from keepwell.auth.clock import digest
 from keepwell.days import utcnow
-from keepwell.plans.sharing import HITS_KEPT, MAX_IP, Limits
+from keepwell.plans.sharing import HITS_KEPT, MAX_IP, TOKEN, Limits, LinkState
 from keepwell.surveys.models import SurveyInvitation, SurveyLinkHit
 
 SURVEY_PATH = "/survey/"
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-"""What ``secrets.token_urlsafe(32)`` makes: 43 URL-safe characters."""
-
-
-class LinkState(StrEnum):
-    """What a presented survey link is."""
-
-    LIVE = "live"
-    GONE = "gone"
-    """Answered already, or expired."""
-    UNKNOWN = "unknown"
-    LIMITED = "limited"
 
 
 @dataclass(frozen=True)

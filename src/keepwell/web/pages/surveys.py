@@ -13,8 +13,9 @@ from fastapi import APIRouter, Form, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from keepwell.plans.sharing import LinkState
 from keepwell.settings import Settings
-from keepwell.surveys.links import SURVEY_PATH, LinkState, form_ok, present
+from keepwell.surveys.links import SURVEY_PATH, form_ok, present
 from keepwell.surveys.models import SurveyInvitation
 from keepwell.surveys.scales import SCALES
 from keepwell.surveys.service import MAX_COMMENT, SurveyError, answer, question_text, unsubscribe
