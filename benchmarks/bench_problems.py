@@ -197,7 +197,7 @@ def demo_corpus(database_url: str, files: Path) -> tuple[list[str], list[str], d
     from sqlalchemy.orm import Session
 
     from keepwell.db import make_engine
-    from keepwell.intake.demo import load_ground_truth
+    from keepwell.demo import load_ground_truth
     from keepwell.problems.corpus import load_ticket_texts
 
     engine = make_engine(database_url)

@@ -94,9 +94,9 @@ def build(seed: int, day: date, folder: Path, env: dict[str, str]) -> Path:
 
 def score(seed: int, day: date, folder: Path, scratch: Path) -> SeedResult:
     """Score a copy of the built demo the day after its last day and rank it."""
+    from keepwell.demo import load_ground_truth
     from keepwell.insight.models import AccountScore, ScoreRun
     from keepwell.insight.scoring import run_scoring
-    from keepwell.intake.demo import load_ground_truth
     from keepwell.record.models import Account
 
     copy = scratch / f"seed-{seed}.sqlite3"

@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from keepwell.db import make_engine, upgrade
-from keepwell.intake.demo import build_demo
+from keepwell.demo import build_demo
 from keepwell.record.models import Account, AccountExternalId, Asset, Contact, Ticket
 from keepwell.search import search_everything
 

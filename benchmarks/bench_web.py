@@ -45,8 +45,8 @@ from keepwell.auth.service import create_user, find_user
 from keepwell.auth.tokens import create_token
 from keepwell.db import make_engine, session_scope, upgrade
 from keepwell.db.counting import counted_statements
+from keepwell.demo import build_demo
 from keepwell.insight.models import AccountScore, ScoreRun
-from keepwell.intake.demo import build_demo
 from keepwell.record.models import Account
 from keepwell.settings import Settings
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from keepwell.demo import ChurnedAccount, build_demo, load_ground_truth
 from keepwell.insight.churn import churn_features, monthly_cutoffs, score_frame, train_and_score
-from keepwell.intake.demo import ChurnedAccount, build_demo, load_ground_truth
 from keepwell.record.models import Account
 
 pytestmark = pytest.mark.slow

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from keepwell.demo import build_demo
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.risk import revenue_at_risk
 from keepwell.insight.scoring import run_scoring
 from keepwell.insight.signals import growth_signals, share_loss_signals
 from keepwell.insight.snapshots import account_risk, latest_run, latest_scores
-from keepwell.intake.demo import build_demo
 
 
 def test_growth_signals() -> None:

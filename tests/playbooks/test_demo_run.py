@@ -11,8 +11,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.db import make_engine, upgrade
+from keepwell.demo import build_demo
 from keepwell.insight.scoring import run_scoring
-from keepwell.intake.demo import build_demo
 from keepwell.notify.service import queue_digests
 from keepwell.playbooks.service import run_playbooks
 from keepwell.problems.store import refresh_problems

@@ -10,7 +10,7 @@ import pytest
 from tests.problems.corpus import Corpus, planted_corpus
 
 from keepwell.db import make_engine
-from keepwell.intake.demo import build_demo
+from keepwell.demo import build_demo
 
 DEMO_AS_OF = date(2025, 6, 30)
 

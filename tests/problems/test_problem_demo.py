@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from keepwell.cli import app
 from keepwell.db import make_engine
-from keepwell.intake.demo import load_ground_truth
+from keepwell.demo import load_ground_truth
 from keepwell.problems.language import STOP_WORDS, detect_language, words
 from keepwell.record.models import Ticket
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from keepwell.demo import build_demo
 from keepwell.insight.scoring import run_scoring
-from keepwell.intake.demo import build_demo
 from keepwell.report import weekly_review
 from keepwell.report.render import render_document
 

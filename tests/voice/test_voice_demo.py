@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from keepwell.cli import app
 from keepwell.db import make_engine
-from keepwell.intake.demo import build_demo, load_ground_truth
+from keepwell.demo import build_demo, load_ground_truth
 from keepwell.record.models import SurveyResponse
 from keepwell.voice.nps import detractors
 from keepwell.voice.sentiment import sentiment

@@ -31,11 +31,11 @@ from keepwell.auth.demo import ensure_demo_users
 from keepwell.auth.models import User
 from keepwell.cli.demo import demo_playbooks
 from keepwell.db import make_engine, session_scope
+from keepwell.demo import build_demo
 from keepwell.insight.churn.extra import EXTRA_FEATURES
 from keepwell.insight.features import FEATURES
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.scoring import run_scoring
-from keepwell.intake.demo import build_demo
 from keepwell.knowledge.models import Article
 from keepwell.notify.digests import personal_digests
 from keepwell.notify.models import Notification

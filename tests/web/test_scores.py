@@ -14,11 +14,11 @@ from tests.web.conftest import SQLITE_ONLY, Browser
 from tests.web.scoredata import ACCURACY_SENTENCE, OVERDUE, store_runs
 
 from keepwell.db import session_scope
+from keepwell.demo import build_demo
 from keepwell.insight.models import ScoreRun
 from keepwell.insight.risk import accuracy_story
 from keepwell.insight.scoring import run_scoring
 from keepwell.insight.snapshots import account_risk, latest_scores
-from keepwell.intake.demo import build_demo
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def fit_command(
     """Fit a model on orders up to --calibration-end; compare with later orders if any."""
     if model not in ("bgnbd", "paretonbd", "gammagamma"):
         raise fail(f"unknown model {model!r}; expected bgnbd, paretonbd or gammagamma", 2)
-    from keepwell.insight.clv import ModelName, fit_clv
+    from keepwell.insight.lifetime_value import ModelName, fit_clv
 
     chosen: ModelName = model  # type: ignore[assignment]
     try:

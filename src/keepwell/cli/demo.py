@@ -26,8 +26,8 @@ from sqlalchemy import Engine
 from keepwell.auth.demo import DemoLogin, ensure_demo_users
 from keepwell.cli.app import app, console, fail, print_json, state
 from keepwell.db import session_scope
+from keepwell.demo import DemoLoadError, DemoSummary, build_demo
 from keepwell.insight.churn import ChurnDataError
-from keepwell.intake.demo import DemoLoadError, DemoSummary, build_demo
 from keepwell.intake.errors import IntakeError
 from keepwell.settings import get_settings
 

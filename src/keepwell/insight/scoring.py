@@ -22,7 +22,6 @@ from keepwell import __version__
 from keepwell.insight.churn.reasons import AccountScore as ChurnScore
 from keepwell.insight.churn.reasons import RiskChange, what_changed
 from keepwell.insight.churn.service import ChurnRun, train_and_score, with_health
-from keepwell.insight.clv import order_transactions, repeat_customer_scores
 from keepwell.insight.features import FEATURES, EngineName
 from keepwell.insight.health import (
     HealthConfig,
@@ -31,6 +30,7 @@ from keepwell.insight.health import (
     load_health_config,
 )
 from keepwell.insight.history import as_churn_score
+from keepwell.insight.lifetime_value import order_transactions, repeat_customer_scores
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.risk import revenue_at_risk
 from keepwell.insight.signals import growth_signals

@@ -3,7 +3,7 @@
 An *active pair* is an employee still employed and a contact still at the customer who
 had at least one interaction inside the window; a visit or call note's contacts met each
 count as met by its employee. Single-threaded and uncovered are defined
-once, in :mod:`keepwell.people.threading` (the churn feature uses the same definition).
+once, in :mod:`keepwell.people.single_threaded` (the churn feature uses the same definition).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from keepwell.days import end_of_day
 from keepwell.db.prepared import prepared, read
 from keepwell.people.models import AccountTeamMember, Department, Employee
 from keepwell.people.presence import still_present
-from keepwell.people.threading import RELATIONSHIP_WINDOW_DAYS, is_single_threaded
+from keepwell.people.single_threaded import RELATIONSHIP_WINDOW_DAYS, is_single_threaded
 from keepwell.record.models import Account, Contact, Interaction, InteractionContact, Order
 from keepwell.record.service import current_assignment
 

@@ -13,7 +13,7 @@ from keepwell import __version__
 from keepwell.db import make_engine, session_factory
 from keepwell.settings import Settings, get_settings
 from keepwell.web import api, pages
-from keepwell.web.problems import install_error_handlers
+from keepwell.web.problem_details import install_error_handlers
 from keepwell.web.security import SecurityHeadersMiddleware
 from keepwell.web.slots import RequestSlots
 from keepwell.web.state import WebState

@@ -5,7 +5,7 @@ contact or employee is present at the cutoff when they leave on or after the cut
 or have no leaving day and are still marked active. A team assignment counts while it
 started before the cutoff and has not ended by it; a departure counts when the employee
 left the company while on the account's team. Relationship threads (who talks to whom)
-follow :mod:`keepwell.people.threading`, the definition the team coverage uses.
+follow :mod:`keepwell.people.single_threaded`, the definition the team coverage uses.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from keepwell.insight.features.frame import Frame, keyed
-from keepwell.people.threading import RELATIONSHIP_WINDOW_DAYS
+from keepwell.people.single_threaded import RELATIONSHIP_WINDOW_DAYS
 
 
 def _present(left_ago: ir.IntegerValue, left_at: ir.Value, active: ir.BooleanValue) -> ir.Value:

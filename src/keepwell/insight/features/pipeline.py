@@ -41,7 +41,7 @@ from keepwell.insight.features.registry import FEATURES
 from keepwell.insight.features.snapshot import SCHEMAS
 from keepwell.insight.features.telemetry import fleet_features, telemetry_features
 from keepwell.insight.features.tickets import ticket_features
-from keepwell.people.threading import is_single_threaded
+from keepwell.people.single_threaded import is_single_threaded
 
 Block = Callable[[Frame], ir.Table]
 """A feature block: the frame in, one row per ``(account_id, cutoff)`` out."""

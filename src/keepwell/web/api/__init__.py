@@ -22,7 +22,7 @@ from keepwell.web.api import (
     writes,
 )
 from keepwell.web.api.strict import refuse_unknown_query
-from keepwell.web.problems import problem_responses
+from keepwell.web.problem_details import problem_responses
 
 router = APIRouter()
 _v1 = APIRouter(

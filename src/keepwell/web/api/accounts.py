@@ -20,7 +20,7 @@ from keepwell.record.timeline import account_timeline
 from keepwell.web.api.listing import decode_offset, encode_offset, next_link
 from keepwell.web.deps import ApiReader, SessionDep
 from keepwell.web.params import IdPath
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 from keepwell.web.queries import PortfolioFilters, portfolio
 from keepwell.web.redaction import public_360, public_summary, visible_events
 from keepwell.web.schemas import Account360Public, AccountSummaryPublic, Page

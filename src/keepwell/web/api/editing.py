@@ -23,7 +23,7 @@ from keepwell.record.editing import (
 from keepwell.record.models import Account
 from keepwell.web.deps import ApiWriter, SessionDep, StateDep
 from keepwell.web.params import IdPath
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 from keepwell.web.schemas import ContactPublic
 
 router = APIRouter(responses=problem_responses(401, 403, 404, 422))

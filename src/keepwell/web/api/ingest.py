@@ -13,7 +13,7 @@ from keepwell.intake.models import ImportBatch
 from keepwell.web.api.listing import ListQuery, Resource, list_page
 from keepwell.web.deps import ApiImporter, SessionDep, StateDep
 from keepwell.web.imports import discard, run_staged, stage_upload
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 from keepwell.web.schemas import ImportBatchPublic, ImportResultPublic, Page
 
 router = APIRouter(tags=["imports"], responses=problem_responses(400, 401, 403, 422))

@@ -30,7 +30,7 @@ from keepwell.knowledge.suggest import KnowHow, account_know_how, ticket_know_ho
 from keepwell.record.models import Account
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
 from keepwell.web.params import IdPath
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 
 router = APIRouter(tags=["knowledge"], responses=problem_responses(401, 403, 422))
 Limit = Annotated[int, Query(ge=1, le=200)]

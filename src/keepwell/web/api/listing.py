@@ -24,7 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from keepwell.auth.visibility import hidden_in, refuse_hidden
 from keepwell.web.deps import Principal
 from keepwell.web.params import MAX_ID
-from keepwell.web.problems import ApiProblem
+from keepwell.web.problem_details import ApiProblem
 from keepwell.web.schemas import Page
 
 P = TypeVar("P", bound=BaseModel)

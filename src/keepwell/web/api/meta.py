@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from keepwell.web.deps import ApiAnyToken, ApiReader, CurrentUser
-from keepwell.web.problems import problem_responses
+from keepwell.web.problem_details import problem_responses
 from keepwell.web.schemas import MePublic
 from keepwell.web.templating import render
 

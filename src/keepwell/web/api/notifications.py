@@ -23,7 +23,7 @@ from keepwell.notify.models import InboxEntry
 from keepwell.web.api.listing import decode_offset, encode_offset, next_link
 from keepwell.web.deps import ApiReader, SessionDep
 from keepwell.web.params import IdPath
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 from keepwell.web.schemas import Page
 
 router = APIRouter(tags=["notifications"], responses=problem_responses(400, 401, 403, 422))

@@ -31,7 +31,7 @@ from keepwell.teams.errors import TeamsError
 from keepwell.teams.team import get_account
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep, StateDep
 from keepwell.web.params import IdPath
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 
 router = APIRouter(tags=["plans"], responses=problem_responses(401, 403, 404, 422))
 T = TypeVar("T")

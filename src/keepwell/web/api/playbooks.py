@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from keepwell.playbooks.service import dry_run, load_rules
 from keepwell.web.deps import ApiReader, SessionDep, StateDep
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 
 router = APIRouter(tags=["playbooks"], responses=problem_responses(401, 403))
 

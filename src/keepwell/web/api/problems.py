@@ -28,7 +28,7 @@ from keepwell.problems.views import (
 from keepwell.record.models import Account
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
 from keepwell.web.params import Id, IdPath
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 
 router = APIRouter(tags=["problems"], responses=problem_responses(401, 403, 404, 422))
 

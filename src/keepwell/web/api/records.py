@@ -11,7 +11,7 @@ from keepwell.web.api import resources as r
 from keepwell.web.api.listing import get_one, list_page
 from keepwell.web.deps import ApiReader, SessionDep
 from keepwell.web.params import IdPath
-from keepwell.web.problems import problem_responses
+from keepwell.web.problem_details import problem_responses
 from keepwell.web.schemas import (
     AssetPublic,
     ContactPublic,

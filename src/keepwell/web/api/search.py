@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from keepwell.search import KINDS, search_everything
 from keepwell.web.deps import ApiReader, SessionDep
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 
 router = APIRouter(tags=["search"], responses=problem_responses(401, 403, 422))
 

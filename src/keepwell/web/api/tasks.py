@@ -28,7 +28,7 @@ from keepwell.tasks.service import (
 from keepwell.web.api.listing import ListQuery, Resource, get_one, list_page
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
 from keepwell.web.params import Id, IdPath
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 from keepwell.web.schemas import Page
 
 router = APIRouter(tags=["tasks"], responses=problem_responses(400, 401, 403, 422))

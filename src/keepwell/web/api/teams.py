@@ -47,7 +47,7 @@ from keepwell.teams.schemas import (
 from keepwell.teams.team import add_member, end_member, get_account, team_members
 from keepwell.web.deps import ApiReader, ApiWriter, Principal, SessionDep
 from keepwell.web.params import IdPath
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 
 router = APIRouter(tags=["teams"], responses=problem_responses(401, 403, 404, 409, 422))
 T = TypeVar("T")

@@ -14,7 +14,7 @@ from keepwell.telemetry.ingest import MAX_KEY, BadKey, IngestResult, ingest, set
 from keepwell.telemetry.parse import decode_payload
 from keepwell.telemetry.service import telemetry_stats
 from keepwell.web.deps import ApiImporter, ApiReader, SessionDep, StateDep
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 
 router = APIRouter(tags=["telemetry"], responses=problem_responses(400, 401, 403, 422))
 

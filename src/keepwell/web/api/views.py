@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from keepwell.views.service import ViewError, delete_view, info, save_view, visible_views
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
 from keepwell.web.params import IdPath
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 
 router = APIRouter(tags=["views"], responses=problem_responses(400, 401, 403, 422))
 ListKey = Literal["portfolio", "tasks", "fleet", "coverage", "problems", "rfqs", "tickets"]

@@ -22,7 +22,7 @@ from keepwell.voice.service import (
     voice_summary,
 )
 from keepwell.web.deps import ApiReader, SessionDep
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 
 router = APIRouter(tags=["voice"], responses=problem_responses(401, 403, 422))
 

@@ -14,7 +14,7 @@ from keepwell.record.notes import (
 )
 from keepwell.web.deps import ApiWriter, SessionDep
 from keepwell.web.params import IdPath
-from keepwell.web.problems import ApiProblem, problem_responses
+from keepwell.web.problem_details import ApiProblem, problem_responses
 from keepwell.web.schemas import InteractionPublic
 
 router = APIRouter(tags=["interactions"], responses=problem_responses(401, 403, 404, 422))

@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from keepwell.intake.demo.catalog import Model
-from keepwell.intake.demo.dice import Period, plus
-from keepwell.intake.demo.names import Country
+from keepwell.demo.catalog import Model
+from keepwell.demo.dice import Period, plus
+from keepwell.demo.names import Country
 
 
 @dataclass

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from keepwell.intake.demo.dice import Dice, later, office_time, plus
-from keepwell.intake.demo.model import Contact, Customer, World
-from keepwell.intake.demo.rows import SurveyRow, TicketRow
-from keepwell.intake.demo.text import capital, comment, issue
-from keepwell.intake.demo.ticket_context import Context
+from keepwell.demo.dice import Dice, later, office_time, plus
+from keepwell.demo.model import Contact, Customer, World
+from keepwell.demo.rows import SurveyRow, TicketRow
+from keepwell.demo.text import capital, comment, issue
+from keepwell.demo.ticket_context import Context
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 TOPICS = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from keepwell.intake.demo.dice import Dice, Period
-from keepwell.intake.demo.model import Contact, Customer, Employee, Machine, World
-from keepwell.intake.demo.rows import OrderRow
+from keepwell.demo.dice import Dice, Period
+from keepwell.demo.model import Contact, Customer, Employee, Machine, World
+from keepwell.demo.rows import OrderRow
 
 FALLBACK_TITLES = {
     "service_lead": ("Service Coordinator", "Field Service Engineer", "Service Technician"),

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from keepwell.intake.demo.dice import Dice, later, office_time, plus
-from keepwell.intake.demo.model import Employee, World
-from keepwell.intake.demo.notes_text import KINDS, NOTES, ROLE_PURPOSES, ROLE_WEIGHTS
-from keepwell.intake.demo.rows import InteractionRow, OrderRow, SurveyRow, TicketRow
-from keepwell.intake.demo.text import issue, render
-from keepwell.intake.demo.ticket_context import Context, assignee
+from keepwell.demo.dice import Dice, later, office_time, plus
+from keepwell.demo.model import Employee, World
+from keepwell.demo.notes_text import KINDS, NOTES, ROLE_PURPOSES, ROLE_WEIGHTS
+from keepwell.demo.rows import InteractionRow, OrderRow, SurveyRow, TicketRow
+from keepwell.demo.text import issue, render
+from keepwell.demo.ticket_context import Context, assignee
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 RATES = {"A": 22.0, "B": 9.0, "C": 4.0}

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from keepwell.intake.demo.catalog import CURRENCY
-from keepwell.intake.demo.formats import day, money
-from keepwell.intake.demo.rows import InteractionRow, OrderRow, QuoteRow, SurveyRow, TicketRow
+from keepwell.demo.catalog import CURRENCY
+from keepwell.demo.formats import day, money
+from keepwell.demo.rows import InteractionRow, OrderRow, QuoteRow, SurveyRow, TicketRow
 
 ERP_KINDS = {
     "product": "Anlage",

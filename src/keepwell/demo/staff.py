@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from keepwell.intake.demo.catalog import COMPANY_DOMAIN, LEAVERS, ROSTER, Position
-from keepwell.intake.demo.dice import Dice, Period, plus
-from keepwell.intake.demo.model import Assignment, Customer, Employee
-from keepwell.intake.demo.world import ascii_slug, person_name
+from keepwell.demo.catalog import COMPANY_DOMAIN, LEAVERS, ROSTER, Position
+from keepwell.demo.dice import Dice, Period, plus
+from keepwell.demo.model import Assignment, Customer, Employee
+from keepwell.demo.world import ascii_slug, person_name
 
 REGIONS = ("DACH", "Nordics", "Benelux", "France", "UK & Ireland", "Iberia", "Central Europe")
 REGION_WEIGHTS = (70, 5, 5, 5, 6, 4, 5)

@@ -1,7 +1,7 @@
 """How customers describe the recurring problems, in English and German, with many paraphrases.
 
 Templates use ``[a|b|c]`` for alternatives and ``{slot}`` for ticket details (see
-``keepwell.intake.demo.text.render``).
+``keepwell.demo.text.render``).
 """
 
 from __future__ import annotations

@@ -6,14 +6,14 @@ writes ``ground_truth.json`` with who churned, when and why, and which tickets b
 which planted recurring problem.
 """
 
-from keepwell.intake.demo.exports import ExportFile
-from keepwell.intake.demo.ground_truth import (
+from keepwell.demo.exports import ExportFile
+from keepwell.demo.ground_truth import (
     ChurnedAccount,
     GroundTruth,
     PlantedProblem,
     load_ground_truth,
 )
-from keepwell.intake.demo.load import (
+from keepwell.demo.load import (
     DemoLoadError,
     DemoProgress,
     DemoSummary,

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from keepwell.intake.demo.catalog import HR_DEPARTMENTS, TEAM_ROLE_LABELS
-from keepwell.intake.demo.company import Company
-from keepwell.intake.demo.dice import Period, plus
-from keepwell.intake.demo.formats import (
+from keepwell.demo.catalog import HR_DEPARTMENTS, TEAM_ROLE_LABELS
+from keepwell.demo.company import Company
+from keepwell.demo.dice import Period, plus
+from keepwell.demo.formats import (
     day,
     money,
     write_csv,
@@ -24,8 +24,8 @@ from keepwell.intake.demo.formats import (
     write_parquet,
     write_xlsx,
 )
-from keepwell.intake.demo.model import Customer
-from keepwell.intake.demo.source_rows import (
+from keepwell.demo.model import Customer
+from keepwell.demo.source_rows import (
     activity_records,
     order_rows,
     quote_rows,

@@ -18,7 +18,7 @@ from keepwell.db import session_scope
 from keepwell.insight.features import compute_features, connect, write_snapshot
 from keepwell.people.models import AccountTeamMember, Employee
 from keepwell.people.roles import ensure_builtin_roles
-from keepwell.people.threading import RELATIONSHIP_WINDOW_DAYS, is_single_threaded
+from keepwell.people.single_threaded import RELATIONSHIP_WINDOW_DAYS, is_single_threaded
 from keepwell.record.models import Account, Contact, Interaction, Order
 from keepwell.teams.coverage import WINDOW_DAYS, coverage_report
 

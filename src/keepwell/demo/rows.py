@@ -8,7 +8,7 @@ from datetime import date, datetime
 import numpy as np
 import numpy.typing as npt
 
-from keepwell.intake.demo.model import Contact, Customer, Employee, Machine
+from keepwell.demo.model import Contact, Customer, Employee, Machine
 
 
 @dataclass

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from keepwell.db import session_scope
-from keepwell.intake.demo.company import build_company
-from keepwell.intake.demo.exports import FILES, ExportFile, write_exports
-from keepwell.intake.demo.ground_truth import GroundTruth, build_ground_truth, write_ground_truth
+from keepwell.demo.company import build_company
+from keepwell.demo.exports import FILES, ExportFile, write_exports
+from keepwell.demo.ground_truth import GroundTruth, build_ground_truth, write_ground_truth
 from keepwell.intake.errors import IntakeError
 from keepwell.intake.mapping import Mapping, load_mapping
 from keepwell.intake.service import ImportResult, import_file
@@ -115,7 +115,7 @@ def generate_demo(
 
 def demo_mapping(name: str) -> Mapping:
     """One of the packaged mapping files of the demo's exports."""
-    with as_file(files("keepwell.intake.demo") / "mappings" / name) as path:
+    with as_file(files("keepwell.demo") / "mappings" / name) as path:
         return load_mapping(path)
 
 

@@ -7,7 +7,7 @@ generators read it and thin out orders, raise complaints, lower usage and so on 
 
 from __future__ import annotations
 
-from keepwell.intake.demo.catalog import (
+from keepwell.demo.catalog import (
     AT_RISK_SHARE,
     CAUSES,
     CERT_INDUSTRIES,
@@ -15,11 +15,11 @@ from keepwell.intake.demo.catalog import (
     MACHINE_PROBLEMS,
     PROBLEMS_BY_KEY,
 )
-from keepwell.intake.demo.dice import Dice, Period, plus
-from keepwell.intake.demo.model import Customer, Employee, Story
-from keepwell.intake.demo.names import COMPETITORS
-from keepwell.intake.demo.text import lost_reason
-from keepwell.intake.demo.world import add_machine
+from keepwell.demo.dice import Dice, Period, plus
+from keepwell.demo.model import Customer, Employee, Story
+from keepwell.demo.names import COMPETITORS
+from keepwell.demo.text import lost_reason
+from keepwell.demo.world import add_machine
 
 SECONDARY = {
     "repeat_problems": ("unanswered_detractor", 0.35),

@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from keepwell.intake.demo.dice import Period
-from keepwell.intake.demo.model import World
-from keepwell.intake.demo.orders import build_orders
-from keepwell.intake.demo.rows import Activity
-from keepwell.intake.demo.staff import build_staff, build_teams
-from keepwell.intake.demo.story import plan_stories
-from keepwell.intake.demo.surveys import build_surveys
-from keepwell.intake.demo.telemetry import build_telemetry
-from keepwell.intake.demo.tickets import build_tickets
-from keepwell.intake.demo.touches import build_interactions
-from keepwell.intake.demo.world import assign_ids, build_customers
+from keepwell.demo.dice import Period
+from keepwell.demo.model import World
+from keepwell.demo.orders import build_orders
+from keepwell.demo.rows import Activity
+from keepwell.demo.staff import build_staff, build_teams
+from keepwell.demo.story import plan_stories
+from keepwell.demo.surveys import build_surveys
+from keepwell.demo.telemetry import build_telemetry
+from keepwell.demo.tickets import build_tickets
+from keepwell.demo.touches import build_interactions
+from keepwell.demo.world import assign_ids, build_customers
 
 
 @dataclass

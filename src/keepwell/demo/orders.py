@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from keepwell.intake.demo.catalog import (
+from keepwell.demo.catalog import (
     CONTRACT_LINE,
     MODELS,
     PROBLEMS_BY_KEY,
@@ -17,10 +17,10 @@ from keepwell.intake.demo.catalog import (
     SPARE_PARTS_LINE,
     Model,
 )
-from keepwell.intake.demo.dice import Dice, Period, plus
-from keepwell.intake.demo.model import Customer, Machine, World
-from keepwell.intake.demo.rows import OrderRow, QuoteRow
-from keepwell.intake.demo.text import specification
+from keepwell.demo.dice import Dice, Period, plus
+from keepwell.demo.model import Customer, Machine, World
+from keepwell.demo.rows import OrderRow, QuoteRow
+from keepwell.demo.text import specification
 
 RATES = {
     "A": {"spare_parts": 12.0, "service": 4.0, "product": 1.0},

@@ -5,10 +5,10 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from keepwell.intake.demo.catalog import MODEL_WEIGHTS, MODELS
-from keepwell.intake.demo.dice import Dice, Period, plus
-from keepwell.intake.demo.model import Contact, Customer, Machine
-from keepwell.intake.demo.names import (
+from keepwell.demo.catalog import MODEL_WEIGHTS, MODELS
+from keepwell.demo.dice import Dice, Period, plus
+from keepwell.demo.model import Contact, Customer, Machine
+from keepwell.demo.names import (
     CONTACT_TITLES,
     COUNTRIES,
     COUNTRY_WEIGHTS,

@@ -10,25 +10,25 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from keepwell.intake.demo.catalog import (
+from keepwell.demo.catalog import (
     CERT_INDUSTRIES,
     MACHINE_PROBLEMS,
     PROBLEMS_BY_KEY,
     Problem,
 )
-from keepwell.intake.demo.dice import Dice, Period, later, office_time, plus
-from keepwell.intake.demo.model import Contact, Employee, Machine, World
-from keepwell.intake.demo.oneoff_text import (
+from keepwell.demo.dice import Dice, Period, later, office_time, plus
+from keepwell.demo.model import Contact, Employee, Machine, World
+from keepwell.demo.oneoff_text import (
     FAULT_BODIES,
     FAULT_SUBJECTS,
     FAULTS,
     PARTS,
     ROUTINES,
 )
-from keepwell.intake.demo.problem_text import PROBLEM_PHRASES
-from keepwell.intake.demo.rows import OrderRow, TicketRow
-from keepwell.intake.demo.text import capital, message, render, ticket
-from keepwell.intake.demo.ticket_context import Context, assignee, slots
+from keepwell.demo.problem_text import PROBLEM_PHRASES
+from keepwell.demo.rows import OrderRow, TicketRow
+from keepwell.demo.text import capital, message, render, ticket
+from keepwell.demo.ticket_context import Context, assignee, slots
 
 ROUTINE_RATES = {"A": 5.5, "B": 2.3, "C": 0.9}
 """Routine requests and one-off faults per customer and year."""

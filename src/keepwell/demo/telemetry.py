@@ -13,10 +13,10 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 
-from keepwell.intake.demo.catalog import PROBLEMS_BY_KEY
-from keepwell.intake.demo.dice import Dice, plus
-from keepwell.intake.demo.model import Customer, Machine, World
-from keepwell.intake.demo.rows import Telemetry, TicketRow
+from keepwell.demo.catalog import PROBLEMS_BY_KEY
+from keepwell.demo.dice import Dice, plus
+from keepwell.demo.model import Customer, Machine, World
+from keepwell.demo.rows import Telemetry, TicketRow
 
 DAYS = 365
 GENERIC_ALARMS = (

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 import keepwell.cli.demo  # noqa: F401  (registers the demo command)
-import keepwell.intake.demo as demo
+import keepwell.demo as demo
 from keepwell.cli.app import app
 from keepwell.db import make_engine
-from keepwell.intake.demo import GroundTruth, build_demo, demo_mapping, generate_demo
-from keepwell.intake.demo.exports import FILES
-from keepwell.intake.demo.ground_truth import ChurnedAccount, load_ground_truth
+from keepwell.demo import GroundTruth, build_demo, demo_mapping, generate_demo
+from keepwell.demo.exports import FILES
+from keepwell.demo.ground_truth import ChurnedAccount, load_ground_truth
 from keepwell.intake.fields import kind_spec
 from keepwell.intake.tables import MODELS
 from keepwell.people.models import AccountTeamMember, Employee

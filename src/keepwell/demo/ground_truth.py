@@ -12,11 +12,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from keepwell.intake.demo.catalog import COMPANY, PROBLEMS
-from keepwell.intake.demo.company import Company
-from keepwell.intake.demo.formats import write_json
-from keepwell.intake.demo.model import Customer
-from keepwell.intake.demo.rows import Activity
+from keepwell.demo.catalog import COMPANY, PROBLEMS
+from keepwell.demo.company import Company
+from keepwell.demo.formats import write_json
+from keepwell.demo.model import Customer
+from keepwell.demo.rows import Activity
 
 FILE_NAME = "ground_truth.json"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from keepwell.intake.demo.dice import Dice
-from keepwell.intake.demo.model import Customer
-from keepwell.intake.demo.problem_text import ESCALATIONS, ORDINALS, Phrasing
+from keepwell.demo.dice import Dice
+from keepwell.demo.model import Customer
+from keepwell.demo.problem_text import ESCALATIONS, ORDINALS, Phrasing
 
 _CHOICE = re.compile(r"\[([^\[\]]*)\]")
 _SPACES = re.compile(r"[ \t]{2,}")
