@@ -35,7 +35,8 @@ from tests.web.liveserver import serve
 
 from keepwell.auth.service import create_user
 from keepwell.auth.tokens import create_token
-from keepwell.db import make_engine, session_scope, upgrade
+from keepwell.db import make_engine, session_scope
+from keepwell.migrations import upgrade
 from keepwell.record.models import Account
 from keepwell.settings import Settings
 from keepwell.web import create_app

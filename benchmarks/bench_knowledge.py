@@ -26,7 +26,8 @@ from rich.table import Table
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from keepwell.db import make_engine, session_scope, upgrade
+from keepwell.db import make_engine, session_scope
+from keepwell.migrations import upgrade
 from keepwell.knowledge.query import STOPWORDS
 from keepwell.knowledge.search import search
 

@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from keepwell.db import make_engine, session_scope, upgrade
+from keepwell.db import make_engine, session_scope
+from keepwell.migrations import upgrade
 from keepwell.intake.mapping import load_mapping
 from keepwell.intake.service import import_file
 from keepwell.problems.represent import REPRESENTATIONS, representation_named

@@ -34,7 +34,8 @@ from sqlalchemy import Engine, create_engine, func, insert, or_, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from keepwell.db import make_engine, upgrade
+from keepwell.db import make_engine
+from keepwell.migrations import upgrade
 from keepwell.demo import build_demo
 from keepwell.record.models import Account, AccountExternalId, Asset, Contact, Ticket
 from keepwell.search import search_everything

@@ -38,7 +38,8 @@ from sqlalchemy import func, select
 
 from keepwell.auth.service import create_user
 from keepwell.auth.tokens import create_token
-from keepwell.db import make_engine, session_scope, upgrade
+from keepwell.db import make_engine, session_scope
+from keepwell.migrations import upgrade
 from keepwell.record.models import Account, Asset, TelemetryEvent
 from keepwell.telemetry.rawstore import SCHEMA, export_raw, raw_dir
 from keepwell.telemetry.trends import raw_table, usage_trends

@@ -33,7 +33,8 @@ from sqlalchemy import select
 
 from keepwell.auth.service import create_user, find_user
 from keepwell.auth.tokens import create_token
-from keepwell.db import make_engine, session_scope, upgrade
+from keepwell.db import make_engine, session_scope
+from keepwell.migrations import upgrade
 from keepwell.record.models import Account
 
 EMAIL, PASSWORD = "voice-bench@keepwell.test", "voice bench password 2024"

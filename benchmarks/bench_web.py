@@ -43,7 +43,8 @@ from sqlalchemy.orm import Session
 from keepwell.auth.models import User
 from keepwell.auth.service import create_user, find_user
 from keepwell.auth.tokens import create_token
-from keepwell.db import make_engine, session_scope, upgrade
+from keepwell.db import make_engine, session_scope
+from keepwell.migrations import upgrade
 from keepwell.db.counting import counted_statements
 from keepwell.demo import build_demo
 from keepwell.insight.models import AccountScore, ScoreRun

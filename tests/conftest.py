@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from keepwell.db import make_engine, upgrade
+from keepwell.db import make_engine
+from keepwell.migrations import upgrade
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REPO = Path(__file__).resolve().parents[1]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, inspect
 
-from keepwell.db.migrate import check
-from keepwell.db.models import Base
+from keepwell.migrations import check
+from keepwell.migrations.tables import Base
 from keepwell.record.models import EXPRESSION_INDEXES
 
 

@@ -12,8 +12,9 @@ from alembic import command
 from sqlalchemy import Engine, select
 from tests.web.scoredata import score
 
-from keepwell.db import session_scope, upgrade
-from keepwell.db.migrate import alembic_config
+from keepwell.db import session_scope
+from keepwell.migrations import upgrade
+from keepwell.migrations import alembic_config
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.record.models import Account
 from keepwell.tasks.models import Task

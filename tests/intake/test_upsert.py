@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from tests.intake.helpers import write_rows
 
 from keepwell.audit.models import AuditLog
-from keepwell.db.models import Base
+from keepwell.migrations.tables import Base
 from keepwell.intake import service
 from keepwell.intake.models import ImportBatch
 from keepwell.intake.service import import_file

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from keepwell.db import make_engine, upgrade
+from keepwell.db import make_engine
+from keepwell.migrations import upgrade
 from keepwell.demo import build_demo
 from keepwell.insight.scoring import run_scoring
 from keepwell.notify.service import queue_digests

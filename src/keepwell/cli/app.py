@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
-from keepwell.db import make_engine, upgrade
+from keepwell.db import make_engine
+from keepwell.migrations import upgrade
 from keepwell.settings import get_settings
 
 app = typer.Typer(

@@ -1,6 +1,8 @@
-"""Database access: engines, sessions, migrations."""
+"""Database access: engines and sessions, the declarative base, statements built once.
+
+The schema's migrations live above every domain package, in ``keepwell.migrations``.
+"""
 
 from keepwell.db.engine import make_engine, session_factory, session_scope
-from keepwell.db.migrate import upgrade
 
-__all__ = ["make_engine", "session_factory", "session_scope", "upgrade"]
+__all__ = ["make_engine", "session_factory", "session_scope"]

@@ -15,8 +15,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Engine, Select, Table, select
 
-from keepwell.db.models import Base
-from keepwell.problems.models import LIVE_STATUSES
+from keepwell.people.models import AccountTeamMember, Employee
+from keepwell.problems.models import LIVE_STATUSES, ProblemRecord, ProblemTicket
+from keepwell.record.models import (
+    Account,
+    Asset,
+    Contact,
+    Interaction,
+    Order,
+    Quote,
+    SurveyResponse,
+    TelemetryEvent,
+    Ticket,
+)
 
 BATCH_ROWS = 50_000
 
@@ -137,15 +148,34 @@ SCHEMAS: dict[str, pa.Schema] = {
 }
 """The exported tables and their columns, in the order the feature pipeline expects."""
 
+_TABLES: dict[str, Table] = {
+    model.__tablename__: model.__table__  # type: ignore[misc]
+    for model in (
+        Account,
+        Contact,
+        Employee,
+        AccountTeamMember,
+        Order,
+        Quote,
+        Ticket,
+        SurveyResponse,
+        Interaction,
+        TelemetryEvent,
+        Asset,
+        ProblemTicket,
+        ProblemRecord,
+    )
+}
+
 
 def _query(name: str) -> Select[Any]:
     """The rows of table ``name``; ``problem_tickets`` only of candidate or owned problems
     (not dismissed or merged), as the latest detection run and people left them."""
-    table: Table = Base.metadata.tables[name]
+    table = _TABLES[name]
     columns = [table.c[column] for column in SCHEMAS[name].names]
     if name != "problem_tickets":
         return select(*columns).order_by(table.c.id)
-    problems = Base.metadata.tables["problems"]
+    problems = _TABLES["problems"]
     return (
         select(*columns)
         .join(problems, problems.c.id == table.c.problem_id)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 def alembic_config(engine: Engine) -> Config:
     """An Alembic configuration pointing at the packaged migrations and ``engine``."""
     config = Config()
-    config.set_main_option("script_location", "keepwell.db:migrations")
+    config.set_main_option("script_location", "keepwell:migrations")
     config.attributes["engine"] = engine
     return config
 

@@ -1,4 +1,4 @@
-"""Imports every table so that ``Base.metadata`` is complete (for migrations and checks)."""
+"""Every table, imported so that ``Base.metadata`` is complete (for migrations and checks)."""
 
 from keepwell.audit.models import AuditLog
 from keepwell.auth.models import ApiToken, LoginAttempt, User, UserSession

@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import SAWarning
 
-from keepwell.db.models import Base
+from keepwell.migrations.tables import Base
 from keepwell.knowledge.fts import include_name as article_index_names
 from keepwell.record.fts import include_name as ticket_index_names
 from keepwell.record.models import EXPRESSION_INDEXES
