@@ -29,6 +29,7 @@ demo: system-run install ## Build the demo company on the embedded SQLite databa
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy

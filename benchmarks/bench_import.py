@@ -64,8 +64,8 @@ def make_files(folder: Path, rows: int) -> dict[str, Path]:
 def worker(method: str, path: Path, url: str) -> dict[str, float]:
     """Run one import in this process; return seconds and peak memory."""
     from keepwell.db import make_engine
-from keepwell.migrations import upgrade
     from keepwell.intake.service import import_file
+    from keepwell.migrations import upgrade
 
     engine = make_engine(url)
     upgrade(engine)

@@ -27,9 +27,9 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from keepwell.db import make_engine, session_scope
-from keepwell.migrations import upgrade
 from keepwell.knowledge.query import STOPWORDS
 from keepwell.knowledge.search import search
+from keepwell.migrations import upgrade
 
 DOMAIN_WORDS = (
     "pump seal bearing impeller gearbox valve compressor motor sensor alarm leak vibration "

@@ -25,9 +25,9 @@ import numpy as np
 import yaml
 
 from keepwell.db import make_engine, session_scope
-from keepwell.migrations import upgrade
 from keepwell.intake.mapping import load_mapping
 from keepwell.intake.service import import_file
+from keepwell.migrations import upgrade
 from keepwell.problems.represent import REPRESENTATIONS, representation_named
 from keepwell.problems.store import run_detection
 from keepwell.problems.views import detection_document

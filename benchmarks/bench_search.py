@@ -35,8 +35,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from keepwell.db import make_engine
-from keepwell.migrations import upgrade
 from keepwell.demo import build_demo
+from keepwell.migrations import upgrade
 from keepwell.record.models import Account, AccountExternalId, Asset, Contact, Ticket
 from keepwell.search import search_everything
 

@@ -44,10 +44,10 @@ from keepwell.auth.models import User
 from keepwell.auth.service import create_user, find_user
 from keepwell.auth.tokens import create_token
 from keepwell.db import make_engine, session_scope
-from keepwell.migrations import upgrade
 from keepwell.db.counting import counted_statements
 from keepwell.demo import build_demo
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.migrations import upgrade
 from keepwell.record.models import Account
 from keepwell.settings import Settings
 

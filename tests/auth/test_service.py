@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tests.auth.conftest import SQLITE_ONLY
 
 from keepwell.audit.models import AuditLog
-from keepwell.auth.clock import digest
+from keepwell.auth.digests import digest
 from keepwell.auth.models import ApiToken, User, UserSession
 from keepwell.auth.permissions import Permission, role_permissions, token_permissions
 from keepwell.auth.service import (

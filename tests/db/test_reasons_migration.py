@@ -13,9 +13,8 @@ from sqlalchemy import Engine, select
 from tests.web.scoredata import score
 
 from keepwell.db import session_scope
-from keepwell.migrations import upgrade
-from keepwell.migrations import alembic_config
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.migrations import alembic_config, upgrade
 from keepwell.record.models import Account
 from keepwell.tasks.models import Task
 

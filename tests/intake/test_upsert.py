@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session
 from tests.intake.helpers import write_rows
 
 from keepwell.audit.models import AuditLog
-from keepwell.migrations.tables import Base
 from keepwell.intake import service
 from keepwell.intake.models import ImportBatch
 from keepwell.intake.service import import_file
+from keepwell.migrations.tables import Base
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.record.models import Order
 

@@ -20,9 +20,9 @@ from sqlalchemy import Engine, select
 
 from keepwell.db import session_scope
 from keepwell.notify.models import Notification
+from keepwell.notify.notice import Notice
 from keepwell.notify.service import deliver_pending, queue_digests
 from keepwell.notify.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, body_for, sign, verify
-from keepwell.playbooks.core import Notice
 from keepwell.settings import Settings
 
 SECRET = "s3cret-for-tests"

@@ -11,7 +11,7 @@ from tests.tasks.world import small_world
 
 from keepwell.auth.models import User
 from keepwell.db import session_scope
-from keepwell.playbooks.schedule import run_once
+from keepwell.pipeline import run_once
 from keepwell.teams.comments import add_comment
 from keepwell.teams.models import Mention
 

@@ -11,9 +11,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.db import make_engine
-from keepwell.migrations import upgrade
 from keepwell.demo import build_demo
 from keepwell.insight.scoring import run_scoring
+from keepwell.migrations import upgrade
 from keepwell.notify.service import queue_digests
 from keepwell.playbooks.service import run_playbooks
 from keepwell.problems.store import refresh_problems

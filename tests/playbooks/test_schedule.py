@@ -13,7 +13,7 @@ from tests.tasks.world import small_world
 from tests.web.conftest import SQLITE_ONLY
 
 from keepwell.db import session_scope
-from keepwell.playbooks.schedule import Scheduler
+from keepwell.pipeline import Scheduler
 from keepwell.record.models import Contact
 from keepwell.settings import get_settings
 from keepwell.tasks.models import Task

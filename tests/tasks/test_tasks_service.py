@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from keepwell.audit.models import AuditLog
 from keepwell.cli import app
 from keepwell.db import session_scope
+from keepwell.errors import NotFound
 from keepwell.tasks.schemas import TaskCreate, TaskUpdate
 from keepwell.tasks.service import (
     TaskError,
@@ -42,7 +43,7 @@ def test_owner_comes_from_the_role_then_the_account_owner(engine: Engine) -> Non
         assert (service.owner_id, service.role_key) == (w.employees["sven"], "service_lead")
         assert (fallback.owner_id, fallback.role_key) == (w.employees["olga"], "account_owner")
         assert chosen.owner_id == w.employees["lena"]
-        with pytest.raises(TaskError, match="no account with id 999"):
+        with pytest.raises(NotFound, match="no account with id 999"):
             create_task(s, TaskCreate(title="x", account_id=999), actor="t")
         with pytest.raises(TaskError, match="no employee with id 999"):
             create_task(s, TaskCreate(title="x", owner_id=999), actor="t")

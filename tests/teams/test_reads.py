@@ -11,9 +11,9 @@ from tests.teams.scores import score
 from tests.teams.world import DAY, build
 
 from keepwell.db import session_scope
+from keepwell.insight.human_reads import disagreements, read_accuracy, record_read
 from keepwell.record.models import Account
 from keepwell.teams.errors import NotAllowed, TeamsError
-from keepwell.teams.reads import disagreements, read_accuracy, record_read
 
 
 def test_owner_reads_are_kept_beside_the_model_and_scored_by_outcome(engine: Engine) -> None:

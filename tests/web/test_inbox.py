@@ -12,19 +12,19 @@ from sqlalchemy import Engine, select
 from tests.web.conftest import Browser, bearer
 
 from keepwell.db import session_scope
-from keepwell.notify.digests import personal_digests, queue_personal_digests
 from keepwell.notify.inbox import (
     InboxError,
     add_entry,
     save_preferences,
     wants_email,
 )
-from keepwell.notify.mentions import mention_notices
 from keepwell.notify.models import InboxEntry, Notification
 from keepwell.people.models import Employee
+from keepwell.report.digests import personal_digests, queue_personal_digests
 from keepwell.tasks.escalation import escalate_overdue
 from keepwell.tasks.schemas import TaskCreate
 from keepwell.tasks.service import create_task
+from keepwell.teams.mention_notices import mention_notices
 from keepwell.web import feedback
 
 UNREAD = re.compile(r'class="unread-count"[^>]*>(\d+)<')

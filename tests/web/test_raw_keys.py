@@ -37,7 +37,6 @@ from keepwell.insight.features import FEATURES
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.scoring import run_scoring
 from keepwell.knowledge.models import Article
-from keepwell.notify.digests import personal_digests
 from keepwell.notify.models import Notification
 from keepwell.notify.webhook import body_for
 from keepwell.people.models import RetentionRole
@@ -45,6 +44,7 @@ from keepwell.playbooks.plugins import registry
 from keepwell.problems.models import ProblemRecord
 from keepwell.record.models import Quote
 from keepwell.record.timeline import TIMELINE_KINDS
+from keepwell.report.digests import personal_digests
 from keepwell.tasks.models import Task
 from keepwell.web import create_app
 from keepwell.web.deps import route_access

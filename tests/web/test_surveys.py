@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from keepwell.audit.models import AuditLog
 from keepwell.cli import app as cli
 from keepwell.db import session_scope
-from keepwell.playbooks.schedule import ask_surveys
+from keepwell.pipeline import ask_surveys
 from keepwell.record.models import Account, Contact, Order, SurveyResponse, Ticket
 from keepwell.record.timeline import account_timeline
 from keepwell.settings import get_settings

@@ -16,7 +16,7 @@ from tests.web.conftest import SQLITE_ONLY, Browser, email
 
 from keepwell.audit.models import AuditLog
 from keepwell.db import session_scope
-from keepwell.playbooks.schedule import update_running
+from keepwell.pipeline import update_running
 from keepwell.voice.models import VoiceThemeRun
 
 pytestmark = SQLITE_ONLY

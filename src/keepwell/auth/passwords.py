@@ -15,6 +15,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from keepwell.errors import Invalid
+
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
 MIN_DISTINCT = 4
@@ -23,7 +25,7 @@ _TRAILING = string.digits + string.punctuation + " "
 _DUMMY_PASSWORD = "keepwell-timing-equaliser"
 
 
-class PasswordPolicyError(ValueError):
+class PasswordPolicyError(Invalid):
     """A new password does not meet the policy."""
 
 

@@ -17,12 +17,13 @@ from keepwell.auth.passwords import hash_password, verify_password
 from keepwell.auth.permissions import Role
 from keepwell.days import utcnow
 from keepwell.db.prepared import prepared
+from keepwell.errors import Invalid
 from keepwell.people.models import Employee
 
 MAX_EMAIL = 255
 
 
-class UserError(ValueError):
+class UserError(Invalid):
     """A user change cannot be made as asked (the message says why)."""
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import digest, new_secret
+from keepwell.auth.digests import digest, new_secret
 from keepwell.auth.models import User, UserSession
 from keepwell.days import utcnow
 from keepwell.db.prepared import prepared

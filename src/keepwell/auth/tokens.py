@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import digest, new_secret
+from keepwell.auth.digests import digest, new_secret
 from keepwell.auth.models import ApiToken, User
 from keepwell.auth.permissions import Scope
 from keepwell.auth.service import UserError

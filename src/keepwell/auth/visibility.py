@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from keepwell.auth.permissions import ROLE_PERMISSIONS, Permission, Role
+from keepwell.errors import NotAllowed
 
 MONEY_FIELDS: dict[str, str] = {
     "account.contract_value": "the contract value",
@@ -42,7 +43,7 @@ def hidden_in(record: str, hidden: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(f.removeprefix(prefix) for f in hidden if f.startswith(prefix)))
 
 
-class HiddenFieldError(PermissionError):
+class HiddenFieldError(NotAllowed):
     """A request reads, filters, sorts or tests a field its role may not see."""
 
     def __init__(self, fields: Iterable[str], doing: str) -> None:

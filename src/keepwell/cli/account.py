@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 from keepwell.cli.app import app, console, fail, print_json, state
 from keepwell.cli.risk_view import render_risk
 from keepwell.db.engine import session_factory
-from keepwell.insight.attention import AccountRisk, account_risks
 from keepwell.insight.snapshots import account_risk
 from keepwell.insight.wording import event_label
 from keepwell.record.lost import lost_reason_counts
 from keepwell.record.schemas import Account360, AccountSummary, OrdersTrend, TimelineEvent
 from keepwell.record.service import AccountLookupError, account_360, find_account
 from keepwell.settings import get_settings
+from keepwell.tasks.attention import AccountRisk, account_risks
 from keepwell.web.queries import PortfolioFilters, portfolio
 
 account_app = typer.Typer(

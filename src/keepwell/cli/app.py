@@ -10,12 +10,28 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
+from typer import _click
+from typer.core import TyperGroup
 
 from keepwell.db import make_engine
+from keepwell.errors import KeepwellError
 from keepwell.migrations import upgrade
 from keepwell.settings import get_settings
 
+
+class KeepwellCommands(TyperGroup):
+    """The command group: any of Keepwell's own errors a command lets through becomes one
+    red line on standard error and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeepwellError as exc:
+            raise fail(str(exc)) from None
+
+
 app = typer.Typer(
+    cls=KeepwellCommands,
     name="keepwell",
     help="Keepwell: one shared customer record and the insight to keep every customer.",
     no_args_is_help=True,

@@ -32,6 +32,7 @@ def coverage_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Who holds each relationship, where it hangs on one thread, who would take it along."""
+    from keepwell.errors import KeepwellError
     from keepwell.teams.coverage import coverage_report
     from keepwell.teams.departure import (
         departed_holdings,
@@ -39,14 +40,13 @@ def coverage_command(
         departure_ranking,
         find_employee,
     )
-    from keepwell.teams.errors import TeamsError
 
     with Session(state(ctx).engine()) as session:
         report = coverage_report(session, as_of.date() if as_of else None, window_days=window)
         if employee is not None:
             try:
                 person = find_employee(session, employee)
-            except TeamsError as exc:
+            except KeepwellError as exc:  # no such person, or several: a usage error
                 raise fail(str(exc), 2) from None
             _print_impact(departure_impact(report, person.id).as_dict(), as_json)
             return

@@ -167,7 +167,7 @@ def demo_playbooks(engine: Engine, last_day: date) -> dict[str, Any]:
 
     Digests are queued in the outbox; they are sent only when SMTP is configured.
     """
-    from keepwell.playbooks.schedule import run_once
+    from keepwell.pipeline import run_once
 
     send = bool(get_settings().smtp_host)
     return run_once(engine, today=last_day, score=False, actor="demo", send=send)

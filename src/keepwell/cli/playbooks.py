@@ -108,7 +108,7 @@ def run_command(
 
     Idempotent: running it again creates no duplicate tasks. Schedule it with cron.
     """
-    from keepwell.playbooks.schedule import run_once
+    from keepwell.pipeline import run_once
 
     engine = state(ctx).engine()
     with (

@@ -97,8 +97,8 @@ def digests_command(
     """Each employee's digest (weekly, or daily for those who chose it): their accounts
     whose risk moved, tasks, mentions."""
     from keepwell.cli.app import print_json
-    from keepwell.notify.digests import personal_digests, queue_personal_digests
-    from keepwell.playbooks.schedule import deliver
+    from keepwell.pipeline import deliver
+    from keepwell.report.digests import personal_digests, queue_personal_digests
 
     engine = state(ctx).engine()
     with Session(engine) as session:

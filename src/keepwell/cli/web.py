@@ -66,7 +66,7 @@ def serve(
     """Run the web application and the API (migrating the database first)."""
     import uvicorn
 
-    from keepwell.playbooks.schedule import Scheduler
+    from keepwell.pipeline import Scheduler
     from keepwell.web.app import InsecureSettings, check_settings, create_app
     from keepwell.web.serving import freeze_startup_objects, serve_processes
 

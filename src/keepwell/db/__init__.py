@@ -5,4 +5,12 @@ The schema's migrations live above every domain package, in ``keepwell.migration
 
 from keepwell.db.engine import make_engine, session_factory, session_scope
 
-__all__ = ["make_engine", "session_factory", "session_scope"]
+__all__ = [
+    "base",
+    "engine",
+    "make_engine",
+    "prepared",
+    "session_factory",
+    "session_scope",
+    "values",
+]

@@ -14,13 +14,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-
-class KeepwellError(Exception):
-    """Base class of Keepwell's own errors."""
+from keepwell.errors import Conflict, Invalid
 
 
-class IntakeError(KeepwellError):
+class IntakeError(Invalid):
     """A file could not be imported."""
+
+    problem_type = "import-rejected"
 
 
 class MappingError(IntakeError):
@@ -31,8 +31,10 @@ class UnreadableFile(IntakeError):
     """A data file cannot be read."""
 
 
-class ImportConflict(IntakeError):
+class ImportConflict(IntakeError, Conflict):
     """The database refused the import's writes; nothing was written."""
+
+    status = 409
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from keepwell.record.vocabulary import (
+    ACCOUNT_STATUSES,
+    ASSET_STATUSES,
+    DIRECTIONS,
+    INTERACTION_KINDS,
+    ORDER_KINDS,
+    ORDER_STATUSES,
+    QUOTE_OUTCOMES,
+    SEVERITIES,
+    SURVEY_KINDS,
+    TICKET_KINDS,
+    TICKET_STATUSES,
+)
+
 FieldType = Literal["str", "text", "int", "float", "date", "datetime", "bool"]
 RefKind = Literal["account", "asset", "contact", "employee", "role", "quote"]
 
@@ -63,17 +77,6 @@ ACCOUNT = _f(
     "account", "str", "External id of the account (any source's id).", required=True, ref="account"
 )
 
-ACCOUNT_STATUSES = ("active", "lost", "prospect", "inactive")
-TICKET_KINDS = ("support", "complaint", "ncr", "rma", "warranty")
-SEVERITIES = ("low", "medium", "high", "critical")
-TICKET_STATUSES = ("open", "pending", "resolved", "closed")
-QUOTE_OUTCOMES = ("open", "won", "lost", "no_bid", "withdrawn")
-ORDER_STATUSES = ("open", "delivered", "invoiced", "paid", "cancelled")
-ORDER_KINDS = ("product", "spare_parts", "service", "contract")
-SURVEY_KINDS = ("nps", "csat", "ces")
-INTERACTION_KINDS = ("call", "visit", "meeting", "email", "note")
-DIRECTIONS = ("inbound", "outbound")
-ASSET_STATUSES = ("active", "decommissioned")
 
 KINDS: dict[str, KindSpec] = {
     spec.name: spec

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from keepwell.errors import Invalid
 
-class KnowledgeError(ValueError):
+
+class KnowledgeError(Invalid):
     """An article cannot be read or written as asked; ``status`` is the HTTP status to answer."""
 
     def __init__(self, message: str, status: int = 422) -> None:

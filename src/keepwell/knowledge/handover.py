@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from keepwell.knowledge.errors import KnowledgeError
+from keepwell.errors import NotFound
 from keepwell.knowledge.models import Article
 from keepwell.knowledge.suggest import ArticleRef, linked_articles
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
@@ -58,7 +58,7 @@ def handover_material(session: Session, employee_id: int, day: date | None = Non
     """The accounts the employee is on the team of (on their last day, or ``day``)."""
     employee = session.get(Employee, employee_id)
     if employee is None:
-        raise KnowledgeError(f"there is no employee with id {employee_id}", 404)
+        raise NotFound(f"there is no employee with id {employee_id}")
     as_of = day or employee.left_at or date.today()
     accounts = _accounts(session, employee_id, as_of)
     for account in accounts:

@@ -12,16 +12,20 @@ from keepwell.knowledge.errors import KnowledgeError
 from keepwell.knowledge.models import LINK_KINDS, ArticleLink
 from keepwell.knowledge.schemas import LinkIn, LinkPublic
 from keepwell.people.models import RetentionRole
-from keepwell.problems.models import ProblemRecord
 from keepwell.record.models import Account, Asset
 
 TARGETS: dict[str, tuple[Any, str]] = {
     "account": (Account, "name"),
     "asset": (Asset, "serial"),
-    "problem": (ProblemRecord, "label"),
     "retention_role": (RetentionRole, "name"),
 }
-"""Per kind: the model holding the targets and the attribute naming them."""
+"""Per kind: the model holding the targets and the attribute naming them. Packages above
+the knowledge base add their own (recurring problems) with ``register_target``."""
+
+
+def register_target(kind: str, model: Any, column: str) -> None:
+    """Let articles link to rows of ``model`` as ``kind``, named by ``column``."""
+    TARGETS[kind] = (model, column)
 
 
 def check_links(session: Session, links: Sequence[LinkIn]) -> list[tuple[str, int]]:
@@ -39,6 +43,8 @@ def labels(session: Session, kind: str, ids: Iterable[int]) -> dict[int, str]:
     """The names of targets of ``kind`` by id."""
     wanted = sorted(set(ids))
     if not wanted:
+        return {}
+    if kind not in TARGETS:
         return {}
     model, column = TARGETS[kind]
     query = select(model.id, getattr(model, column)).where(model.id.in_(wanted))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
+from keepwell.errors import NotFound
 from keepwell.knowledge.errors import KnowledgeError
 from keepwell.knowledge.links import check_links, public_links
 from keepwell.knowledge.models import (
@@ -48,7 +49,7 @@ def get_article(session: Session, article_id: int) -> Article:
     """The article with ``article_id``, or a 404 error."""
     article = session.get(Article, article_id)
     if article is None:
-        raise KnowledgeError(f"there is no article with id {article_id}", 404)
+        raise NotFound(f"there is no article with id {article_id}")
     return article
 
 

@@ -9,8 +9,8 @@ from alembic import context
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import SAWarning
 
-from keepwell.migrations.tables import Base
 from keepwell.knowledge.fts import include_name as article_index_names
+from keepwell.migrations.tables import Base
 from keepwell.record.fts import include_name as ticket_index_names
 from keepwell.record.models import EXPRESSION_INDEXES
 from keepwell.settings import get_settings

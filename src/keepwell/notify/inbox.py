@@ -13,19 +13,15 @@ The in-app entry is always written; only e-mail follows the choices (``wants_ema
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from keepwell.auth.models import User
 from keepwell.days import utcnow
+from keepwell.errors import Invalid, NotFound
 from keepwell.notify.models import InboxEntry, NotificationPreference
 from keepwell.people.models import Employee
-
-if TYPE_CHECKING:
-    from keepwell.tasks.models import Task
-    from keepwell.teams.models import Comment
 
 KINDS = {
     "mention": "Mention",
@@ -44,7 +40,7 @@ DIGESTS = {"off": "Off", "daily": "Daily", "weekly": "Weekly"}
 EXCERPT = 140
 
 
-class InboxError(ValueError):
+class InboxError(Invalid):
     """A request about the inbox that cannot be done (unknown entry, bad choice)."""
 
 
@@ -147,7 +143,7 @@ def entry_of(session: Session, reader: Reader, entry_id: int) -> InboxEntry:
     """One of the person's entries; ``InboxError`` when it is not theirs or not there."""
     entry = session.scalar(select(InboxEntry).where(InboxEntry.id == entry_id, reader.owns()))
     if entry is None:
-        raise InboxError(f"there is no entry {entry_id} in your inbox")
+        raise NotFound(f"there is no entry {entry_id} in your inbox")
     return entry
 
 
@@ -258,115 +254,12 @@ def email_opt_outs(session: Session, kind: str) -> tuple[set[int], set[str]]:
 # --- senders ---------------------------------------------------------------------------
 
 
-def subject_of(session: Session, kind: str, subject_id: int) -> tuple[str, str]:
-    """A comment subject's name (an account by its name, never its id) and its page."""
-    from keepwell.problems.models import ProblemRecord
-    from keepwell.record.models import Account, Quote
-    from keepwell.tasks.models import Task
-
-    if kind == "account":
-        name = session.scalar(select(Account.name).where(Account.id == subject_id))
-        return name or "an account", f"/accounts/{subject_id}?tab=timeline#panel-comments"
-    if kind == "rfq":
-        row = session.execute(
-            select(Quote.external_id, Account.name)
-            .join(Account, Account.id == Quote.account_id)
-            .where(Quote.id == subject_id)
-        ).first()
-        label = f"the RFQ {row[0]} of {row[1]}" if row else "an RFQ"
-        return label, f"/rfqs/{subject_id}#comments"
-    if kind == "problem":
-        problem = session.scalar(select(ProblemRecord.label).where(ProblemRecord.id == subject_id))
-        return (f"the problem “{problem}”" if problem else "a problem"), f"/problems/{subject_id}"
-    if kind == "task":
-        task = session.get(Task, subject_id)
-        if task is None:
-            return "a task", f"/tasks/{subject_id}"
-        on = f" ({task.account.name})" if task.account is not None else ""
-        return f"the task “{task.title}”{on}", f"/tasks/{subject_id}#comments"
-    return kind, "/my-work"
-
-
 def excerpt(text: str) -> str:
     """The text on one line, cut to a readable length."""
     flat = " ".join(text.split())
     return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1] + "…"
 
 
-def notify_mentions(
-    session: Session, comment: Comment, people: list[tuple[int | None, int | None]]
-) -> int:
-    """An inbox entry for each person (user id, employee id) mentioned in ``comment``."""
-    author = session.scalar(select(User.name).where(User.id == comment.author_user_id))
-    label, url = subject_of(session, comment.subject_kind, comment.subject_id)
-    title = f"{author or 'Someone'} mentioned you on {label}: {excerpt(comment.body)}"
-    added = 0
-    for user_id, employee_id in dict.fromkeys(people):
-        if user_id == comment.author_user_id:
-            continue
-        if add_entry(session, "mention", title, url, user_id=user_id, employee_id=employee_id):
-            added += 1
-    return added
-
-
-def notify_note_mentions(
-    session: Session, *, account_id: int, text: str, author: str, author_user_id: int
-) -> int:
-    """An inbox entry for each known ``@handle`` in a note on an account; unknown ones are
-    left as plain text (a note is not refused for them)."""
-    from keepwell.record.models import Account
-    from keepwell.teams.comments import handles, resolve
-
-    people = [p for found in resolve(session, handles(text)).values() for p in found]
-    if not people:
-        return 0
-    name = session.scalar(select(Account.name).where(Account.id == account_id)) or "an account"
-    title = f"{author} mentioned you in a note on {name}: {excerpt(text)}"
-    url = f"/accounts/{account_id}?tab=timeline"
-    added = 0
-    for person in dict.fromkeys(people):
-        if person.user_id == author_user_id:
-            continue
-        entry = add_entry(
-            session, "mention", title, url, user_id=person.user_id, employee_id=person.employee_id
-        )
-        added += entry is not None
-    return added
-
-
-def notify_assignment(session: Session, task: Task, *, actor: str = "") -> bool:
-    """An inbox entry for a task's owner (not when they gave it to themselves: ``actor``
-    is the audit actor, the owner's email for a person at the keyboard)."""
-    if task.owner_id is None:
-        return False
-    owner_email = session.scalar(select(Employee.email).where(Employee.id == task.owner_id))
-    if owner_email and actor.split(" ")[0].lower() == owner_email.lower():
-        return False
-    on = _account_of(task)
-    due = f", due {task.due_on.isoformat()}" if task.due_on else ""
-    title = f"New task for you: {task.title}{on}{due}"
-    entry = add_entry(session, "assignment", title, f"/tasks/{task.id}", employee_id=task.owner_id)
-    return entry is not None
-
-
-def notify_escalation(session: Session, task: Task, target_id: int | None) -> bool:
-    """An inbox entry for whoever an overdue task went up to."""
-    if target_id is None:
-        return False
-    on = _account_of(task)
-    due = f" (was due {task.due_on.isoformat()})" if task.due_on else ""
-    title = f"Escalated to you: {task.title}{on}{due}"
-    entry = add_entry(session, "escalation", title, f"/tasks/{task.id}", employee_id=target_id)
-    return entry is not None
-
-
 def total(session: Session, reader: Reader) -> int:
     """How many entries the person has."""
     return session.scalar(select(func.count(InboxEntry.id)).where(reader.owns())) or 0
-
-
-def _account_of(task: Task) -> str:
-    """`` — Account name`` unless the task's title names the account already."""
-    if task.account is None or task.account.name in task.title:
-        return ""
-    return f" — {task.account.name}"

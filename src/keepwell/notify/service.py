@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from keepwell.days import utcnow
 from keepwell.notify.email import NotConfigured, send_email
 from keepwell.notify.models import Notification
+from keepwell.notify.notice import Notice
 from keepwell.notify.webhook import WebhookError, body_for, post
-from keepwell.playbooks.core import Notice
 from keepwell.settings import Settings, get_settings
 
 

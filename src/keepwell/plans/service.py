@@ -2,7 +2,7 @@
 
 Who may change a plan: leaders and admins on any account, and anyone with write access
 who is on the account's current team; everyone who reads the record may read plans.
-Errors are the teams errors (``NotFound`` 404, ``NotAllowed`` 403, ``TeamsError`` 422).
+Errors: ``keepwell.errors.NotFound`` (404), ``NotAllowed`` (403), ``TeamsError`` (422).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import digest, new_secret
+from keepwell.auth.digests import digest, new_secret
 from keepwell.days import utcnow
 from keepwell.plans.models import (
     MilestoneComment,

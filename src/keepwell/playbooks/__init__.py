@@ -4,3 +4,6 @@ Signals and actions are pluggy plugins (see :mod:`keepwell.playbooks.hookspecs`)
 built-ins are registered as default plugins and a company adds its own through the
 ``keepwell.playbooks`` entry point group.
 """
+
+# The modules other packages use (tests/test_layers.py holds every import to it).
+__all__ = ["builder", "engine", "history", "models", "plugins", "rules", "service"]

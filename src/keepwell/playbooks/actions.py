@@ -9,8 +9,9 @@ from pydantic import Field
 from sqlalchemy import select
 
 from keepwell.notify.inbox import wants_email
+from keepwell.notify.notice import Notice
 from keepwell.people.models import Employee
-from keepwell.playbooks.core import Action, Context, Firing, Notice, Params
+from keepwell.playbooks.core import Action, Context, Firing, Params
 from keepwell.playbooks.format import fill
 from keepwell.playbooks.hookspecs import hookimpl
 from keepwell.playbooks.models import ReviewItem

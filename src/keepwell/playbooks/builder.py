@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from keepwell.errors import Invalid
 from keepwell.playbooks.conditions import ACCOUNT_FIELDS, SCORE_FIELDS, tested_field
 from keepwell.playbooks.core import Signal
 from keepwell.playbooks.plugins import Registry
@@ -140,7 +141,7 @@ BLANK_CONDITIONS = 2
 BLANK_ACTIONS = 1
 
 
-class BuilderError(ValueError):
+class BuilderError(Invalid):
     """The form's values do not make a rule; ``problems`` names each field."""
 
     def __init__(self, problems: list[str]) -> None:

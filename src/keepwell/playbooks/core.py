@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from keepwell.insight.models import AccountScore
 from keepwell.insight.snapshots import latest_scores
+from keepwell.notify.notice import Notice
 from keepwell.record.models import Account
 
 if TYPE_CHECKING:
@@ -39,17 +40,6 @@ class Hit:
     facts: dict[str, Any] = field(default_factory=dict)
     fallback_owner_id: int | None = None
     """Who owns tasks when nobody on the account team can (a leaver's manager, ...)."""
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One line for a person's (or a webhook's) digest of this run."""
-
-    channel: str
-    recipient: str
-    line: str
-    account_id: int | None = None
-    rule: str | None = None
 
 
 @dataclass

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from keepwell.errors import Invalid
 from keepwell.playbooks.core import Action, Signal
 from keepwell.playbooks.plugins import Registry, registry
 
@@ -70,7 +71,7 @@ class RuleProblem:
         return f"{where}{self.field}: {self.message}" if self.field else f"{where}{self.message}"
 
 
-class RuleError(ValueError):
+class RuleError(Invalid):
     """A rule does not parse or validate; ``problems`` says where and why."""
 
     def __init__(self, source: str, problems: list[RuleProblem]) -> None:

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from keepwell.audit.service import record
 from keepwell.days import utcnow
 from keepwell.notify.inbox import wants_email
+from keepwell.notify.notice import Notice
 from keepwell.people.models import Employee
 from keepwell.playbooks.conditions import refuse_hidden_conditions
-from keepwell.playbooks.core import Context, Notice
+from keepwell.playbooks.core import Context
 from keepwell.playbooks.engine import RuleOutcome, evaluate
 from keepwell.playbooks.rules import Rule, RuleError, parse_rule
 from keepwell.settings import get_settings

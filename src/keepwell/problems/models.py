@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from keepwell.db.base import Base, TimestampMixin
+from keepwell.knowledge.links import register_target
 
 STATUSES = ("candidate", "confirmed", "contained", "corrected", "closed", "dismissed", "merged")
 """Life cycle: detected → confirmed → contained → corrected (fix in place) → closed."""
@@ -79,3 +80,6 @@ class ProblemEvent(Base):
     actor: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+register_target("problem", ProblemRecord, "label")  # articles link to recurring problems

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record as audit
+from keepwell.errors import Invalid, NotFound
 from keepwell.knowledge.lesson import draft_lesson_learned
 from keepwell.people.models import Employee
 from keepwell.problems.models import ProblemEvent, ProblemRecord, ProblemTicket
@@ -34,14 +35,21 @@ DATE_FIELDS = ("contained_on", "corrected_on", "closed_on")
 SETTABLE_STATUSES = ("confirmed", "contained", "corrected", "closed", "dismissed")
 MAX_LABEL = 255
 
-register_subject("problem", ProblemRecord)
+
+def _describe(session: Session, problem_id: int) -> tuple[str, str]:
+    """A problem as a comment subject: its title and its page."""
+    label = session.scalar(select(ProblemRecord.label).where(ProblemRecord.id == problem_id))
+    return (f"the problem “{label}”" if label else "a problem"), f"/problems/{problem_id}"
 
 
-class ProblemError(ValueError):
+register_subject("problem", ProblemRecord, _describe)
+
+
+class ProblemError(Invalid):
     """A problem action that cannot be done as asked (message says why)."""
 
 
-class ProblemNotFound(LookupError):
+class ProblemNotFound(NotFound):
     """No problem with this id."""
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from keepwell.days import end_of_day, same_day_a_year_earlier
 from keepwell.db.prepared import prepared, read
+from keepwell.errors import NotFound
 from keepwell.people.models import AccountTeamMember, Department, Employee, RetentionRole
 from keepwell.people.presence import still_present
 from keepwell.record.models import (
@@ -74,7 +75,7 @@ Day = date | ColumnElement[Any]
 """A day, or a parameter standing for one in a prepared statement."""
 
 
-class AccountLookupError(LookupError):
+class AccountLookupError(NotFound):
     """No account, or more than one, matches what was asked for; ``candidates`` lists them."""
 
     def __init__(self, message: str, candidates: list[Account]) -> None:

@@ -34,7 +34,6 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import FromClause, Subquery
 
 from keepwell.db.prepared import read
-from keepwell.intake.fields import INTERACTION_KINDS
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
 from keepwell.record.models import (
     Asset,
@@ -47,6 +46,7 @@ from keepwell.record.models import (
     Ticket,
 )
 from keepwell.record.schemas import TimelineEvent
+from keepwell.record.vocabulary import INTERACTION_KINDS
 
 Builder = Callable[[str, datetime, RowMapping], TimelineEvent]
 """Turns one selected row into an event, given the branch's kind and the event's time."""

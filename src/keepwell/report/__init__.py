@@ -1,8 +1,16 @@
 """The weekly retention review: what a leadership team walks through, as a page, HTML and PDF."""
 
-# Sections other features register (imported for their registration).
-from keepwell.playbooks import review as _playbook_review  # noqa: F401
-from keepwell.report import problems  # noqa: F401 - registers its section
+# The sections beyond the portfolio's own, registered where they are defined: recurring
+# problems, and playbook activity with the leadership list.
+from keepwell.report import playbooks, problems  # noqa: F401
 from keepwell.report.weekly import ReportSection, WeeklyReview, report_sections, weekly_review
 
-__all__ = ["ReportSection", "WeeklyReview", "report_sections", "weekly_review"]
+__all__ = [
+    "ReportSection",
+    "WeeklyReview",
+    "account",
+    "digests",
+    "render",
+    "report_sections",
+    "weekly_review",
+]

@@ -2,4 +2,10 @@
 
 from keepwell.search.service import KINDS, Found, SearchResults, search_everything
 
-__all__ = ["KINDS", "Found", "SearchResults", "search_everything"]
+__all__ = [
+    "KINDS",
+    "Found",
+    "SearchResults",
+    "search_everything",
+    "service",
+]

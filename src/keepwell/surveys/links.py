@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import digest
+from keepwell.auth.digests import digest
 from keepwell.days import utcnow
 from keepwell.plans.sharing import HITS_KEPT, MAX_IP, TOKEN, Limits, LinkState
 from keepwell.surveys.models import SurveyInvitation, SurveyLinkHit

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from keepwell.errors import Invalid
 from keepwell.surveys.scales import SCALES
 
 BUILTIN = Path(__file__).resolve().parent.parent / "playbooks" / "surveys.yaml"
@@ -19,7 +20,7 @@ TRIGGERS = ("order_delivered", "ticket_closed", "relationship")
 NAME_LENGTH = 64
 
 
-class SurveyRuleError(ValueError):
+class SurveyRuleError(Invalid):
     """A survey rule file that cannot be used, with the reason."""
 
 

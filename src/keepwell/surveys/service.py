@@ -17,8 +17,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
-from keepwell.auth.clock import digest, new_secret
+from keepwell.auth.digests import digest, new_secret
 from keepwell.days import end_of_day, start_of_day, utcnow
+from keepwell.errors import Invalid
 from keepwell.notify.email import send_email
 from keepwell.people.presence import is_present
 from keepwell.record.models import Account, Contact, Order, SurveyResponse, Ticket
@@ -34,7 +35,7 @@ ASKED = ("sent", "answered")
 """Invitation statuses that count as having asked the contact."""
 
 
-class SurveyError(ValueError):
+class SurveyError(Invalid):
     """A survey that cannot be sent or answered, with the reason."""
 
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
 from keepwell.days import utcnow
-from keepwell.notify.inbox import notify_escalation
 from keepwell.people.models import Employee
+from keepwell.tasks.inbox import notify_escalation
 from keepwell.tasks.models import Task, TaskEvent
 from keepwell.tasks.owners import team_holders
 from keepwell.tasks.schemas import OPEN_STATUSES

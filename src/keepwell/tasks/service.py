@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session, joinedload
 from keepwell.audit.service import record
 from keepwell.days import utcnow
 from keepwell.db.prepared import prepared, read
-from keepwell.notify.inbox import notify_assignment
+from keepwell.editing.accounts import may_edit_account
+from keepwell.editing.notes import Writer
+from keepwell.errors import Invalid, NotAllowed, NotFound
 from keepwell.people.models import Employee
-from keepwell.record.editing import may_edit_account
 from keepwell.record.models import Account
-from keepwell.record.notes import Writer
+from keepwell.tasks.inbox import notify_assignment
 from keepwell.tasks.models import Task, TaskEvent
 from keepwell.tasks.owners import owner_for
 from keepwell.tasks.schemas import OPEN_STATUSES, OUTCOMES, TaskCreate, TaskUpdate
@@ -34,8 +35,10 @@ STATUS_WORDS = {
 PRIORITY_WORDS = {"low": "Low", "normal": "Normal", "high": "High", "urgent": "Urgent"}
 
 
-class TaskError(ValueError):
+class TaskError(Invalid):
     """A task cannot be written as asked; ``status`` is the HTTP status to answer."""
+
+    problem_type = "task"
 
     def __init__(self, message: str, status: int = 422) -> None:
         super().__init__(message)
@@ -76,7 +79,7 @@ def create_task(
     day = today or date.today()
     owner_id, role_key = data.owner_id, data.role_key
     if data.account_id is not None and session.get(Account, data.account_id) is None:
-        raise TaskError(f"no account with id {data.account_id}", 404)
+        raise NotFound(f"no account with id {data.account_id}")
     if owner_id is not None:
         _check_employee(session, owner_id)
     elif data.account_id is not None:
@@ -167,10 +170,9 @@ def require_task_editor(session: Session, task: Task, editor: Writer) -> None:
     own = editor.employee is not None and task.owner_id == editor.employee.id
     team = task.account_id is not None and may_edit_account(session, editor, task.account_id)
     if not (own or team or editor.edits_any):
-        raise TaskError(
+        raise NotAllowed(
             f"task {task.id} belongs to someone else; only its owner, the account's team, "
-            "a leader or an admin may change it",
-            403,
+            "a leader or an admin may change it"
         )
 
 
@@ -179,7 +181,7 @@ def reassign_tasks(
 ) -> list[Task]:
     """Hand several tasks to one owner (leaders and admins); each change is audited."""
     if not editor.edits_any:
-        raise TaskError("only leaders and admins may reassign several tasks at once", 403)
+        raise NotAllowed("only leaders and admins may reassign several tasks at once")
     _check_employee(session, owner_id)
     tasks = [get_task(session, task_id) for task_id in dict.fromkeys(task_ids)]
     for task in tasks:
@@ -235,10 +237,10 @@ def _status_changed(session: Session, task: Task) -> None:
 
 
 def get_task(session: Session, task_id: int) -> Task:
-    """The task ``task_id``, or a 404 ``TaskError``."""
+    """The task ``task_id``, or ``NotFound``."""
     task = session.get(Task, task_id)
     if task is None:
-        raise TaskError(f"no task with id {task_id}", 404)
+        raise NotFound(f"no task with id {task_id}")
     return task
 
 

@@ -10,6 +10,7 @@ added with ``register_subject``; until then comments on them are refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,7 +22,7 @@ from keepwell.audit.service import record
 from keepwell.auth.models import User
 from keepwell.days import utcnow
 from keepwell.db.prepared import prepared, read
-from keepwell.notify.inbox import notify_mentions
+from keepwell.notify.inbox import add_entry, excerpt
 from keepwell.people.models import Employee
 from keepwell.people.presence import still_present
 from keepwell.record.models import Account, Quote
@@ -33,10 +34,33 @@ MAX_BODY = 20_000
 SUBJECTS: dict[str, Any] = {"account": Account, "rfq": Quote, "problem": None, "task": None}
 """Comment subjects and their tables (``None``: not available yet)."""
 
+Describe = Callable[[Session, int], tuple[str, str]]
+"""A subject's name for people and its page, from its id."""
+_DESCRIBE: dict[str, Describe] = {}
 
-def register_subject(kind: str, model: Any) -> None:
-    """Let comments attach to rows of ``model`` as ``kind`` (e.g. ``task``)."""
+
+def register_subject(kind: str, model: Any, describe: Describe) -> None:
+    """Let comments attach to rows of ``model`` as ``kind`` (e.g. ``task``), named for
+    people by ``describe``."""
     SUBJECTS[kind] = model
+    _DESCRIBE[kind] = describe
+
+
+def subject_of(session: Session, kind: str, subject_id: int) -> tuple[str, str]:
+    """A comment subject's name (an account by its name, never its id) and its page."""
+    if kind == "account":
+        name = session.scalar(select(Account.name).where(Account.id == subject_id))
+        return name or "an account", f"/accounts/{subject_id}?tab=timeline#panel-comments"
+    if kind == "rfq":
+        row = session.execute(
+            select(Quote.external_id, Account.name)
+            .join(Account, Account.id == Quote.account_id)
+            .where(Quote.id == subject_id)
+        ).first()
+        label = f"the RFQ {row[0]} of {row[1]}" if row else "an RFQ"
+        return label, f"/rfqs/{subject_id}#comments"
+    describe = _DESCRIBE.get(kind)
+    return describe(session, subject_id) if describe else (kind, "/my-work")
 
 
 def check_subject(session: Session, kind: str, subject_id: int) -> None:
@@ -237,3 +261,44 @@ def mentions_of(
         .limit(limit)
     )
     return [dict(row) for row in session.execute(query).mappings()]
+
+
+# --- inbox entries for mentions ------------------------------------------------------
+
+
+def notify_mentions(
+    session: Session, comment: Comment, people: list[tuple[int | None, int | None]]
+) -> int:
+    """An inbox entry for each person (user id, employee id) mentioned in ``comment``."""
+    author = session.scalar(select(User.name).where(User.id == comment.author_user_id))
+    label, url = subject_of(session, comment.subject_kind, comment.subject_id)
+    title = f"{author or 'Someone'} mentioned you on {label}: {excerpt(comment.body)}"
+    added = 0
+    for user_id, employee_id in dict.fromkeys(people):
+        if user_id == comment.author_user_id:
+            continue
+        if add_entry(session, "mention", title, url, user_id=user_id, employee_id=employee_id):
+            added += 1
+    return added
+
+
+def notify_note_mentions(
+    session: Session, *, account_id: int, text: str, author: str, author_user_id: int
+) -> int:
+    """An inbox entry for each known ``@handle`` in a note on an account; unknown ones are
+    left as plain text (a note is not refused for them)."""
+    people = [p for found in resolve(session, handles(text)).values() for p in found]
+    if not people:
+        return 0
+    name = session.scalar(select(Account.name).where(Account.id == account_id)) or "an account"
+    title = f"{author} mentioned you in a note on {name}: {excerpt(text)}"
+    url = f"/accounts/{account_id}?tab=timeline"
+    added = 0
+    for person in dict.fromkeys(people):
+        if person.user_id == author_user_id:
+            continue
+        entry = add_entry(
+            session, "mention", title, url, user_id=person.user_id, employee_id=person.employee_id
+        )
+        added += entry is not None
+    return added

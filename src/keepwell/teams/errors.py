@@ -1,34 +1,26 @@
-"""Errors of the teams features; each carries the HTTP status it maps to.
+"""Errors of the teams features, on the shared hierarchy of ``keepwell.errors``.
 
-TeamsError (ValueError)
- ├─ NotFound         404: no such account, role, employee, quote or team member
- ├─ NotAllowed       403: the principal may not do this (not a leader, not the owner)
+TeamsError (Invalid, 422)   bad input for a teams feature; pages show it in the form
  └─ Conflict         409: the request contradicts the record (duplicate, gate not passed)
-Plain ``TeamsError`` is bad input (422).
+NotFound (404) and NotAllowed (403) are the shared ones: no page or endpoint catches
+them, the one handler per surface answers with the error page or problem detail.
 """
 
 from __future__ import annotations
 
+from keepwell import errors
+from keepwell.errors import NotAllowed, NotFound
 
-class TeamsError(ValueError):
+__all__ = ["Conflict", "NotAllowed", "NotFound", "TeamsError"]
+
+
+class TeamsError(errors.Invalid):
     """Bad input for a teams feature."""
 
     status = 422
 
 
-class NotFound(TeamsError):
-    """The record named does not exist."""
-
-    status = 404
-
-
-class NotAllowed(TeamsError):
-    """The principal may not do this."""
-
-    status = 403
-
-
-class Conflict(TeamsError):
+class Conflict(TeamsError, errors.Conflict):
     """The request contradicts the record."""
 
     status = 409

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from keepwell.days import utcnow
-from keepwell.intake.fields import SEVERITIES
+from keepwell.record.vocabulary import SEVERITIES
 
 MAX_FUTURE = timedelta(days=1)
 EARLIEST = datetime(1990, 1, 1)

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
+from keepwell.errors import Invalid, NotAllowed, NotFound
 from keepwell.views.models import SavedView
 
 LISTS: dict[str, tuple[str, str]] = {
@@ -32,7 +33,7 @@ NAME_LENGTH = 80
 QUERY_LENGTH = 2000
 
 
-class ViewError(Exception):
+class ViewError(Invalid):
     """A view cannot be saved, found or deleted; ``status`` is the HTTP status to answer."""
 
     def __init__(self, status: int, message: str) -> None:
@@ -134,7 +135,7 @@ def get_view(session: Session, user_id: int, view_id: int) -> SavedView:
     """The view ``view_id`` if ``user_id`` may open it (404 otherwise, shared or not)."""
     view = session.get(SavedView, view_id)
     if view is None or not (view.shared or view.user_id == user_id):
-        raise ViewError(404, f"There is no view with id {view_id}.")
+        raise NotFound(f"There is no view with id {view_id}.")
     return view
 
 
@@ -144,7 +145,7 @@ def delete_view(
     """Delete the view; only its owner (or an admin) may."""
     view = get_view(session, user_id, view_id)
     if view.user_id != user_id and not admin:
-        raise ViewError(403, "Only the person who saved this view may delete it.")
+        raise NotAllowed("Only the person who saved this view may delete it.")
     changes = {"name": view.name, "list": LISTS[view.list_key][1]}
     record(
         session,

@@ -12,7 +12,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from keepwell.web.app import create_app
 
-__all__ = ["create_app"]
+__all__ = [
+    "app",
+    "charts",
+    "create_app",
+    "linechart",
+    "links",
+    "queries",
+    "scores",
+    "serving",
+    "templating",
+]
 
 
 def __getattr__(name: str) -> Any:

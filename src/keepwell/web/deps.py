@@ -23,7 +23,7 @@ from keepwell.auth.sessions import resolve_session
 from keepwell.auth.tokens import expired_token, resolve_token
 from keepwell.auth.visibility import MONEY_FIELDS, hidden_fields
 from keepwell.db.engine import commit_unless_busy
-from keepwell.record.notes import Writer
+from keepwell.editing.notes import Writer
 from keepwell.web.security import (
     SAFE_METHODS,
     session_cookie_name,

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.status import HTTP_303_SEE_OTHER
 
 from keepwell.auth.visibility import HiddenFieldError
+from keepwell.errors import Conflict, KeepwellError, NotAllowed, NotFound
 from keepwell.web.deps import Forbidden, NotAuthenticated
 from keepwell.web.templating import render
 
@@ -97,6 +98,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Forbidden, _forbidden)  # type: ignore[arg-type]
     app.add_exception_handler(HiddenFieldError, _hidden_field)  # type: ignore[arg-type]
     app.add_exception_handler(ApiProblem, _api_problem)  # type: ignore[arg-type]
+    app.add_exception_handler(KeepwellError, _keepwell_error)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(DataError, _unstorable)  # type: ignore[arg-type]
@@ -134,6 +136,26 @@ def _hidden_field(request: Request, exc: HiddenFieldError) -> Response:
 
 def _api_problem(request: Request, exc: ApiProblem) -> Response:
     return problem_response(request, exc.status, exc.detail, kind=exc.kind, **exc.extra)
+
+
+def _keepwell_error(request: Request, exc: KeepwellError) -> Response:
+    """Any of Keepwell's own errors, with the status its class (or instance) carries."""
+    if is_api(request):
+        return problem_response(request, exc.status, str(exc), kind=problem_type(exc))
+    return _error_page(request, exc.status, str(exc))
+
+
+def problem_type(exc: KeepwellError) -> str:
+    """The documented problem type of ``exc``: its own, else its kind of error."""
+    if exc.problem_type is not None:
+        return exc.problem_type
+    if isinstance(exc, NotAllowed):
+        return "forbidden"
+    if isinstance(exc, NotFound):
+        return "not-found"
+    if isinstance(exc, Conflict):
+        return "conflict"
+    return "validation"
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response:

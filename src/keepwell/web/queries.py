@@ -18,7 +18,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from keepwell.days import same_day_a_year_earlier
 from keepwell.db.prepared import prepared, read
-from keepwell.insight.attention import account_owners
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.risk import RiskLevel, risk_bands
 from keepwell.insight.snapshots import latest_run
@@ -33,6 +32,7 @@ from keepwell.record.service import (
     current_assignment,
     order_totals,
 )
+from keepwell.tasks.attention import account_owners
 from keepwell.web.params import MAX_ID
 
 RiskFilter = Literal["at_risk", "watch"]

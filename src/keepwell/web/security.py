@@ -14,7 +14,7 @@ from fastapi import Request, Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from keepwell.auth.clock import new_secret
+from keepwell.auth.digests import new_secret
 from keepwell.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
+from keepwell.errors import Invalid
 from keepwell.insight.churn.definition import ChurnEvent, labels
 from keepwell.insight.churn.extra import EXTRA_FEATURES
 from keepwell.insight.features import FEATURES, KEYS
@@ -27,7 +28,7 @@ Matrix = npt.NDArray[np.float64]
 Vector = npt.NDArray[np.int64]
 
 
-class ChurnDataError(ValueError):
+class ChurnDataError(Invalid):
     """The record holds too little to train or judge a churn model."""
 
 

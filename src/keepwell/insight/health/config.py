@@ -8,10 +8,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from keepwell.intake.errors import KeepwellError
+from keepwell.errors import Invalid
 
 
-class HealthConfigError(KeepwellError):
+class HealthConfigError(Invalid):
     """The health-score configuration is invalid."""
 
 

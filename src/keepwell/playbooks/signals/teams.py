@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from keepwell.insight.human_reads import disagreements
 from keepwell.playbooks.core import Context, Hit, Params, Signal
-from keepwell.teams.reads import disagreements
 
 
 class DisagreementParams(Params):

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from keepwell.db.values import Day, Moment
 from keepwell.record.models import Account
 from keepwell.record.schemas import TimelineEvent
-from keepwell.record.service import AccountLookupError, account_360
+from keepwell.record.service import account_360
 from keepwell.record.timeline import account_timeline
 from keepwell.web.api.listing import decode_offset, encode_offset, next_link
 from keepwell.web.deps import ApiReader, SessionDep
@@ -85,10 +85,7 @@ def get_account(
     timeline: Annotated[int, Query(ge=0, le=500)] = 20,
 ) -> Account360Public:
     """Everything about one account: header, team, contacts, orders, tickets, assets."""
-    try:
-        view = account_360(db, account_id, as_of, timeline=timeline)
-    except AccountLookupError as exc:
-        raise ApiProblem(404, str(exc), "not-found") from None
+    view = account_360(db, account_id, as_of, timeline=timeline)
     return public_360(view, who.sees_money)
 
 

@@ -8,11 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
-from keepwell.record.editing import (
+from keepwell.editing.accounts import (
     AccountUpdate,
     ContactCreate,
     ContactUpdate,
-    EditError,
     account_owner,
     create_contact,
     get_account,
@@ -23,11 +22,10 @@ from keepwell.record.editing import (
 from keepwell.record.models import Account
 from keepwell.web.deps import ApiWriter, SessionDep, StateDep
 from keepwell.web.params import IdPath
-from keepwell.web.problem_details import ApiProblem, problem_responses
+from keepwell.web.problem_details import problem_responses
 from keepwell.web.schemas import ContactPublic
 
 router = APIRouter(responses=problem_responses(401, 403, 404, 422))
-KINDS = {403: "forbidden", 404: "not-found", 409: "conflict"}
 
 
 class AccountEdited(BaseModel):
@@ -52,10 +50,6 @@ class AccountEdited(BaseModel):
     """What this request changed: ``{field: {"old": ..., "new": ...}}``, as people read it."""
 
 
-def _problem(exc: EditError, kind: str) -> ApiProblem:
-    return ApiProblem(exc.status, str(exc), KINDS.get(exc.status, kind))
-
-
 @router.patch(
     "/accounts/{account_id}",
     tags=["accounts"],
@@ -70,18 +64,15 @@ def update_account_endpoint(
     and admins may edit; only leaders and admins change the owner; only roles that see
     money change the contract value. Fields an import brought become overrides that later
     imports leave alone."""
-    try:
-        account = get_account(db, account_id)
-        shown = update_account(
-            db,
-            account,
-            data,
-            writer=who.writer(db),
-            money=who.sees_money,
-            reasons=state.settings.lost_reasons,
-        )
-    except EditError as exc:
-        raise _problem(exc, "account") from None
+    account = get_account(db, account_id)
+    shown = update_account(
+        db,
+        account,
+        data,
+        writer=who.writer(db),
+        money=who.sees_money,
+        reasons=state.settings.lost_reasons,
+    )
     db.commit()
     return _edited(db, account, shown, who.sees_money)
 
@@ -116,10 +107,7 @@ def create_contact_endpoint(
     data: ContactCreate, db: SessionDep, who: ApiWriter, response: Response
 ) -> ContactPublic:
     """Add a contact to an account (its team, leaders and admins)."""
-    try:
-        contact = create_contact(db, data, writer=who.writer(db))
-    except EditError as exc:
-        raise _problem(exc, "contact") from None
+    contact = create_contact(db, data, writer=who.writer(db))
     db.commit()
     response.headers["Location"] = f"/api/v1/contacts/{contact.id}"
     return ContactPublic.model_validate(contact)
@@ -131,10 +119,7 @@ def update_contact_endpoint(
 ) -> ContactPublic:
     """Change a contact; ``left_at`` marks them as gone from the customer (``null``: back).
     Fields an import brought become overrides that later imports leave alone."""
-    try:
-        contact = get_contact(db, contact_id)
-        update_contact(db, contact, data, writer=who.writer(db))
-    except EditError as exc:
-        raise _problem(exc, "contact") from None
+    contact = get_contact(db, contact_id)
+    update_contact(db, contact, data, writer=who.writer(db))
     db.commit()
     return ContactPublic.model_validate(contact)

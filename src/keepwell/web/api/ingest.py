@@ -41,18 +41,15 @@ def import_endpoint(
 ) -> ImportResultPublic:
     """Import one file, validated and atomic; a file with problems changes nothing (422)."""
     mapping_bytes = mapping.file.read() if mapping is not None else None
-    try:
-        staged = stage_upload(
-            state.uploads,
-            user_id=who.user.id,
-            kind=kind,
-            filename=file.filename or "upload",
-            data=file.file,
-            mapping=mapping_bytes,
-            create_missing_accounts=create_missing_accounts,
-        )
-    except IntakeError as exc:
-        raise ApiProblem(422, str(exc), "import-rejected") from None
+    staged = stage_upload(
+        state.uploads,
+        user_id=who.user.id,
+        kind=kind,
+        filename=file.filename or "upload",
+        data=file.file,
+        mapping=mapping_bytes,
+        create_missing_accounts=create_missing_accounts,
+    )
     try:
         result = run_staged(
             state.engine,

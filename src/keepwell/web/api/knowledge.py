@@ -115,10 +115,7 @@ def create_article_endpoint(
     data: ArticleCreate, db: SessionDep, who: ApiWriter, response: Response
 ) -> ArticlePublic:
     """Write a new article (version 1); links are checked."""
-    try:
-        article = create_article(db, data, author=employee_for(db, who.user), actor=who.actor)
-    except KnowledgeError as exc:
-        raise ApiProblem(exc.status, str(exc), _kind(exc.status)) from None
+    article = create_article(db, data, author=employee_for(db, who.user), actor=who.actor)
     db.commit()
     response.headers["Location"] = f"/api/v1/knowledge/articles/{article.id}"
     return article_public(db, article)
@@ -134,10 +131,7 @@ def update_article_endpoint(
 ) -> ArticlePublic:
     """Change fields; a change is a new version. ``base_version`` guards against lost edits."""
     article = _get(db, article_id)
-    try:
-        update_article(db, article, data, actor=who.actor)
-    except KnowledgeError as exc:
-        raise ApiProblem(exc.status, str(exc), _kind(exc.status)) from None
+    update_article(db, article, data, actor=who.actor)
     db.commit()
     return article_public(db, article)
 
@@ -176,10 +170,6 @@ def _get(db: SessionDep, article_id: int) -> Article:
         return get_article(db, article_id)
     except KnowledgeError as exc:
         raise ApiProblem(404, str(exc), "not-found") from None
-
-
-def _kind(status: int) -> str | None:
-    return "not-found" if status == 404 else None
 
 
 def _hits(hits: list[Hit]) -> list[HitPublic]:

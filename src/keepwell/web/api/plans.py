@@ -27,11 +27,10 @@ from keepwell.plans.service import (
     require_edit,
 )
 from keepwell.plans.sharing import revoke_share, share_plan, shared_url
-from keepwell.teams.errors import TeamsError
 from keepwell.teams.team import get_account
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep, StateDep
 from keepwell.web.params import IdPath
-from keepwell.web.problem_details import ApiProblem, problem_responses
+from keepwell.web.problem_details import problem_responses
 
 router = APIRouter(tags=["plans"], responses=problem_responses(401, 403, 404, 422))
 T = TypeVar("T")
@@ -39,13 +38,9 @@ Json = dict[str, Any]
 
 
 def _run(db: SessionDep, action: Callable[[], T]) -> T:
-    """Run a service call; turn its refusal into a problem detail, commit its changes."""
-    try:
-        result = action()
-    except TeamsError as exc:
-        db.rollback()
-        kind = {404: "not-found", 403: "forbidden"}.get(exc.status, "plans")
-        raise ApiProblem(exc.status, str(exc), kind) from None
+    """Run a service call and commit its changes (a refusal propagates to the one
+    error handler, which answers with its problem detail)."""
+    result = action()
     db.commit()
     return result
 

@@ -79,12 +79,7 @@ class ProblemUpdate(BaseModel):
 
 @contextmanager
 def _acting() -> Iterator[None]:
-    try:
-        yield
-    except service.ProblemNotFound as exc:
-        raise ApiProblem(404, str(exc), "not-found") from None
-    except service.ProblemError as exc:
-        raise ApiProblem(422, str(exc), "validation") from None
+    yield
 
 
 @router.get("/problems", summary="List recurring problems by impact")

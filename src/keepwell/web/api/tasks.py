@@ -18,7 +18,6 @@ from keepwell.tasks.schemas import (
     TaskUpdate,
 )
 from keepwell.tasks.service import (
-    TaskError,
     create_task,
     get_task,
     reassign_tasks,
@@ -28,7 +27,7 @@ from keepwell.tasks.service import (
 from keepwell.web.api.listing import ListQuery, Resource, get_one, list_page
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
 from keepwell.web.params import Id, IdPath
-from keepwell.web.problem_details import ApiProblem, problem_responses
+from keepwell.web.problem_details import problem_responses
 from keepwell.web.schemas import Page
 
 router = APIRouter(tags=["tasks"], responses=problem_responses(400, 401, 403, 422))
@@ -64,11 +63,7 @@ def list_tasks_endpoint(
 @router.post("/tasks/reassign", summary="Reassign several tasks", responses=problem_responses(404))
 def reassign_tasks_endpoint(data: TaskReassign, db: SessionDep, who: ApiWriter) -> list[TaskPublic]:
     """Hand several tasks to one new owner (leaders and admins; 403 otherwise)."""
-    try:
-        tasks = reassign_tasks(db, data.task_ids, data.owner_id, editor=who.writer(db))
-    except TaskError as exc:
-        kind = {403: "forbidden", 404: "not-found"}.get(exc.status, "task")
-        raise ApiProblem(exc.status, str(exc), kind) from None
+    tasks = reassign_tasks(db, data.task_ids, data.owner_id, editor=who.writer(db))
     db.commit()
     return [TaskPublic.model_validate(t) for t in tasks]
 
@@ -82,10 +77,7 @@ def get_task_endpoint(task_id: IdPath, db: SessionDep, who: ApiReader) -> TaskPu
 @router.get("/tasks/{task_id}/history", responses=problem_responses(404))
 def task_history_endpoint(task_id: IdPath, db: SessionDep, who: ApiReader) -> list[TaskEventPublic]:
     """The task's changes, oldest first: creation, status, owner, due day, escalation."""
-    try:
-        get_task(db, task_id)
-    except TaskError as exc:
-        raise ApiProblem(exc.status, str(exc), "not-found") from None
+    get_task(db, task_id)
     return [TaskEventPublic.model_validate(e) for e in task_history(db, task_id)]
 
 
@@ -94,10 +86,7 @@ def create_task_endpoint(
     data: TaskCreate, db: SessionDep, who: ApiWriter, response: Response
 ) -> TaskPublic:
     """Add a task; without ``owner_id`` the account team member in ``role_key`` owns it."""
-    try:
-        task = create_task(db, data, actor=who.actor)
-    except TaskError as exc:
-        raise ApiProblem(exc.status, str(exc), "task") from None
+    task = create_task(db, data, actor=who.actor)
     db.commit()
     response.headers["Location"] = f"/api/v1/tasks/{task.id}"
     return TaskPublic.model_validate(task)
@@ -110,11 +99,7 @@ def update_task_endpoint(
     """Change a task's status, owner, due day, priority, title, description or outcome
     (``done``, ``not_needed``, ``could_not`` with an ``outcome_note``; it closes the task).
     Writers change the tasks they own (403 otherwise); leaders and admins change any."""
-    try:
-        task = get_task(db, task_id)
-        update_task(db, task, data, actor=who.actor, editor=who.writer(db))
-    except TaskError as exc:
-        kind = {403: "forbidden", 404: "not-found"}.get(exc.status, "task")
-        raise ApiProblem(exc.status, str(exc), kind) from None
+    task = get_task(db, task_id)
+    update_task(db, task, data, actor=who.actor, editor=who.writer(db))
     db.commit()
     return TaskPublic.model_validate(task)

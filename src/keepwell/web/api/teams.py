@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Query
 
 from keepwell.auth.service import employee_for
+from keepwell.insight.human_reads import disagreements, read_accuracy, record_read
 from keepwell.people.models import Employee
 from keepwell.teams.access import is_admin, require_leader
 from keepwell.teams.comments import add_comment, check_subject, thread
@@ -22,8 +23,6 @@ from keepwell.teams.departure import (
     departure_impact,
     departure_ranking,
 )
-from keepwell.teams.errors import TeamsError
-from keepwell.teams.reads import disagreements, read_accuracy, record_read
 from keepwell.teams.rfq import (
     check_specification,
     get_quote,
@@ -55,12 +54,9 @@ Json = dict[str, Any]
 
 
 def _run(db: SessionDep, action: Callable[[], T]) -> T:
-    """Run a service call; turn its refusal into a problem detail, commit its changes."""
-    try:
-        result = action()
-    except TeamsError as exc:
-        db.rollback()
-        raise ApiProblem(exc.status, str(exc), "teams") from None
+    """Run a service call and commit its changes (a refusal propagates to the one
+    error handler, which answers with its problem detail)."""
+    result = action()
     db.commit()
     return result
 

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from keepwell.views.service import ViewError, delete_view, info, save_view, visible_views
+from keepwell.views.service import delete_view, info, save_view, visible_views
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
 from keepwell.web.params import IdPath
-from keepwell.web.problem_details import ApiProblem, problem_responses
+from keepwell.web.problem_details import problem_responses
 
 router = APIRouter(tags=["views"], responses=problem_responses(400, 401, 403, 422))
 ListKey = Literal["portfolio", "tasks", "fleet", "coverage", "problems", "rfqs", "tickets"]
@@ -55,12 +55,9 @@ def save_view_endpoint(
     data: ViewCreate, db: SessionDep, who: ApiWriter, response: Response
 ) -> ViewPublic:
     """Save a list's filters and order under a name (the same name replaces the view)."""
-    try:
-        view = save_view(
-            db, who.user.id, data.list, data.name, data.query, shared=data.shared, actor=who.actor
-        )
-    except ViewError as exc:
-        raise ApiProblem(exc.status, str(exc)) from None
+    view = save_view(
+        db, who.user.id, data.list, data.name, data.query, shared=data.shared, actor=who.actor
+    )
     db.commit()
     response.headers["Location"] = f"/api/v1/views?list={view.list_key}"
     return ViewPublic(**info(view, who.user.id).__dict__)
@@ -71,9 +68,6 @@ def save_view_endpoint(
 )
 def delete_view_endpoint(view_id: IdPath, db: SessionDep, who: ApiWriter) -> Response:
     """Delete one of the caller's own views."""
-    try:
-        delete_view(db, who.user.id, view_id, actor=who.actor, admin=who.is_admin)
-    except ViewError as exc:
-        raise ApiProblem(exc.status, str(exc)) from None
+    delete_view(db, who.user.id, view_id, actor=who.actor, admin=who.is_admin)
     db.commit()
     return Response(status_code=204)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from keepwell.record.models import Interaction
-from keepwell.record.notes import (
+from keepwell.editing.notes import (
     InteractionCreate,
-    InteractionError,
     InteractionUpdate,
     create_interaction,
     update_interaction,
 )
+from keepwell.record.models import Interaction
 from keepwell.web.deps import ApiWriter, SessionDep
 from keepwell.web.params import IdPath
 from keepwell.web.problem_details import ApiProblem, problem_responses
@@ -25,10 +24,7 @@ def create_interaction_endpoint(
     data: InteractionCreate, db: SessionDep, who: ApiWriter, response: Response
 ) -> InteractionPublic:
     """Add a call, visit, meeting, email or note (source ``keepwell``) to an account."""
-    try:
-        row = create_interaction(db, data, writer=who.writer(db))
-    except InteractionError as exc:
-        raise ApiProblem(exc.status, str(exc), "interaction") from None
+    row = create_interaction(db, data, writer=who.writer(db))
     db.commit()
     response.headers["Location"] = f"/api/v1/interactions/{row.id}"
     return InteractionPublic.model_validate(row)
@@ -47,10 +43,6 @@ def update_interaction_endpoint(
     row = db.get(Interaction, interaction_id)
     if row is None:
         raise ApiProblem(404, f"no interaction with id {interaction_id}", "not-found")
-    try:
-        update_interaction(db, row, data, writer=who.writer(db))
-    except InteractionError as exc:
-        kind = "forbidden" if exc.status == 403 else "interaction"
-        raise ApiProblem(exc.status, str(exc), kind) from None
+    update_interaction(db, row, data, writer=who.writer(db))
     db.commit()
     return InteractionPublic.model_validate(row)

@@ -27,7 +27,6 @@ from keepwell.report.account import (
 from keepwell.report.render import render_account_body, render_account_pdf
 from keepwell.teams.errors import NotAllowed, TeamsError
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
-from keepwell.web.pages.teams import raise_for_page
 from keepwell.web.panels import account_panels
 from keepwell.web.params import IdPath
 from keepwell.web.templating import render
@@ -86,11 +85,7 @@ def _page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    try:
-        review = account_review(db, account_id, period)
-    except TeamsError as exc:
-        raise_for_page(exc)
-        raise
+    review = account_review(db, account_id, period)
     context = {
         "review": review,
         "body": render_account_body(review),
@@ -105,11 +100,7 @@ def _page(
 def review_pdf(account_id: IdPath, period: str, who: CurrentUser, db: SessionDep) -> Response:
     """The review as PDF for the customer (marked as a draft until approved)."""
     quarter = _period(period)
-    try:
-        review = account_review(db, account_id, quarter)
-    except TeamsError as exc:
-        raise_for_page(exc)
-        raise
+    review = account_review(db, account_id, quarter)
     name = f"account-review-{account_id}-{quarter.label}.pdf"
     return Response(
         render_account_pdf(review),
@@ -147,7 +138,6 @@ def save_review_page(
         _require(db, who, account_id)
         save_draft(db, account_id, quarter, summary=summary, objectives=objectives, actor=who.actor)
     except TeamsError as exc:
-        raise_for_page(exc)
         db.rollback()
         return _page(request, db, who, account_id, quarter, error=str(exc), status=exc.status)
     db.commit()
@@ -166,7 +156,6 @@ def approve_review_page(
         _require(db, who, account_id)
         approve_review(db, account_id, quarter, actor=who.actor)
     except TeamsError as exc:
-        raise_for_page(exc)
         db.rollback()
         return _page(request, db, who, account_id, quarter, error=str(exc), status=exc.status)
     db.commit()

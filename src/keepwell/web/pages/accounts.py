@@ -14,16 +14,16 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from markupsafe import Markup
 from starlette.responses import Response
 
+from keepwell.editing.notes import InteractionCreate, InteractionError, create_interaction
 from keepwell.insight.agreement import disagreement
 from keepwell.insight.overview import account_history
 from keepwell.insight.snapshots import account_risk
-from keepwell.intake.fields import INTERACTION_KINDS
-from keepwell.notify.inbox import notify_note_mentions
 from keepwell.record.models import Account
-from keepwell.record.notes import InteractionCreate, InteractionError, create_interaction
 from keepwell.record.schemas import Account360, TimelineEvent
-from keepwell.record.service import AccountLookupError, account_360
+from keepwell.record.service import account_360
 from keepwell.record.timeline import TIMELINE_FAMILIES, account_timeline
+from keepwell.record.vocabulary import INTERACTION_KINDS
+from keepwell.teams.comments import notify_note_mentions
 from keepwell.web import feedback
 from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
@@ -147,10 +147,7 @@ def add_note(
 
 
 def _view(db: SessionDep, account_id: int) -> Account360:
-    try:
-        return account_360(db, account_id, timeline=0)
-    except AccountLookupError:
-        raise HTTPException(404, f"There is no account with id {account_id}.") from None
+    return account_360(db, account_id, timeline=0)
 
 
 def _timeline(

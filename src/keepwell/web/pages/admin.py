@@ -26,7 +26,7 @@ from keepwell.auth.service import (
 )
 from keepwell.people.models import Employee
 from keepwell.people.presence import still_present
-from keepwell.playbooks.schedule import start_update
+from keepwell.pipeline import start_update
 from keepwell.web import feedback
 from keepwell.web.deps import PageAdmin, SessionDep, StateDep
 from keepwell.web.paging import pager

@@ -8,12 +8,10 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
-from keepwell.notify.inbox import subject_of
-from keepwell.teams.comments import add_comment, mentions_of, thread
+from keepwell.teams.comments import add_comment, mentions_of, subject_of, thread
 from keepwell.teams.errors import TeamsError
 from keepwell.web import feedback
 from keepwell.web.deps import PageWriter, Principal, SessionDep
-from keepwell.web.pages.teams import raise_for_page
 from keepwell.web.panels import account_panels, work_panels
 from keepwell.web.params import IdPath
 from keepwell.web.templating import render
@@ -54,7 +52,6 @@ def add_comment_page(
             actor=who.actor,
         )
     except TeamsError as exc:
-        raise_for_page(exc)
         db.rollback()
         context = {"error": str(exc), "body": body, "back": subject_url(kind, subject_id)}
         return render(request, "teams/comment_error.html", context, status=exc.status)

@@ -1,6 +1,6 @@
 """Editing pages: an account's fields, its contacts, and handing tasks to a new owner.
 
-They call the same service functions as the API (``keepwell.record.editing``,
+They call the same service functions as the API (``keepwell.editing.accounts``,
 ``keepwell.tasks.service``); every save answers with what changed, in words.
 """
 
@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from keepwell.audit.words import field_label, value_text
-from keepwell.intake.fields import ACCOUNT_STATUSES
-from keepwell.record.editing import (
+from keepwell.editing.accounts import (
     AccountUpdate,
     ContactCreate,
     ContactUpdate,
@@ -30,7 +29,9 @@ from keepwell.record.editing import (
     update_account,
     update_contact,
 )
+from keepwell.errors import NotFound
 from keepwell.record.models import Account
+from keepwell.record.vocabulary import ACCOUNT_STATUSES
 from keepwell.tasks.schemas import OPEN_STATUSES, TaskUpdate
 from keepwell.tasks.service import (
     TaskError,
@@ -67,11 +68,6 @@ def form_error(exc: ValidationError) -> str:
     first = exc.errors()[0]
     name = str(first["loc"][-1]) if first["loc"] else "form"
     return f"{field_label(name)}: {first['msg']}."
-
-
-def _page_error(exc: EditError | TaskError) -> None:
-    if exc.status in (403, 404):
-        raise HTTPException(exc.status, str(exc)) from None
 
 
 def _blank(value: str) -> str | None:
@@ -125,7 +121,6 @@ def account_edit_save(
     except ValidationError as exc:
         return _account_form(request, db, who, reasons, account_id, error=form_error(exc))
     except EditError as exc:
-        _page_error(exc)
         db.rollback()
         return _account_form(request, db, who, reasons, account_id, error=str(exc))
     db.commit()
@@ -199,7 +194,6 @@ def contact_add(
     except ValidationError as exc:
         return _contacts(request, db, who, account_id, error=form_error(exc), form=values)
     except EditError as exc:
-        _page_error(exc)
         return _contacts(request, db, who, account_id, error=str(exc), form=values)
     db.commit()
     return _contacts(request, db, who, account_id, notice=f"{contact.name} was added.")
@@ -253,13 +247,12 @@ def _save_contact(
     try:
         contact = get_contact(db, contact_id)
         if contact.account_id != account_id:
-            raise EditError(f"contact {contact_id} is not a contact of this account", 404)
+            raise NotFound(f"contact {contact_id} is not a contact of this account")
         data = ContactUpdate.model_validate(values)
         shown = update_contact(db, contact, data, writer=who.writer(db))
     except ValidationError as exc:
         return _contacts(request, db, who, account_id, error=form_error(exc), editing=contact_id)
     except EditError as exc:
-        _page_error(exc)
         db.rollback()
         return _contacts(request, db, who, account_id, error=str(exc), editing=contact_id)
     db.commit()
@@ -327,8 +320,6 @@ def task_edit_save(
         context = task_context(db, task_id, error=form_error(exc))
         return render(request, "tasks/detail.html", context, status=422)
     except TaskError as exc:
-        if exc.status in (403, 404):
-            raise HTTPException(exc.status, str(exc)) from None
         db.rollback()
         context = task_context(db, task_id, error=str(exc))
         return render(request, "tasks/detail.html", context, status=exc.status)
@@ -363,7 +354,6 @@ def reassign_save(
     try:
         tasks = reassign_tasks(db, task_ids, new_owner_id, editor=who.writer(db))
     except TaskError as exc:
-        _page_error(exc)
         db.rollback()
         return _reassign(request, db, who, owner_id, error=str(exc))
     db.commit()

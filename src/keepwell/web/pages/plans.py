@@ -35,7 +35,6 @@ from keepwell.record.models import Contact
 from keepwell.teams.errors import TeamsError
 from keepwell.teams.team import team_members
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep, StateDep
-from keepwell.web.pages.teams import raise_for_page
 from keepwell.web.panels import account_panels
 from keepwell.web.params import ID_PATTERN, IdPath
 from keepwell.web.templating import render
@@ -74,7 +73,6 @@ def _back(plan_id: int, done: str) -> Response:
 def _refused(
     request: Request, db: Session, who: Principal, plan_id: int, exc: TeamsError
 ) -> Response:
-    raise_for_page(exc)
     db.rollback()
     return _page(request, db, who, get_plan(db, plan_id), error=str(exc), status=exc.status)
 
@@ -126,7 +124,6 @@ def create_plan_page(
         require_edit(db, who.user, who.permissions, account_id)
         plan = create_plan(db, account_id, title=title, actor=who.actor, review_on=review_on)
     except TeamsError as exc:
-        raise_for_page(exc)
         db.rollback()
         context = {"error": str(exc), "back": f"/accounts/{account_id}#panel-plans"}
         return render(request, "plans/plan_error.html", context, status=exc.status)
@@ -143,11 +140,7 @@ def plan_page(
     done: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     """A success plan: objectives, owners, measures, milestones, the customer's comments."""
-    try:
-        plan = get_plan(db, plan_id)
-    except TeamsError as exc:
-        raise_for_page(exc)
-        raise
+    plan = get_plan(db, plan_id)
     return _page(request, db, who, plan, notice=NOTICES.get(done))
 
 
@@ -205,7 +198,6 @@ def add_milestone_page(
         require_edit(db, who.user, who.permissions, plan.account_id)
         add_milestone(db, objective, title=title, due_on=due_on, actor=who.actor, shared=shared)
     except TeamsError as exc:
-        raise_for_page(exc)
         return _refused(request, db, who, get_objective(db, objective_id)[1].id, exc)
     db.commit()
     return _back(plan.id, "milestone")
@@ -225,7 +217,6 @@ def status_page(
         require_edit(db, who.user, who.permissions, plan.account_id)
         set_status(db, objective, status, actor=who.actor)
     except TeamsError as exc:
-        raise_for_page(exc)
         return _refused(request, db, who, get_objective(db, objective_id)[1].id, exc)
     db.commit()
     return _back(plan.id, "status")
@@ -234,13 +225,9 @@ def status_page(
 @router.post("/milestones/{milestone_id}/done")
 def milestone_done_page(milestone_id: IdPath, who: PageWriter, db: SessionDep) -> Response:
     """Mark a milestone done."""
-    try:
-        milestone, plan = get_milestone(db, milestone_id)
-        require_edit(db, who.user, who.permissions, plan.account_id)
-        complete_milestone(db, milestone, actor=who.actor)
-    except TeamsError as exc:
-        raise_for_page(exc)
-        raise
+    milestone, plan = get_milestone(db, milestone_id)
+    require_edit(db, who.user, who.permissions, plan.account_id)
+    complete_milestone(db, milestone, actor=who.actor)
     db.commit()
     return _back(plan.id, "done")
 

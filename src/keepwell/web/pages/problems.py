@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
@@ -126,10 +126,7 @@ def detect_action(request: Request, who: PageWriter, db: SessionDep) -> Response
 
 
 def _detail_context(db: Session, problem_id: int, who: Principal) -> dict[str, Any]:
-    try:
-        detail = problem_detail(db, problem_id, money=who.sees_money)
-    except service.ProblemNotFound:
-        raise HTTPException(404, f"There is no problem with id {problem_id}.") from None
+    detail = problem_detail(db, problem_id, money=who.sees_money)
     monthly = detail["impact"]["monthly"]
     bars = [Bar(m["month"][2:], m["tickets"], f"{m['tickets']} tickets") for m in monthly]
     others = db.execute(
@@ -209,8 +206,6 @@ def _act(
     is the problem's name), else show the error."""
     try:
         result = action()
-    except service.ProblemNotFound:
-        raise HTTPException(404, f"There is no problem with id {problem_id}.") from None
     except service.ProblemError as exc:
         db.rollback()
         context = {**_page_context(request, db, problem_id, who), "error": str(exc)}

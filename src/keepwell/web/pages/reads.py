@@ -8,13 +8,18 @@ from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
+from keepwell.insight.human_reads import (
+    READS,
+    disagreements,
+    latest_reads,
+    read_accuracy,
+    record_read,
+)
 from keepwell.insight.snapshots import latest_scores
 from keepwell.teams.access import owns_account
 from keepwell.teams.errors import TeamsError
-from keepwell.teams.reads import READS, disagreements, latest_reads, read_accuracy, record_read
 from keepwell.web import feedback
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
-from keepwell.web.pages.teams import raise_for_page
 from keepwell.web.panels import account_panels
 from keepwell.web.params import IdPath
 from keepwell.web.templating import render
@@ -51,7 +56,6 @@ def record_read_page(
             actor=who.actor,
         )
     except TeamsError as exc:
-        raise_for_page(exc)
         db.rollback()
         context = {"error": str(exc), "account_id": account_id, "read": read, "reason": reason}
         return render(request, "teams/read_error.html", context, status=exc.status)

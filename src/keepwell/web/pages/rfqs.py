@@ -35,7 +35,6 @@ from keepwell.web import feedback
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.export import Column, Format, amount, export, wants_export
 from keepwell.web.lists import Order, currency, list_tools, matching, ordered
-from keepwell.web.pages.teams import raise_for_page
 from keepwell.web.paging import pager
 from keepwell.web.params import IdPath
 from keepwell.web.templating import render
@@ -222,7 +221,6 @@ def _act(
     try:
         action()
     except TeamsError as exc:
-        raise_for_page(exc)
         db.rollback()
         context = {**_context(db, quote_id, who), "error": str(exc)}
         return render(request, "teams/rfq.html", context, status=exc.status)
@@ -231,11 +229,7 @@ def _act(
 
 
 def _context(db: SessionDep, quote_id: int, who: Principal) -> dict[str, Any]:
-    try:
-        quote = get_quote(db, quote_id)
-    except TeamsError as exc:
-        raise_for_page(exc)
-        raise
+    quote = get_quote(db, quote_id)
     sla, days = sla_state(quote, date.today())
     promises = promise_results(db, [quote_id])
     reviews = reviews_of(db, quote_id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from keepwell.audit.service import record
+from keepwell.errors import NotFound
 from keepwell.plans.models import PlanShareLink
 from keepwell.plans.service import get_plan, plan_view
 from keepwell.plans.sharing import (
@@ -151,13 +152,12 @@ def shared_done(
         )
     try:
         customer_mark_done(db, found, milestone_id, client_address(request))
+    except NotFound:
+        db.commit()  # nothing was written but the request's count and its audit
+        return _refusal(request, LinkState.UNKNOWN)
     except TeamsError as exc:
         db.commit()
-        return (
-            _refusal(request, LinkState.UNKNOWN)
-            if exc.status == 404
-            else _shared_page(request, db, found, token, error=str(exc), status=exc.status)
-        )
+        return _shared_page(request, db, found, token, error=str(exc), status=exc.status)
     db.commit()
     return RedirectResponse(f"{SHARED_PATH}{token}?done=done", status_code=303)
 
@@ -189,10 +189,11 @@ def shared_comment(
         )
     try:
         customer_comment(db, found, milestone_id, body, client_address(request), name)
-    except TeamsError as exc:
+    except NotFound:
         db.commit()  # nothing was written but the request's count and its audit
-        if exc.status == 404:
-            return _refusal(request, LinkState.UNKNOWN)
+        return _refusal(request, LinkState.UNKNOWN)
+    except TeamsError as exc:
+        db.commit()
         return _shared_page(request, db, found, token, error=str(exc), status=exc.status)
     db.commit()
     return RedirectResponse(

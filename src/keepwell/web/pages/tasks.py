@@ -21,7 +21,6 @@ from keepwell.tasks.service import (
     PRIORITY_WORDS,
     STATUS_WORDS,
     TASK_ORDERS,
-    TaskError,
     TaskFilter,
     count_tasks,
     create_task,
@@ -126,10 +125,7 @@ def task_context(
     db: Session, task_id: int, *, notice: str | None = None, error: str | None = None
 ) -> dict[str, Any]:
     """What the task page shows, with the edit form's choices and a save's message."""
-    try:
-        task = get_task(db, task_id)
-    except TaskError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    task = get_task(db, task_id)
     history = task_history(db, task.id)
     return {
         "task": task,
@@ -161,8 +157,6 @@ def set_status(
         task = get_task(db, task_id)
         data = TaskUpdate.model_validate({"status": status})
         update_task(db, task, data, actor=who.actor, editor=who.writer(db))
-    except TaskError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
     except ValidationError:
         raise HTTPException(422, f"Choose one of: {', '.join(STATUSES)}.") from None
     db.commit()
@@ -206,8 +200,6 @@ def add_account_task(
         create_task(db, data, actor=who.actor)
     except ValidationError as exc:
         error = _form_error(exc)
-    except TaskError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
     if error is None:
         db.commit()
         form = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
 from keepwell.auth.service import employee_for
@@ -13,7 +13,7 @@ from keepwell.auth.visibility import refuse_hidden
 from keepwell.teams.access import is_leader, require_leader
 from keepwell.teams.coverage import AccountCoverage, coverage_report
 from keepwell.teams.departure import departed_holdings, departure_impact, departure_ranking
-from keepwell.teams.errors import NotAllowed, NotFound, TeamsError
+from keepwell.teams.errors import TeamsError
 from keepwell.teams.roles import (
     accounts_lacking,
     create_role,
@@ -24,7 +24,7 @@ from keepwell.teams.roles import (
 )
 from keepwell.teams.team import active_employees, add_member, end_member, get_account, team_members
 from keepwell.web import feedback
-from keepwell.web.deps import CurrentUser, Forbidden, PageWriter, Principal, SessionDep
+from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.export import Column, Format, amount, export, wants_export
 from keepwell.web.lists import Order, currency, list_tools, matching, ordered
 from keepwell.web.paging import pager
@@ -94,14 +94,6 @@ def _threads(item: AccountCoverage, chosen: str) -> bool:
     return True
 
 
-def raise_for_page(exc: TeamsError) -> None:
-    """Turn a refusal or a missing record into the page's 403 or 404."""
-    if isinstance(exc, NotAllowed):
-        raise Forbidden(str(exc), api=False) from None
-    if isinstance(exc, NotFound):
-        raise HTTPException(404, str(exc)) from None
-
-
 def leader(who: Principal) -> bool:
     """True when the principal may edit roles and teams."""
     return is_leader(who.user, who.permissions)
@@ -131,7 +123,6 @@ def create_role_page(
         require_leader(who.user, who.permissions, "add roles")
         role = create_role(db, key=key, name=name, charter=charter, actor=who.actor)
     except TeamsError as exc:
-        raise_for_page(exc)
         context = {
             "roles": list_roles(db),
             "mine": {},
@@ -176,7 +167,6 @@ def edit_role_page(
             actor=who.actor,
         )
     except TeamsError as exc:
-        raise_for_page(exc)
         db.rollback()
         context = _role_context(db, role_id, who)
         context["error"] = str(exc)
@@ -186,11 +176,7 @@ def edit_role_page(
 
 
 def _role_context(db: SessionDep, role_id: int, who: Principal) -> dict[str, Any]:
-    try:
-        role = get_role(db, role_id)
-    except TeamsError as exc:
-        raise_for_page(exc)
-        raise
+    role = get_role(db, role_id)
     lacking = accounts_lacking(db, role) if leader(who) else []
     return {"role": role, "lacking": lacking, "leader": leader(who), "error": None}
 
@@ -251,18 +237,13 @@ def end_member_page(
 def _team_error(
     request: Request, db: SessionDep, account_id: int, who: Principal, exc: TeamsError
 ) -> Response:
-    raise_for_page(exc)
     db.rollback()
     context = {**_team_context(db, account_id, who), "error": str(exc)}
     return render(request, "teams/team.html", context, status=exc.status)
 
 
 def _team_context(db: SessionDep, account_id: int, who: Principal) -> dict[str, Any]:
-    try:
-        account = get_account(db, account_id)
-    except TeamsError as exc:
-        raise_for_page(exc)
-        raise
+    account = get_account(db, account_id)
     editing = leader(who)
     return {
         "account": account,

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from keepwell.intake.fields import SEVERITIES, TICKET_KINDS, TICKET_STATUSES
 from keepwell.record.ticket_list import TICKET_ORDERS, TicketFilter, count_tickets, list_tickets
+from keepwell.record.vocabulary import SEVERITIES, TICKET_KINDS, TICKET_STATUSES
 from keepwell.web.deps import CurrentUser, SessionDep
 from keepwell.web.export import Column, Format, export, wants_export
 from keepwell.web.lists import currency, list_tools

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from keepwell.views.service import LISTS, ViewError, delete_view, get_view, save_view, view_url
+from keepwell.views.service import LISTS, delete_view, get_view, save_view, view_url
 from keepwell.web import feedback
 from keepwell.web.deps import CurrentUser, SessionDep
 from keepwell.web.params import IdPath
@@ -27,10 +27,7 @@ def save_view_form(
     shared: Annotated[bool, Form()] = False,
 ) -> Response:
     """Save the list's current filters and order under a name; back to the list, confirmed."""
-    try:
-        view = save_view(db, who.user.id, list_key, name, query, shared=shared, actor=who.actor)
-    except ViewError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    view = save_view(db, who.user.id, list_key, name, query, shared=shared, actor=who.actor)
     db.commit()
     saved = "The view was saved; open it again from the Views menu."
     return feedback.redirect(request, view_url(view.list_key, view.query), saved)
@@ -39,10 +36,7 @@ def save_view_form(
 @router.get("/views/{view_id}")
 def open_view(view_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
     """The list with the view's filters and order."""
-    try:
-        view = get_view(db, who.user.id, view_id)
-    except ViewError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    view = get_view(db, who.user.id, view_id)
     return RedirectResponse(view_url(view.list_key, view.query), 303)
 
 
@@ -51,9 +45,6 @@ def delete_view_form(
     request: Request, view_id: IdPath, who: CurrentUser, db: SessionDep
 ) -> Response:
     """Delete one's own view; back to its list, confirmed."""
-    try:
-        view = delete_view(db, who.user.id, view_id, actor=who.actor, admin=who.is_admin)
-    except ViewError as exc:
-        raise HTTPException(exc.status, str(exc)) from None
+    view = delete_view(db, who.user.id, view_id, actor=who.actor, admin=who.is_admin)
     db.commit()
     return feedback.redirect(request, LISTS[view.list_key][0], "The view was deleted.")

@@ -11,9 +11,9 @@ from starlette.responses import Response
 
 from keepwell.auth.permissions import Role
 from keepwell.auth.service import employee_for
-from keepwell.insight.attention import accounts_at_risk
 from keepwell.record.schemas import TimelineEvent
 from keepwell.record.timeline import recent_events
+from keepwell.tasks.attention import accounts_at_risk
 from keepwell.web.deps import CurrentUser, SessionDep
 from keepwell.web.pages.risk import risk_rows
 from keepwell.web.paging import pager

@@ -6,11 +6,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from keepwell.teams.access import require_leader
-from keepwell.teams.errors import TeamsError
 from keepwell.teams.profiles import profiles
 from keepwell.teams.workforce import capacity, team_changes_and_churn
 from keepwell.web.deps import CurrentUser, SessionDep
-from keepwell.web.pages.teams import raise_for_page
 from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -19,10 +17,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/workforce")
 def workforce_page(request: Request, who: CurrentUser, db: SessionDep) -> Response:
     """Capacity per role and department, gaps and overloads, team changes against churn."""
-    try:
-        require_leader(who.user, who.permissions, "see the workforce view")
-    except TeamsError as exc:
-        raise_for_page(exc)
+    require_leader(who.user, who.permissions, "see the workforce view")
     context = {
         "capacity": capacity(db),
         "churn": [team_changes_and_churn(db, threshold=n) for n in (1, 2, 3)],

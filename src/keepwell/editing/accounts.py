@@ -22,9 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
+from keepwell.editing.notes import SOURCE, Writer
+from keepwell.errors import Invalid, NotAllowed, NotFound
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
 from keepwell.record.models import Account, Contact
-from keepwell.record.notes import SOURCE, Writer
 from keepwell.record.service import MAX_ID, current_assignment
 from keepwell.teams.errors import TeamsError
 from keepwell.teams.team import add_member, end_member
@@ -35,12 +36,20 @@ OWNER_ROLE = "account_owner"
 Short = Annotated[str, Field(max_length=255)]
 
 
-class EditError(ValueError):
+class EditError(Invalid):
     """An edit cannot be made as asked; ``status`` is the HTTP status to answer."""
+
+    problem_type = "account"
 
     def __init__(self, message: str, status: int = 422) -> None:
         super().__init__(message)
         self.status = status
+
+
+class ContactError(EditError):
+    """A contact cannot be written as asked."""
+
+    problem_type = "contact"
 
 
 class AccountUpdate(BaseModel):
@@ -109,22 +118,22 @@ def may_edit_account(session: Session, writer: Writer, account_id: int) -> bool:
 def require_editor(session: Session, writer: Writer, account_id: int) -> None:
     """Refuse (403) a writer who may not edit the account."""
     if not may_edit_account(session, writer, account_id):
-        raise EditError("only the account's team, leaders and admins may change this account", 403)
+        raise NotAllowed("only the account's team, leaders and admins may change this account")
 
 
 def get_account(session: Session, account_id: int) -> Account:
-    """The account ``account_id``, or a 404 ``EditError``."""
+    """The account ``account_id``, or ``NotFound``."""
     account = session.get(Account, account_id)
     if account is None:
-        raise EditError(f"no account with id {account_id}", 404)
+        raise NotFound(f"no account with id {account_id}")
     return account
 
 
 def get_contact(session: Session, contact_id: int) -> Contact:
-    """The contact ``contact_id``, or a 404 ``EditError``."""
+    """The contact ``contact_id``, or ``NotFound``."""
     contact = session.get(Contact, contact_id)
     if contact is None:
-        raise EditError(f"no contact with id {contact_id}", 404)
+        raise NotFound(f"no contact with id {contact_id}")
     return contact
 
 
@@ -157,10 +166,10 @@ def update_account(
     require_editor(session, writer, account.id)
     wanted = data.model_dump(exclude_unset=True)
     if "contract_value" in wanted and not money:
-        raise EditError("your role may not see the contract value, so it may not change it", 403)
+        raise NotAllowed("your role may not see the contract value, so it may not change it")
     owner = wanted.pop("owner_id", None) if "owner_id" in wanted else False
     if owner is not False and not writer.edits_any:
-        raise EditError("only leaders and admins may change the account owner", 403)
+        raise NotAllowed("only leaders and admins may change the account owner")
     if "status" in wanted and wanted["status"] is None:
         raise EditError("status cannot be empty")
     _lost_rules(account, wanted, reasons)
@@ -300,7 +309,7 @@ def update_contact(
     wanted = data.model_dump(exclude_unset=True)
     for required in ("name", "is_key"):
         if required in wanted and wanted[required] is None:
-            raise EditError(f"{required} cannot be empty")
+            raise ContactError(f"{required} cannot be empty")
     if "left_at" in wanted:
         wanted["active"] = wanted["left_at"] is None
     shown = _apply(contact, wanted, writer.actor)

@@ -19,6 +19,7 @@ from keepwell.audit.service import record
 from keepwell.auth.permissions import edits_others_notes
 from keepwell.days import utcnow
 from keepwell.db.values import Moment
+from keepwell.errors import Invalid, NotAllowed, NotFound
 from keepwell.people.models import Employee
 from keepwell.record.models import Account, Contact, Interaction, InteractionContact
 from keepwell.record.service import MAX_ID
@@ -69,8 +70,10 @@ class InteractionUpdate(BaseModel):
 SOURCE = "keepwell"
 
 
-class InteractionError(ValueError):
+class InteractionError(Invalid):
     """An interaction cannot be written as asked; ``status`` is the HTTP status to answer."""
+
+    problem_type = "interaction"
 
     def __init__(self, message: str, status: int = 422) -> None:
         super().__init__(message)
@@ -95,7 +98,7 @@ class Writer:
 def create_interaction(session: Session, data: InteractionCreate, *, writer: Writer) -> Interaction:
     """Add an interaction (default author: ``author``) and audit it; not yet committed."""
     if session.get(Account, data.account_id) is None:
-        raise InteractionError(f"no account with id {data.account_id}", 404)
+        raise NotFound(f"no account with id {data.account_id}")
     _check_contact(session, data.account_id, data.contact_id)
     met = list(dict.fromkeys(data.contacts_met))
     for contact_id in met:
@@ -148,10 +151,9 @@ def update_interaction(
             f"interaction {interaction.id} comes from {interaction.source}; change it there", 409
         )
     if interaction.author_user_id != writer.user_id and not writer.edits_any:
-        raise InteractionError(
+        raise NotAllowed(
             f"interaction {interaction.id} was written by someone else; only its author, "
-            "a leader or an admin may change it",
-            403,
+            "a leader or an admin may change it"
         )
     wanted = data.model_dump(exclude_unset=True)
     if "contact_id" in wanted:

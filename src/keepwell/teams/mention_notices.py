@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.auth.models import User
-from keepwell.notify.inbox import email_opt_outs, subject_of
+from keepwell.notify.inbox import email_opt_outs
+from keepwell.notify.notice import Notice
 from keepwell.people.models import Employee
-from keepwell.playbooks.core import Notice
-from keepwell.teams.comments import mark_notified, pending_mentions
+from keepwell.teams.comments import mark_notified, pending_mentions, subject_of
 from keepwell.teams.models import Comment
 
 EXCERPT = 160

@@ -1,5 +1,9 @@
 """``keepwell run`` as a function: score, evaluate every playbook, send notifications.
 
+The application layer: it sits above every domain package it drives (telemetry rollups,
+recurring problems, voice themes, scoring, playbooks, mentions, digests, surveys,
+delivery), so none of them needs to know the others' order.
+
 Running it again the same day creates no duplicate tasks (one open task per account,
 rule and reason; cooldowns). ``Scheduler`` repeats it in a background thread of
 ``keepwell serve``.
@@ -10,15 +14,23 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
-    from keepwell.notify.service import DeliveryReport
-
+from keepwell.insight.churn import ChurnDataError
+from keepwell.insight.features import FeatureEngineError
+from keepwell.insight.scoring import run_scoring
+from keepwell.notify.service import DeliveryReport, deliver_pending, queue_digests
 from keepwell.playbooks.service import run_playbooks
+from keepwell.problems.store import refresh_problems
+from keepwell.settings import get_settings
+from keepwell.surveys.rules import SurveyRuleError, load_survey_rules, rules_file
+from keepwell.surveys.service import run_survey_rules
+from keepwell.teams.mention_notices import mentions_queued, queue_mentions
+from keepwell.telemetry.rollups import ensure_rollups
+from keepwell.voice.store import refresh_themes
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +46,6 @@ def run_once(
     """Keep recurring problems and voice themes current, score (unless ``score`` is false),
     run the playbooks, queue digests (with the pending @mentions) and send them (unless
     ``send`` is false)."""
-    from keepwell.notify.mentions import mentions_queued, queue_mentions
-    from keepwell.notify.service import queue_digests
-    from keepwell.problems.store import refresh_problems
-    from keepwell.telemetry.rollups import ensure_rollups
-    from keepwell.voice.store import refresh_themes
 
     with Session(engine) as session:
         ensure_rollups(session)
@@ -68,9 +75,6 @@ def run_once(
 
 def ask_surveys(engine: Engine, today: date | None = None) -> dict[str, Any]:
     """Evaluate the survey rules (``surveys.yaml`` beside the playbooks) and send by e-mail."""
-    from keepwell.settings import get_settings
-    from keepwell.surveys.rules import SurveyRuleError, load_survey_rules, rules_file
-    from keepwell.surveys.service import run_survey_rules
 
     settings = get_settings()
     if not settings.smtp_host:
@@ -87,7 +91,6 @@ def ask_surveys(engine: Engine, today: date | None = None) -> dict[str, Any]:
 
 def deliver(engine: Engine) -> DeliveryReport:
     """Send what is due in the outbox (one pass, with retries and backoff)."""
-    from keepwell.notify.service import deliver_pending
 
     with Session(engine) as session:
         delivery = deliver_pending(session)
@@ -96,9 +99,6 @@ def deliver(engine: Engine) -> DeliveryReport:
 
 
 def _score(engine: Engine) -> dict[str, Any]:
-    from keepwell.insight.churn import ChurnDataError
-    from keepwell.insight.features import FeatureEngineError
-    from keepwell.insight.scoring import run_scoring
 
     try:
         result = run_scoring(engine)
