@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from tests.web.conftest import SQLITE_ONLY
 from tests.web.test_browser import Journey, chromium, site  # noqa: F401 - fixtures
+from tests.web.test_browser_phone_a11y import PHONE, axe_violations
 from tests.web.test_plans_browser import make_plan
 
 from keepwell.report.account import period_of
@@ -122,3 +123,15 @@ def test_account_review_for_the_customer(
     outside.close()
     leaders.close()
     inside.close()
+
+    checks = chromium.new_context(bypass_csp=True)  # axe-core is injected as a script
+    page = checks.new_page()
+    Journey(page, site, member.test).sign_in("member")
+    for size in ({"width": 1440, "height": 900}, PHONE):  # the pages the a11y sweep skips
+        page.set_viewport_size({"width": size["width"], "height": size["height"]})
+        for path in (f"/accounts/{acme}/reviews", f"/accounts/{acme}/reviews/{quarter.label}"):
+            page.goto(site + path)
+            assert axe_violations(page, path) == [], size
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= size["width"], (path, size, width)
+    checks.close()
