@@ -31,6 +31,7 @@ from keepwell.report.account import (
 )
 from keepwell.report.render import render_account_pdf
 from keepwell.teams.errors import TeamsError
+from keepwell.teams.team import get_account
 from keepwell.web.api.plans import utc
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
 from keepwell.web.params import IdPath
@@ -148,7 +149,7 @@ def start_review_endpoint(
 
     def act() -> Json:
         period = parse_period(data.period)
-        account_review(db, account_id, period)  # 404 for an unknown account before 403
+        get_account(db, account_id)  # 404 for an unknown account before 403
         require_reviewer(db, who.user, who.permissions, account_id)
         objectives = None if data.objectives is None else "\n".join(data.objectives)
         row = start_review(
