@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -46,6 +47,13 @@ ACCENT = (0x1F, 0x6F, 0x8B)
 """The fill of chart bars and lines (``--accent``)."""
 SECRETS = ("INTERNAL-PLAN-NOTE", "SECRET-OBJECTIVE", "INTERNAL-CALL-NOTE", "INTERNAL-ROOT")
 HIDDEN_WORDS = ("risk", "health", "churn", "score", "987", "12,345", "12345", "Other Co")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "account-review"
+PNG_SCALE = 1.5
+FOOTER = 0.94
+"""The share of the page's height above the page number."""
+MARGIN = 0.1
+"""The side bands left out when measuring (the cards' borders run down them)."""
+WHITE = 240
 HEADINGS = (
     "Summary",
     "Installed base",
@@ -246,6 +254,63 @@ def test_the_pdf_has_every_section_and_its_charts(engine: Engine) -> None:
     assert accent > 500, "the downtime bars and the NPS line are drawn"
     html = render_account_body(review)
     assert html.count('<svg class="chart') == 2
+
+
+def page_fill(png: Path) -> float:
+    """How far down the page the content reaches (0–1): the first to the last row with a
+    non-white pixel between the side margins, above the page-number footer."""
+    pixels = np.asarray(Image.open(png).convert("L"))
+    height, width = pixels.shape
+    body = pixels[: int(height * FOOTER), int(width * MARGIN) : int(width * (1 - MARGIN))]
+    rows = np.nonzero((body < WHITE).any(axis=1))[0]
+    return 0.0 if rows.size == 0 else float(rows[-1] - rows[0] + 1) / body.shape[0]
+
+
+def test_the_pdf_as_png_pages_shows_every_section_and_fills_its_pages(engine: Engine) -> None:
+    """Each page rendered to a PNG (kept in test-artifacts/account-review/ to look at): the
+    sections' headings in order, both charts drawn, and no page but the last under a third
+    full (a section pushed to the next page would leave a hole)."""
+    account_id = seed(engine)
+    with Session(engine) as session:
+        save_draft(
+            session,
+            account_id,
+            Q3,
+            summary="Thank you for a busy quarter on line 3.",
+            objectives="Commission four KP-240 pumps\nKeep 95 % of promises",
+            actor="ida",
+        )
+        review = account_review(session, account_id, Q3)
+    document = pdfium.PdfDocument(render_account_pdf(review))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pages, text = [], []
+    for number, page in enumerate(document, start=1):
+        png = ARTIFACTS / f"page-{number}.png"
+        page.render(scale=PNG_SCALE).to_pil().save(png, format="PNG")
+        assert png.read_bytes().startswith(b"\x89PNG")
+        pages.append(png)
+        text.append(" ".join(page.get_textpage().get_text_range().split()))
+    flat = " ".join(text)
+    found = [flat.find(heading) for heading in HEADINGS]
+    assert -1 not in found, dict(zip(HEADINGS, found, strict=True))
+    assert found == sorted(found), "the sections come in their order"
+    assert "Commission four KP-240 pumps" in flat and "Thank you for a busy quarter" in flat
+    assert "machine fault" in flat and "customer-side stop" in flat, "the bar chart's labels"
+    accent = [
+        int(
+            np.all(
+                np.abs(np.asarray(Image.open(png).convert("RGB")).astype(int) - ACCENT) <= 12,
+                axis=2,
+            ).sum()
+        )
+        for png in pages
+    ]
+    assert sum(accent) > 500 * PNG_SCALE, "the downtime bars and the NPS line are drawn"
+    fills = [page_fill(png) for png in pages]
+    assert len(pages) >= 2
+    for number, fill in enumerate(fills[:-1], start=1):
+        assert fill >= 1 / 3, f"page {number} of {len(pages)} is only {fill:.0%} full: {fills}"
+    assert 0 < fills[-1] <= 1
 
 
 def test_nothing_internal_reaches_the_customer(engine: Engine) -> None:

@@ -180,6 +180,8 @@ def test_everyone_signed_in_has_an_inbox_and_choices(
 
 
 ACCOUNT_REVIEW_ROUTES = {
+    ("/accounts/{account_id}/reviews", "GET"): "everyone who reads",
+    ("/accounts/{account_id}/reviews", "POST"): "the account team, leaders, admins",
     ("/accounts/{account_id}/reviews/{period}", "GET"): "everyone who reads",
     ("/accounts/{account_id}/reviews/{period}.pdf", "GET"): "everyone who reads",
     ("/accounts/{account_id}/reviews/{period}", "POST"): "the account team, leaders, admins",
@@ -204,3 +206,63 @@ def test_account_review_routes_by_role(
         elsewhere = client.post(f"/accounts/{beta}/reviews/2026Q{quarter}/approve", {})
         expected = {"admin": (303, 303), "leader": (303, 303), "member": (303, 403)}
         assert (on_team.status_code, elsewhere.status_code) == expected.get(role, (403, 403)), role
+
+
+ACCOUNT_REVIEW_API = {
+    ("/api/v1/accounts/{account_id}/reviews", "GET"): Permission.READ,
+    ("/api/v1/accounts/{account_id}/reviews", "POST"): Permission.WRITE,
+    ("/api/v1/reviews/{review_id}", "GET"): Permission.READ,
+    ("/api/v1/reviews/{review_id}.pdf", "GET"): Permission.READ,
+    ("/api/v1/reviews/{review_id}", "PATCH"): Permission.WRITE,
+    ("/api/v1/reviews/{review_id}/approve", "POST"): Permission.WRITE,
+}
+
+
+def test_account_review_api_by_role_and_scope(
+    app: FastAPI,
+    anonymous: TestClient,
+    token: Callable[[str, str], str],
+    browser: Callable[[str], Browser],
+    record: dict[str, int],
+) -> None:
+    """Reading is for every role and scope that reads; starting, editing and approving
+    need a write token of the account's team, a leader or an admin (the pages agree)."""
+    declared = {
+        (r.path, m): r.permission for r in route_access(app) if r.api for m in r.methods - {"HEAD"}
+    }
+    assert {k: declared.get(k) for k in ACCOUNT_REVIEW_API} == ACCOUNT_REVIEW_API
+    acme, beta = record["C-1"], record["C-2"]
+    assert browser("member").get(f"/accounts/{acme}/reviews").status_code == 200
+    assert (
+        browser("auditor").post(f"/accounts/{acme}/reviews", {"period": "2026Q1"}).status_code
+        == 403
+    )
+    expected = {  # (start on Acme, start on Beta, read, edit, approve) with a write token
+        "admin": (201, 201, 200, 200, 200),
+        "leader": (201, 201, 200, 200, 200),
+        "member": (201, 403, 200, 200, 200),
+        "auditor": (403, 403, 200, 403, 403),
+    }
+    for quarter, (role, statuses) in enumerate(expected.items(), start=1):
+        write, read = bearer(token(role, "write")), bearer(token(role, "read"))
+        period = {"period": f"2025Q{quarter}"}
+        on_acme = anonymous.post(f"/api/v1/accounts/{acme}/reviews", json=period, headers=write)
+        on_beta = anonymous.post(f"/api/v1/accounts/{beta}/reviews", json=period, headers=write)
+        started = on_acme.status_code
+        if started != 201:  # refused: read and try to edit an admin's draft instead
+            admin = bearer(token("admin", "write"))
+            on_acme = anonymous.post(f"/api/v1/accounts/{acme}/reviews", json=period, headers=admin)
+        rid = on_acme.json()["id"]
+        assert anonymous.post(f"/api/v1/reviews/{rid}/approve", headers=read).status_code == 403
+        got = (
+            started,
+            on_beta.status_code,
+            anonymous.get(f"/api/v1/reviews/{rid}", headers=read).status_code,
+            anonymous.patch(f"/api/v1/reviews/{rid}", json={}, headers=write).status_code,
+            anonymous.post(f"/api/v1/reviews/{rid}/approve", headers=write).status_code,
+        )
+        assert got == statuses, role
+        pdf = anonymous.get(f"/api/v1/reviews/{rid}.pdf", headers=read)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), role
+        ingest = bearer(token("admin", "ingest"))
+        assert anonymous.get(f"/api/v1/reviews/{rid}", headers=ingest).status_code == 403

@@ -92,3 +92,29 @@ def test_the_account_page_shows_what_the_customer_experienced(
     assert "Internal only goal" not in panel and "Finished goal" not in panel
     quarter = period_of(date.today())
     assert f'href="/accounts/{acme}/reviews/{quarter.label}"' in panel
+
+
+def test_the_team_starts_a_quarter_from_the_list_of_reviews(
+    browser: Callable[[str], Browser], record: dict[str, int]
+) -> None:
+    acme, beta = record["C-1"], record["C-2"]
+    member = browser("member")
+    listing = member.get(f"/accounts/{acme}/reviews")
+    assert listing.status_code == 200 and "No review started yet" in listing.text
+    last = period_of(date.today() - timedelta(days=92))
+    assert f'<option value="{last.label}">' in listing.text and "Start the draft" in listing.text
+    started = member.post(f"/accounts/{acme}/reviews", {"period": last.label})
+    url = f"/accounts/{acme}/reviews/{last.label}"
+    assert started.status_code == 303 and started.headers["location"] == f"{url}?done=started"
+    page = member.get(started.headers["location"]).text
+    assert "The draft is started from the record" in page and "Save the draft" in page
+    listing = member.get(f"/accounts/{acme}/reviews").text
+    assert f'href="{url}"' in listing and f'href="{url}.pdf"' in listing
+    assert f'<option value="{last.label}">' not in listing, "a started quarter is not offered"
+    again = member.post(f"/accounts/{acme}/reviews", {"period": last.label})
+    assert again.status_code == 409 and "started already" in again.text
+    bad = member.post(f"/accounts/{acme}/reviews", {"period": "2026Q9"})
+    assert bad.status_code == 422 and "not a quarter" in bad.text
+    assert member.post(f"/accounts/{beta}/reviews", {"period": last.label}).status_code == 403
+    auditor = browser("auditor").get(f"/accounts/{acme}/reviews").text
+    assert "Start the draft" not in auditor and f'href="{url}"' in auditor

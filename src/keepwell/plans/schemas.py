@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from keepwell.plans.sharing import MAX_SHARE_DAYS, SHARE_DAYS
 
@@ -60,3 +61,30 @@ class ShareCreate(_Body):
     """How long the customer's link works."""
 
     days: int = Field(default=SHARE_DAYS, ge=1, le=MAX_SHARE_DAYS)
+
+
+ProposedObjective = Annotated[
+    str, StringConstraints(min_length=1, max_length=500, pattern=r"^[^\r\n]+$")
+]
+"""One proposed objective for the next period (one line)."""
+
+
+class ReviewCreate(_Body):
+    """The draft of an account's review for a quarter."""
+
+    period: str = Field(max_length=16, description="A quarter: `2026Q3` or `2026-Q3`.")
+    summary: str | None = Field(
+        default=None, max_length=4000, description="Default: a summary built from the figures."
+    )
+    objectives: list[ProposedObjective] | None = Field(
+        default=None,
+        max_length=20,
+        description="Proposed objectives for the next period; default: the open shared ones.",
+    )
+
+
+class ReviewEdit(_Body):
+    """The team's words of a draft review; a field left out keeps its value."""
+
+    summary: str | None = Field(default=None, max_length=4000)
+    objectives: list[ProposedObjective] | None = Field(default=None, max_length=20)

@@ -21,9 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keepwell.audit.service import record
+from keepwell.auth.models import User
+from keepwell.auth.permissions import Permission
 from keepwell.days import utcnow
 from keepwell.plans.models import AccountReviewDraft
-from keepwell.plans.service import plan_view, plans_of
+from keepwell.plans.service import may_edit, plan_view, plans_of
 from keepwell.problems.models import ProblemRecord, ProblemTicket
 from keepwell.record.models import (
     Account,
@@ -34,7 +36,7 @@ from keepwell.record.models import (
     SurveyResponse,
     Ticket,
 )
-from keepwell.teams.errors import Conflict, NotFound, TeamsError
+from keepwell.teams.errors import Conflict, NotAllowed, NotFound, TeamsError
 from keepwell.telemetry.health import AssetDowntime, downtime_between
 from keepwell.voice.nps import DETRACTOR_MAX, FOLLOW_UP_DAYS, csat, nps
 from keepwell.web.charts import Bar, bar_chart, line_chart
@@ -546,6 +548,15 @@ def objective_lines(text: str) -> list[str]:
 # The team's draft
 
 
+def require_reviewer(
+    session: Session, user: User, permissions: frozenset[Permission], account_id: int
+) -> None:
+    """Refuse unless the user may edit and approve the account's review: writers on its
+    current team, leaders and admins."""
+    if not may_edit(session, user, permissions, account_id):
+        raise NotAllowed("only the account's team, leaders and admins edit and approve its review")
+
+
 def get_draft(session: Session, account_id: int, period: str) -> AccountReviewDraft | None:
     """The team's saved words for the account's review of ``period``, if any."""
     return session.scalar(
@@ -648,4 +659,50 @@ def approved_reviews(session: Session, account_id: int) -> list[AccountReviewDra
             )
             .order_by(AccountReviewDraft.period.desc())
         )
+    )
+
+
+def get_review(session: Session, review_id: int) -> AccountReviewDraft:
+    """The saved review with ``review_id``; :class:`NotFound` otherwise."""
+    found = session.get(AccountReviewDraft, review_id)
+    if found is None:
+        raise NotFound(f"no account review with id {review_id}")
+    return found
+
+
+def reviews_of(session: Session, account_id: int) -> list[AccountReviewDraft]:
+    """The account's saved reviews (drafts and approved), newest period first."""
+    if session.get(Account, account_id) is None:
+        raise NotFound(f"no account with id {account_id}")
+    return list(
+        session.scalars(
+            select(AccountReviewDraft)
+            .where(AccountReviewDraft.account_id == account_id)
+            .order_by(AccountReviewDraft.period.desc())
+        )
+    )
+
+
+def start_review(
+    session: Session,
+    account_id: int,
+    period: Period,
+    *,
+    actor: str,
+    summary: str | None = None,
+    objectives: str | None = None,
+) -> AccountReviewDraft:
+    """Start the draft of the account's review of ``period``: the team's words, or those
+    built from the record (the summary and the open shared objectives) where none are given.
+    A period that has a review already is a :class:`Conflict`."""
+    review = account_review(session, account_id, period)
+    if get_draft(session, account_id, period.label) is not None:
+        raise Conflict(f"the review of {period.title} is started already")
+    return save_draft(
+        session,
+        account_id,
+        period,
+        summary=review.summary if summary is None else summary,
+        objectives="\n".join(review.objectives) if objectives is None else objectives,
+        actor=actor,
     )

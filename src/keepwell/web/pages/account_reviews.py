@@ -21,11 +21,15 @@ from keepwell.report.account import (
     period_of,
     plan_progress,
     recurring_problems,
+    require_reviewer,
     response_times,
+    reviews_of,
     save_draft,
+    start_review,
 )
 from keepwell.report.render import render_account_body, render_account_pdf
-from keepwell.teams.errors import NotAllowed, TeamsError
+from keepwell.teams.errors import TeamsError
+from keepwell.teams.team import get_account
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.panels import account_panels
 from keepwell.web.params import IdPath
@@ -36,7 +40,9 @@ SEE_OTHER = 303
 NOTICES = {
     "saved": "The review's summary and proposed objectives were saved.",
     "approved": "The review is approved: its PDF can now be shared with the customer.",
+    "started": "The draft is started from the record: edit its summary and proposed objectives.",
 }
+RECENT_QUARTERS = 6
 EXPERIENCE_DAYS = 365
 
 
@@ -94,6 +100,72 @@ def _page(
         "error": error,
     }
     return render(request, "reviews/page.html", context, status=status)
+
+
+def recent_quarters(today: date, count: int = RECENT_QUARTERS) -> list[Period]:
+    """The quarter of ``today`` and the ``count - 1`` before it, newest first."""
+    quarters = [period_of(today)]
+    while len(quarters) < count:
+        quarters.append(period_of(quarters[-1].start - timedelta(days=1)))
+    return quarters
+
+
+def _list_page(
+    request: Request,
+    db: Session,
+    who: Principal,
+    account_id: int,
+    *,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    try:
+        account = get_account(db, account_id)
+        rows = reviews_of(db, account_id)
+    except TeamsError as exc:
+        raise_for_page(exc)
+        raise
+    started = {row.period for row in rows}
+    context = {
+        "account": account,
+        "reviews": [(row, parse_period(row.period)) for row in rows],
+        "quarters": [q for q in recent_quarters(date.today()) if q.label not in started],
+        "editable": may_edit(db, who.user, who.permissions, account_id),
+        "error": error,
+    }
+    return render(request, "reviews/list.html", context, status=status)
+
+
+@router.get("/accounts/{account_id}/reviews")
+def reviews_page(
+    request: Request, account_id: IdPath, who: CurrentUser, db: SessionDep
+) -> Response:
+    """The account's reviews, drafts and approved; the team starts the review of a quarter."""
+    return _list_page(request, db, who, account_id)
+
+
+@router.post("/accounts/{account_id}/reviews")
+def start_review_page(
+    request: Request,
+    account_id: IdPath,
+    who: PageWriter,
+    db: SessionDep,
+    period: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    """Start the draft of a quarter's review from the record (the account team)."""
+    try:
+        get_account(db, account_id)
+        quarter = parse_period(period)
+        _require(db, who, account_id)
+        start_review(db, account_id, quarter, actor=who.actor)
+    except TeamsError as exc:
+        raise_for_page(exc)
+        db.rollback()
+        return _list_page(request, db, who, account_id, error=str(exc), status=exc.status)
+    db.commit()
+    return RedirectResponse(
+        f"/accounts/{account_id}/reviews/{quarter.label}?done=started", status_code=SEE_OTHER
+    )
 
 
 @router.get("/accounts/{account_id}/reviews/{period}.pdf")
@@ -165,5 +237,4 @@ def approve_review_page(
 
 
 def _require(db: Session, who: Principal, account_id: int) -> None:
-    if not may_edit(db, who.user, who.permissions, account_id):
-        raise NotAllowed("only the account's team, leaders and admins edit and approve its review")
+    require_reviewer(db, who.user, who.permissions, account_id)
