@@ -30,17 +30,15 @@ from keepwell.report.account import (
     start_review,
 )
 from keepwell.report.render import render_account_pdf
-from keepwell.teams.errors import TeamsError
 from keepwell.teams.team import get_account
 from keepwell.web.api.plans import utc
 from keepwell.web.deps import ApiReader, ApiWriter, SessionDep
 from keepwell.web.params import IdPath
-from keepwell.web.problem_details import ApiProblem, problem_responses
+from keepwell.web.problem_details import problem_responses
 
 router = APIRouter(tags=["account reviews"], responses=problem_responses(401, 403, 404, 422))
 T = TypeVar("T")
 Json = dict[str, Any]
-KINDS = {403: "forbidden", 404: "not-found", 409: "conflict"}
 PDF: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The review as PDF (marked as a draft until approved)",
@@ -50,12 +48,9 @@ PDF: dict[int | str, dict[str, Any]] = {
 
 
 def _run(db: SessionDep, action: Callable[[], T]) -> T:
-    """Run a service call; turn its refusal into a problem detail, commit its changes."""
-    try:
-        result = action()
-    except TeamsError as exc:
-        db.rollback()
-        raise ApiProblem(exc.status, str(exc), KINDS.get(exc.status)) from None
+    """Run a service call and commit its changes (a refusal propagates to the one
+    error handler, which answers with its problem detail)."""
+    result = action()
     db.commit()
     return result
 

@@ -119,12 +119,8 @@ def _list_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    try:
-        account = get_account(db, account_id)
-        rows = reviews_of(db, account_id)
-    except TeamsError as exc:
-        raise_for_page(exc)
-        raise
+    account = get_account(db, account_id)
+    rows = reviews_of(db, account_id)
     started = {row.period for row in rows}
     context = {
         "account": account,
@@ -159,7 +155,6 @@ def start_review_page(
         _require(db, who, account_id)
         start_review(db, account_id, quarter, actor=who.actor)
     except TeamsError as exc:
-        raise_for_page(exc)
         db.rollback()
         return _list_page(request, db, who, account_id, error=str(exc), status=exc.status)
     db.commit()
