@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from keepwell.auth.service import employee_for
-from keepwell.knowledge.errors import KnowledgeError
 from keepwell.knowledge.models import Article
 from keepwell.knowledge.schemas import (
     ArticleCreate,
@@ -166,10 +165,7 @@ def account_knowledge_endpoint(
 
 
 def _get(db: SessionDep, article_id: int) -> Article:
-    try:
-        return get_article(db, article_id)
-    except KnowledgeError as exc:
-        raise ApiProblem(404, str(exc), "not-found") from None
+    return get_article(db, article_id)
 
 
 def _hits(hits: list[Hit]) -> list[HitPublic]:

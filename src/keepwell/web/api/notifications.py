@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from keepwell.db.values import UtcDateTime
 from keepwell.notify.inbox import (
-    InboxError,
     entries,
     mark_all_read,
     mark_read,
@@ -23,7 +22,7 @@ from keepwell.notify.models import InboxEntry
 from keepwell.web.api.listing import decode_offset, encode_offset, next_link
 from keepwell.web.deps import ApiReader, SessionDep
 from keepwell.web.params import IdPath
-from keepwell.web.problem_details import ApiProblem, problem_responses
+from keepwell.web.problem_details import problem_responses
 from keepwell.web.schemas import Page
 
 router = APIRouter(tags=["notifications"], responses=problem_responses(400, 401, 403, 422))
@@ -97,10 +96,7 @@ def list_notifications(
 )
 def read_notification(entry_id: IdPath, db: SessionDep, who: ApiReader) -> NotificationPublic:
     """Mark one of the caller's entries read (again: no change); 404 for anyone else's."""
-    try:
-        entry = mark_read(db, reader_for(who.user), entry_id)
-    except InboxError as exc:
-        raise ApiProblem(404, str(exc), "not-found") from None
+    entry = mark_read(db, reader_for(who.user), entry_id)
     db.commit()
     return _public(entry)
 

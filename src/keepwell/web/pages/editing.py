@@ -138,10 +138,7 @@ def _account_form(
     notice: str | None = None,
     error: str | None = None,
 ) -> Response:
-    try:
-        account = get_account(db, account_id)
-    except EditError as exc:
-        raise HTTPException(404, str(exc)) from None
+    account = get_account(db, account_id)
     writer = who.writer(db)
     if not may_edit_account(db, writer, account_id):
         raise HTTPException(403, "Only the account's team, leaders and admins may change it.")
@@ -271,10 +268,7 @@ def _contacts(
     editing: int | None = None,
     form: dict[str, Any] | None = None,
 ) -> Response:
-    try:
-        account: Account = get_account(db, account_id)
-    except EditError as exc:
-        raise HTTPException(404, str(exc)) from None
+    account: Account = get_account(db, account_id)
     context = {
         "account": account,
         "contacts": account_contacts(db, account_id),

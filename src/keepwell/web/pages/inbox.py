@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
@@ -44,10 +44,7 @@ def inbox_page(request: Request, who: CurrentUser, db: SessionDep, page: Page = 
 @router.get("/inbox/{entry_id}")
 def open_entry(entry_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
     """Open an entry: mark it read and go to what it is about."""
-    try:
-        entry = mark_read(db, reader_for(who.user), entry_id)
-    except InboxError as exc:
-        raise HTTPException(404, str(exc)) from None
+    entry = mark_read(db, reader_for(who.user), entry_id)
     db.commit()
     return RedirectResponse(entry.url if entry.url.startswith("/") else "/inbox", 303)
 
@@ -55,10 +52,7 @@ def open_entry(entry_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
 @router.post("/inbox/{entry_id}/read")
 def read_entry(request: Request, entry_id: IdPath, who: CurrentUser, db: SessionDep) -> Response:
     """Mark one entry read without opening it."""
-    try:
-        mark_read(db, reader_for(who.user), entry_id)
-    except InboxError as exc:
-        raise HTTPException(404, str(exc)) from None
+    mark_read(db, reader_for(who.user), entry_id)
     db.commit()
     return feedback.redirect(request, "/inbox", "Marked as read.")
 

@@ -174,10 +174,7 @@ def history_page(
 
 
 def _article(db: SessionDep, article_id: int) -> Article:
-    try:
-        return get_article(db, article_id)
-    except KnowledgeError as exc:
-        raise HTTPException(404, str(exc).capitalize() + ".") from None
+    return get_article(db, article_id)
 
 
 def _filled(article: Article) -> dict[str, str]:

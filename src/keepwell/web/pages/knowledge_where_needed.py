@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from keepwell.auth.permissions import Permission
-from keepwell.knowledge.errors import KnowledgeError
 from keepwell.knowledge.handover import handover_material
 from keepwell.knowledge.lesson import lessons_to_write
 from keepwell.knowledge.suggest import equipment_know_how
@@ -58,9 +57,6 @@ def handover_page(
     ).all()
     material = None
     if employee:
-        try:
-            material = handover_material(db, int(employee))
-        except KnowledgeError as exc:
-            raise HTTPException(404, str(exc).capitalize() + ".") from None
+        material = handover_material(db, int(employee))
     context = {"people": people, "chosen": employee, "material": material}
     return render(request, "knowledge/handover.html", context)
