@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from markupsafe import Markup
 
+from keepwell.rendering.templating import STYLESHEET, environment
 from keepwell.report.account import AccountReview
 from keepwell.report.weekly import WeeklyReview, currency_code
-from keepwell.web.templating import templates
 
-STYLESHEET = Path(__file__).resolve().parents[1] / "web" / "static" / "css" / "keepwell.css"
 PRINT_CSS = """
 @page { size: A4; margin: 14mm 12mm;
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9px; } }
@@ -36,7 +34,7 @@ class Reader:
 
 def render_body(review: WeeklyReview) -> Markup:
     """The review's sections as HTML, for the web page and for the document."""
-    template = templates.env.get_template("report/body.html")
+    template = environment.get_template("report/body.html")
     reader = Reader(review.money, review.admin)
     context = {"review": review, "principal": reader, "currency": currency_code()}
     return Markup(template.render(**context))
@@ -60,7 +58,7 @@ def render_pdf(review: WeeklyReview) -> bytes:
 
 def render_account_body(review: AccountReview) -> Markup:
     """The account review's sections as HTML, for the page, the file and the PDF."""
-    template = templates.env.get_template("report/account_body.html")
+    template = environment.get_template("report/account_body.html")
     return Markup(template.render(review=review))
 
 

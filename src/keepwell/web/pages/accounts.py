@@ -24,8 +24,8 @@ from keepwell.record.notes import InteractionCreate, InteractionError, create_in
 from keepwell.record.schemas import Account360, TimelineEvent
 from keepwell.record.service import AccountLookupError, account_360
 from keepwell.record.timeline import TIMELINE_FAMILIES, account_timeline
+from keepwell.rendering.charts import Bar, bar_chart
 from keepwell.web import feedback
-from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.panels import account_panels
 from keepwell.web.params import IdPath
