@@ -164,7 +164,7 @@ def test_html_and_pdf_documents(engine: Engine, tmp_path: Path) -> None:
         hidden = weekly_review(session, TODAY, money=False)
     html = render_document(review)
     assert html.startswith("<!doctype html>") and "<style>" in html and "http" not in html
-    assert 'class="chart chart-line"' in html and "Revenue at risk per scoring run" in html
+    assert 'class="chart chart-trend"' in html and "Revenue at risk per scoring run" in html
     assert '<dt>Revenue at risk</dt><dd><a href="/portfolio?sort=at_risk">670.00 EUR</a>' in html
     assert '<dt>At risk</dt><dd><a href="/portfolio?risk=at_risk&amp;sort=risk">1</a>' in html
     assert "gap_ratio" not in html and "ROC" not in html

@@ -4,8 +4,8 @@ Every chart shares one drawing area (:data:`WIDTH` × :data:`HEIGHT` user units)
 size, one palette and one number format per kind of value (:func:`short_number`,
 :func:`percent`). The stylesheet keeps a chart between :data:`MIN_PX` and :data:`MAX_PX`
 wide (scrolling inside its own box on a narrower screen), so its text is never drawn
-smaller than ``FONT * MIN_PX / WIDTH`` px (11.2) or larger than ``FONT * MAX_PX / WIDTH``
-(13.2). Colours are also written as SVG presentation attributes, so a renderer without
+smaller than ``FONT * MIN_PX / WIDTH`` px (11) or larger than ``FONT * MAX_PX / WIDTH``
+(15). Colours are also written as SVG presentation attributes, so a renderer without
 the stylesheet (the PDF) draws the same chart.
 
 A chart with a single bar or point says less than a sentence: it is rendered as one
@@ -20,23 +20,23 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 600, 240
+WIDTH, HEIGHT = 480, 210
 """The drawing area of every chart, in SVG user units."""
-LEFT, RIGHT, TOP, BOTTOM = 56, 14, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 50, 12, 14, 38
 FONT = 12
 """Text size in user units."""
-MIN_PX, MAX_PX = 560, 660
-"""Shown width limits in CSS px (``.chart`` in keepwell.css): text stays 11.2–13.2 px."""
+MIN_PX, MAX_PX = 440, 600
+"""Shown width limits in CSS px (``.chart`` in keepwell.css): text stays 11–15 px."""
 CHAR = 0.6
 """Average glyph width as a share of the text size, to keep labels from overlapping."""
 
 INK = "#1c2430"
 TEXT = "#4a5566"
-"""Tick, label and value text: 7.4:1 on white, 6.9:1 on the page canvas."""
+"""Tick, label and value text: 7.6:1 on white, 7.0:1 on the page canvas."""
 GRID, AXIS = "#e3e7ee", "#9aa3b2"
-PALETTE = ("#1f6f8b", "#a8640b", "#2e7d4f", "#b3261e", "#6d28d9", "#4a5566")
+PALETTE = ("#1f6f8b", "#9a5b0a", "#2e7d4f", "#b3261e", "#6d28d9", "#4a5566")
 """Series colours in turn (``chart-series-0`` … ``chart-series-5``); the first is the accent
-every single-series chart uses. Each is at least 4.5:1 on white and on the canvas."""
+every single-series chart uses. Each is 5.0–7.6:1 on white and 4.7–7.0:1 on the canvas."""
 ACCENT = PALETTE[0]
 
 Format = Callable[[float], str]
@@ -153,7 +153,7 @@ def line_chart(
     step = plot_w / len(points)
     every = _label_step([p.label for p in points], step)
     xy = [(LEFT + (i + 0.5) * step, p.value) for i, p in enumerate(points)]
-    parts = [_open(title, "chart-line"), *scale.grid(fmt)]
+    parts = [_open(title, "chart-trend"), *scale.grid(fmt)]
     drawn = [f"{x:.1f},{scale.y(v):.1f}" for x, v in xy if v is not None]
     parts.append(
         f'<polyline class="chart-path" fill="none" stroke="{ACCENT}" stroke-width="2" '
