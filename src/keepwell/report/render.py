@@ -12,9 +12,22 @@ from keepwell.report.weekly import WeeklyReview, currency_code
 
 PRINT_CSS = """
 @page { size: A4; margin: 14mm 12mm;
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9px; } }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9px;
+    font-family: system-ui, "DejaVu Sans", sans-serif; color: #4a5566; } }
 body { background: #fff; }
-.review-section { break-inside: avoid-page; }
+/* A report, not a stack of cards: sections flow on across pages (a section kept whole
+   left most of a page blank whenever the next one did not fit). Headings stay with what
+   follows; a table row, a chart, the figures and a list item are never split. */
+.review-section {
+  break-inside: auto; border: 0; border-top: 2px solid #dfe3ea; border-radius: 0;
+  box-shadow: none; padding: 0.5rem 0 0; margin: 0 0 1rem;
+}
+.review-section h2, .review-section h3, .review-section caption { break-after: avoid; }
+.review-section tr, .review-section li, .chart-box, .chart-legend, .review-figures,
+.accuracy { break-inside: avoid; }
+.review-document table { display: table; }
+.review-document thead { display: table-header-group; }
+.review-document .chart-box { overflow: visible; }
 """
 DOCUMENT = Markup(
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
