@@ -82,6 +82,8 @@ def test_one_bar_or_point_is_a_sentence_not_a_chart() -> None:
     point = str(line_chart([Bar("2025-03-01", 0.4, "risk 40%")], title="Churn risk", top=1.0))
     assert "<svg" not in point and "risk 40%" in point
     assert "nothing to show yet" in str(bar_chart([], title="Tickets per month"))
+    nothing = bar_chart([Bar("07 Dec", 0.0, "none"), Bar("14 Dec", 0.0, "none")], title="Run hours")
+    assert str(nothing) == '<p class="chart-sentence">Run hours: none in this period.</p>'
     lonely = series_chart([Series("S", [(0, 1.0)])], title="Still buying", x_label="months")
     assert "<svg" not in str(lonely) and "Still buying" in str(lonely)
 

@@ -110,11 +110,14 @@ def bar_chart(
     """Bars from ``low`` (the base line; below it when negative) to each value.
 
     ``high`` fixes the top of the scale (rounded up from the largest value otherwise);
-    ``fmt`` formats ticks and values. One bar (or none) becomes a sentence.
+    ``fmt`` formats ticks and values. One bar (or none), or bars that are all zero, become
+    a sentence.
     """
     if len(bars) < 2:
         return sentence(title, bars)
     values = [b.value for b in bars if b.value is not None]
+    if low >= 0 and not any(values):
+        return Markup('<p class="chart-sentence">{}: none in this period.</p>').format(title)
     top = high if high is not None else nice_top(max([*values, 0.0]))
     scale = Scale(min(low, 0.0), top)
     slot = (WIDTH - LEFT - RIGHT) / len(bars)
