@@ -21,15 +21,14 @@ from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
 from keepwell.people.roles import ensure_builtin_roles
 from keepwell.record.models import Account
+from keepwell.rendering.charts import ACCENT
 from keepwell.report import weekly_review
 from keepwell.report.render import render_document, render_pdf
-from keepwell.web.linechart import COLORS
 
 TODAY = date(2025, 3, 31)
 FIRST, SECOND = date(2025, 2, 1), date(2025, 3, 3)
-LINE_BLUE = tuple(int(COLORS[0][i : i + 2], 16) for i in (1, 3, 5))
-"""The first series' colour, as the PDF draws it."""
-"""The stroke colour of the first chart series (``.chart-line-0``)."""
+LINE_BLUE = tuple(int(ACCENT[i : i + 2], 16) for i in (1, 3, 5))
+"""The colour of a chart's line and dots, as the PDF draws it."""
 
 
 def seed(engine: Engine) -> dict[str, int]:
@@ -165,7 +164,7 @@ def test_html_and_pdf_documents(engine: Engine, tmp_path: Path) -> None:
         hidden = weekly_review(session, TODAY, money=False)
     html = render_document(review)
     assert html.startswith("<!doctype html>") and "<style>" in html and "http" not in html
-    assert 'class="chart chart-lines"' in html and "Revenue at risk per scoring run" in html
+    assert 'class="chart chart-trend"' in html and "Revenue at risk per scoring run" in html
     assert '<dt>Revenue at risk</dt><dd><a href="/portfolio?sort=at_risk">670.00 EUR</a>' in html
     assert '<dt>At risk</dt><dd><a href="/portfolio?risk=at_risk&amp;sort=risk">1</a>' in html
     assert "gap_ratio" not in html and "ROC" not in html

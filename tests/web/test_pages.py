@@ -69,7 +69,7 @@ def test_account_page_sections_timeline_and_notes(
     member = browser("member")
     acme = record["C-1"]
     tabs = {
-        "": ("Acme Pumps", "Health and risk", "Not scored yet", '<svg class="chart"'),
+        "": ("Acme Pumps", "Health and risk", "Not scored yet", '<svg class="chart chart-columns"'),
         "?tab=team": ("Leo Leader", "Account owner", "Jane Buyer"),
         "?tab=timeline": ("Seal leaking", 'id="timeline"', "Add to timeline"),
     }

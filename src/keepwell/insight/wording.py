@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 
 from keepwell.insight.churn.extra import EXTRA_FEATURES
+from keepwell.insight.churn.reasons import FeatureChange
 from keepwell.insight.features import FEATURES
 
 NOT_KNOWN = "not known"
+AMOUNT_HIDDEN = "[amount hidden]"
+"""What stands in for an amount a reader's role may not see."""
+MONEY_UNIT = "currency"
 _CUT = re.compile(r"\s*[:;(]|\.\s|\.$")
 
 
@@ -55,6 +59,29 @@ def change_sentence(
     if then == now:
         return None
     return f"{feature_label(key)}: {then} → {now}"
+
+
+def is_money_feature(key: str | None) -> bool:
+    """Whether the feature ``key`` is an amount (hidden from roles that may not see money)."""
+    feature = FEATURES.get(key or "")
+    return feature is not None and feature.unit == MONEY_UNIT
+
+
+def change_text(change: FeatureChange, sees_money: bool, currency: str = "") -> str | None:
+    """A feature's move in words: ``Orders in the last 90 days: 4 → 0``; None if unchanged.
+
+    An amount's move is only named for a reader who may not see money.
+    """
+    sentence = change_sentence(change.feature, change.before, change.after, currency=currency)
+    if sentence is not None and is_money_feature(change.feature) and not sees_money:
+        return f"{feature_label(change.feature)}: changed ({AMOUNT_HIDDEN})"
+    return sentence
+
+
+def change_texts(changes: list[FeatureChange], sees_money: bool, currency: str = "") -> list[str]:
+    """The changes that show a different value, in words."""
+    found = (change_text(c, sees_money, currency) for c in changes)
+    return [text for text in found if text is not None]
 
 
 EVENT_LABELS: dict[str, str] = {

@@ -36,10 +36,10 @@ from keepwell.record.models import (
     SurveyResponse,
     Ticket,
 )
+from keepwell.rendering.charts import Bar, bar_chart, line_chart
 from keepwell.teams.errors import Conflict, NotAllowed, NotFound, TeamsError
 from keepwell.telemetry.health import AssetDowntime, downtime_between
 from keepwell.voice.nps import DETRACTOR_MAX, FOLLOW_UP_DAYS, csat, nps
-from keepwell.web.charts import Bar, bar_chart, line_chart
 
 PERIOD = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
 VOICE_MONTHS = 12

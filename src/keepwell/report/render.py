@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from markupsafe import Markup
 
+from keepwell.rendering.templating import STYLESHEET, environment
 from keepwell.report.account import AccountReview
 from keepwell.report.weekly import WeeklyReview, currency_code
-from keepwell.web.templating import templates
 
-STYLESHEET = Path(__file__).resolve().parents[1] / "web" / "static" / "css" / "keepwell.css"
 PRINT_CSS = """
 @page { size: A4; margin: 14mm 12mm;
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9px; } }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9px;
+    font-family: system-ui, "DejaVu Sans", sans-serif; color: #4a5566; } }
 body { background: #fff; }
-.review-section { break-inside: avoid-page; }
+/* A report, not a stack of cards: sections flow on across pages (a section kept whole
+   left most of a page blank whenever the next one did not fit). Headings stay with what
+   follows; a table row, a chart, the figures and a list item are never split. */
+.review-section {
+  break-inside: auto; border: 0; border-top: 2px solid #dfe3ea; border-radius: 0;
+  box-shadow: none; padding: 0.5rem 0 0; margin: 0 0 1rem;
+}
+.review-section h2, .review-section h3, .review-section caption { break-after: avoid; }
+.review-section tr, .review-section li, .chart-box, .chart-legend, .review-figures,
+.accuracy { break-inside: avoid; }
+.review-document table { display: table; }
+.review-document thead { display: table-header-group; }
+.review-document .chart-box { overflow: visible; }
 """
 DOCUMENT = Markup(
     '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -36,7 +47,7 @@ class Reader:
 
 def render_body(review: WeeklyReview) -> Markup:
     """The review's sections as HTML, for the web page and for the document."""
-    template = templates.env.get_template("report/body.html")
+    template = environment.get_template("report/body.html")
     reader = Reader(review.money, review.admin)
     context = {"review": review, "principal": reader, "currency": currency_code()}
     return Markup(template.render(**context))
@@ -60,7 +71,7 @@ def render_pdf(review: WeeklyReview) -> bytes:
 
 def render_account_body(review: AccountReview) -> Markup:
     """The account review's sections as HTML, for the page, the file and the PDF."""
-    template = templates.env.get_template("report/account_body.html")
+    template = environment.get_template("report/account_body.html")
     return Markup(template.render(review=review))
 
 

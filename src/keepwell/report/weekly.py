@@ -21,14 +21,14 @@ from sqlalchemy.orm import Session
 from keepwell.insight.history import RunPoint, latest_movers, outcomes, run_history
 from keepwell.insight.risk import accuracy_story, risk_bands
 from keepwell.insight.snapshots import ACCURACY_KEYS, latest_run
+from keepwell.insight.wording import change_texts
 from keepwell.people.models import AccountTeamMember, Employee, RetentionRole
 from keepwell.record.models import Account
 from keepwell.record.service import current_assignment
+from keepwell.rendering.charts import Bar, line_chart
+from keepwell.rendering.links import account_url, portfolio_url
 from keepwell.settings import get_settings
 from keepwell.teams.departure import departed_holdings
-from keepwell.web.linechart import Series, line_chart
-from keepwell.web.links import account_url, portfolio_url
-from keepwell.web.scores import change_texts
 
 Loader = Callable[[Session, date, bool], dict[str, Any] | None]
 WEEK = timedelta(days=7)
@@ -152,22 +152,25 @@ def currency_code() -> str:
 
 
 def _trend_chart(history: list[RunPoint], money: bool) -> Markup | None:
+    """The portfolio page's trend: one point per scoring run, labelled by its day."""
     if len(history) < 2:
         return None
-    start = history[0].as_of
-    days = [(p.as_of - start).days for p in history]
     if money:
-        values = [p.revenue_at_risk for p in history]
         currency = currency_code()
-        label, title = (
-            f"revenue at risk, {currency}",
-            f"Revenue at risk per scoring run ({currency})",
-        )
-    else:
-        values = [float(p.at_risk) for p in history]
-        label, title = "accounts at risk", "Accounts at risk per scoring run"
-    series = [Series(label, list(zip(days, values, strict=True)))]
-    return line_chart(series, title=title, x_label=f"days since {start.isoformat()}")
+        points = [
+            Bar(
+                p.as_of.isoformat(),
+                p.revenue_at_risk,
+                f"{p.as_of}: revenue at risk {p.revenue_at_risk:,.0f} {currency}",
+            )
+            for p in history
+        ]
+        return line_chart(points, title=f"Revenue at risk per scoring run ({currency})")
+    points = [
+        Bar(p.as_of.isoformat(), float(p.at_risk), f"{p.as_of}: {p.at_risk} accounts at risk")
+        for p in history
+    ]
+    return line_chart(points, title="Accounts at risk per scoring run")
 
 
 @report_sections.register("movers", "Biggest movers and why", "movers.html", order=20)

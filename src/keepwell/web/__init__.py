@@ -1,8 +1,9 @@
 """The web application: browser pages, the REST API, authentication and access control.
 
-``create_app`` is imported on first use, so that services which render with the web's
-templates or charts (reports, notifications) can import ``keepwell.web.*`` modules
-without building the whole application first.
+``create_app`` is imported on first use: the command line imports ``keepwell.web.queries``
+(the portfolio query) and must not build the whole application to do so (about a quarter
+of ``import keepwell.cli``). Reports and notifications no longer import the web at all;
+what they share with the pages is ``keepwell.rendering``.
 """
 
 from __future__ import annotations
@@ -12,17 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from keepwell.web.app import create_app
 
-__all__ = [
-    "app",
-    "charts",
-    "create_app",
-    "linechart",
-    "links",
-    "queries",
-    "scores",
-    "serving",
-    "templating",
-]
+__all__ = ["app", "create_app", "queries", "serving"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,28 +1,12 @@
-"""Links from a number to the accounts behind it, for pages, the review and the digests.
+"""The portfolio's links from a number to the accounts behind it, with the page's filters.
 
-Pages link relative to the app; documents that leave the app (the review's HTML and PDF,
-e-mails) pass ``base``, the app's public address.
+The plain builders (``portfolio_url``, ``account_url``) are ``keepwell.rendering.links``.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
+from keepwell.rendering.links import portfolio_url
 from keepwell.web.queries import PortfolioFilters
-
-
-def portfolio_url(base: str = "", /, **params: str | int | bool | None) -> str:
-    """``/portfolio`` with the given filters (empty and false values left out)."""
-    query = {
-        k: ("1" if v is True else str(v)) for k, v in params.items() if v not in (None, "", False)
-    }
-    path = f"{base.rstrip('/')}/portfolio"
-    return f"{path}?{urlencode(query)}" if query else path
-
-
-def account_url(account_id: int, base: str = "") -> str:
-    """The account's page."""
-    return f"{base.rstrip('/')}/accounts/{account_id}"
 
 
 def filtered_url(filters: PortfolioFilters, **changes: str | int | bool | None) -> str:

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from keepwell.rendering.templating import DEFAULT_CURRENCY, environment
 from keepwell.views.service import LISTS, ViewInfo, clean_query, info, visible_views
-from keepwell.web.templating import DEFAULT_CURRENCY, templates
 
 T = TypeVar("T")
 
@@ -39,7 +39,7 @@ def list_tools(request: Request, db: Session, user_id: int, key: str) -> ListToo
 
 def currency() -> str:
     """The company currency (the one the pages show amounts in)."""
-    return str(templates.env.globals.get("currency") or DEFAULT_CURRENCY)
+    return str(environment.globals.get("currency") or DEFAULT_CURRENCY)
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from keepwell.auth.visibility import MONEY_FIELDS
+from keepwell.insight.wording import AMOUNT_HIDDEN
 from keepwell.record.schemas import Account360, AccountSummary, TimelineEvent
 from keepwell.web.schemas import Account360Public, AccountSummaryPublic
 
-MARK = "[amount hidden]"
+MARK = AMOUNT_HIDDEN
 """What a sentence says in place of an amount its reader may not see."""
 
 

@@ -12,30 +12,12 @@ from typing import Any
 from markupsafe import Markup
 
 from keepwell.auth.visibility import MONEY_FIELDS, hidden_in
-from keepwell.insight.churn.reasons import FeatureChange
-from keepwell.insight.features import FEATURES
 from keepwell.insight.overview import HistoryPoint, Mover, TrendPoint
 from keepwell.insight.risk import LEVEL_LABELS
-from keepwell.insight.wording import change_sentence, feature_label
-from keepwell.web.charts import Bar, line_chart
-from keepwell.web.redaction import MARK
+from keepwell.insight.wording import change_texts, is_money_feature
+from keepwell.rendering.charts import Bar, line_chart, percent
 
-MONEY_UNIT = "currency"
 BANDS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk", "no_data": "No data"}
-
-
-def change_text(change: FeatureChange, sees_money: bool, currency: str = "") -> str | None:
-    """A feature's move in words: ``Orders in the last 90 days: 4 → 0``; None if unchanged."""
-    sentence = change_sentence(change.feature, change.before, change.after, currency=currency)
-    if sentence is not None and _is_money(change.feature) and not sees_money:
-        return f"{feature_label(change.feature)}: changed ({MARK})"
-    return sentence
-
-
-def change_texts(changes: list[FeatureChange], sees_money: bool, currency: str = "") -> list[str]:
-    """The changes that show a different value, in words."""
-    found = (change_text(c, sees_money, currency) for c in changes)
-    return [text for text in found if text is not None]
 
 
 @dataclass(frozen=True)
@@ -79,7 +61,7 @@ def portfolio_chart(points: list[TrendPoint], sees_money: bool) -> Markup:
             )
             for p in points
         ]
-        return line_chart(bars, title="Revenue at risk per scoring run", label="{:,.0f}")
+        return line_chart(bars, title="Revenue at risk per scoring run")
     bars = [
         Bar(
             p.as_of.isoformat(),
@@ -88,7 +70,7 @@ def portfolio_chart(points: list[TrendPoint], sees_money: bool) -> Markup:
         )
         for p in points
     ]
-    return line_chart(bars, title="Mean churn risk per scoring run", top=1.0, label="{:.0%}")
+    return line_chart(bars, title="Mean churn risk per scoring run", top=1.0, label=percent)
 
 
 def account_chart(points: list[HistoryPoint]) -> Markup:
@@ -101,7 +83,7 @@ def account_chart(points: list[HistoryPoint]) -> Markup:
         )
         for p in points
     ]
-    return line_chart(bars, title="Churn risk per scoring run", top=1.0, label="{:.0%}")
+    return line_chart(bars, title="Churn risk per scoring run", top=1.0, label=percent)
 
 
 def account_risk_view(risk: dict[str, Any] | None, sees_money: bool) -> dict[str, Any] | None:
@@ -116,15 +98,10 @@ def account_risk_view(risk: dict[str, Any] | None, sees_money: bool) -> dict[str
         for key in hidden_in("score", frozenset(MONEY_FIELDS)):
             view[key] = None
         view["health_breakdown"] = [
-            {**c, "value": None} if _is_money(c.get("metric")) else c
+            {**c, "value": None} if is_money_feature(c.get("metric")) else c
             for c in risk["health_breakdown"]
         ]
     return view
-
-
-def _is_money(metric: str | None) -> bool:
-    feature = FEATURES.get(metric or "")
-    return feature is not None and feature.unit == MONEY_UNIT
 
 
 def _pct(value: float | None) -> str:

@@ -23,9 +23,9 @@ from keepwell.record.schemas import Account360, TimelineEvent
 from keepwell.record.service import account_360
 from keepwell.record.timeline import TIMELINE_FAMILIES, account_timeline
 from keepwell.record.vocabulary import INTERACTION_KINDS
+from keepwell.rendering.charts import Bar, bar_chart
 from keepwell.teams.comments import notify_note_mentions
 from keepwell.web import feedback
-from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.panels import account_panels
 from keepwell.web.params import IdPath

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import RedirectResponse, Response
 
 from keepwell.record.schemas import Account360
+from keepwell.rendering.charts import Bar, bar_chart
 from keepwell.telemetry.deadletters import (
     REASONS,
     count_dead_letters,
@@ -20,7 +21,6 @@ from keepwell.telemetry.deadletters import (
 )
 from keepwell.telemetry.health import WEEKS, AssetHealth, asset_health
 from keepwell.telemetry.service import telemetry_stats
-from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageImporter, Principal, SessionDep, StateDep
 from keepwell.web.export import Column, Format, export, percent, wants_export
 from keepwell.web.lists import Order, currency, list_tools, matching, ordered

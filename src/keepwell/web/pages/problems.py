@@ -25,9 +25,9 @@ from keepwell.problems.views import (
     unassigned_tickets,
 )
 from keepwell.record.schemas import Account360
+from keepwell.rendering.charts import Bar, bar_chart
 from keepwell.teams.comments import thread
 from keepwell.web import feedback
-from keepwell.web.charts import Bar, bar_chart
 from keepwell.web.deps import CurrentUser, PageWriter, Principal, SessionDep
 from keepwell.web.export import Column, Format, amount, export, percent, wants_export
 from keepwell.web.lists import Order, currency, list_tools, matching, ordered

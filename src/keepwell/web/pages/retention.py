@@ -10,9 +10,8 @@ from starlette.responses import Response
 
 from keepwell.insight.retention_report import MILESTONES, RetentionReport, retention_report
 from keepwell.record.lost import lost_reason_counts
-from keepwell.web.charts import Bar, bar_chart
+from keepwell.rendering.charts import Bar, Series, bar_chart, series_chart
 from keepwell.web.deps import CurrentUser, SessionDep, StateDep
-from keepwell.web.linechart import Series, line_chart
 from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +50,7 @@ def _survival_chart(report: RetentionReport) -> Markup | None:
     ]
     if not series:
         return None
-    return line_chart(
+    return series_chart(
         series,
         title=f"Share of customers still buying, by {report.group_by}",
         x_label="months as a customer",

@@ -7,9 +7,9 @@ from datetime import date
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from keepwell.rendering.links import portfolio_url
 from keepwell.tasks.attention import RiskList, accounts_at_risk
 from keepwell.web.deps import CurrentUser, Principal, SessionDep
-from keepwell.web.links import portfolio_url
 from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.responses import Response
 
+from keepwell.rendering.charts import Bar, bar_chart, signed
 from keepwell.voice.comments import SOURCES
 from keepwell.voice.nps import MIN_ANSWERS
 from keepwell.voice.service import (
@@ -25,56 +26,24 @@ from keepwell.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 40, 28, 14
 
 
 def nps_chart(trend: Sequence[dict[str, Any]]) -> Markup:
-    """NPS per quarter as bars above or below a zero line (scale −100 … 100)."""
-    shown = [t for t in trend if t["nps"] is not None][-12:]
-    plot_h = HEIGHT - TOP - BOTTOM
-    zero = TOP + plot_h / 2
-    slot = (WIDTH - LEFT - 8) / max(len(shown), 1)
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        'aria-label="NPS by quarter">',
-        "<title>NPS by quarter</title>",
-    ]
-    for y, label in ((TOP, "100"), (zero, "0"), (TOP + plot_h, "−100")):
-        css = "chart-axis" if label == "0" else "chart-grid"
-        parts.append(
-            f'<line class="{css}" x1="{LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}"/>'
-            f'<text class="chart-tick" x="{LEFT - 6}" y="{y + 4:.1f}" '
-            f'text-anchor="end">{label}</text>'
-        )
-    for i, t in enumerate(shown):
-        x = LEFT + i * slot + slot * 0.19
+    """NPS per quarter (the last 12) as bars above or below a zero line (scale −100 … 100);
+    a quarter with too few answers to judge shows as "too few"."""
+    bars = []
+    for t in [t for t in trend if t["nps"] is not None][-12:]:
         answers = t["nps_answers"]
-        label = escape(f"{t['period'][2:]} · n={answers}")
         if t["nps_too_few"]:
-            note = escape(
+            note = (
                 f"{t['period']}: only {answers} answers, too few to judge (fewer than "
                 f"{MIN_ANSWERS})"
             )
-            parts.append(
-                f'<g class="chart-item chart-too-few"><title>{note}</title>'
-                f'<text class="chart-tick" x="{x + slot * 0.31:.1f}" y="{zero - 6:.1f}" '
-                f'text-anchor="middle">too few</text>'
-                f'<text class="chart-label" x="{x + slot * 0.31:.1f}" y="{HEIGHT - 8}" '
-                f'text-anchor="middle">{label}</text></g>'
-            )
-            continue
-        height = abs(t["nps"]) / 100 * plot_h / 2
-        top = zero - height if t["nps"] >= 0 else zero
-        note = escape(f"{t['period']}: NPS {t['nps']:.0f} from {answers} answers")
-        parts.append(
-            f'<g class="chart-item"><title>{note}</title>'
-            f'<rect class="chart-bar" x="{x:.1f}" y="{top:.1f}" width="{slot * 0.62:.1f}" '
-            f'height="{height:.1f}" rx="2"/>'
-            f'<text class="chart-label" x="{x + slot * 0.31:.1f}" y="{HEIGHT - 8}" '
-            f'text-anchor="middle">{label}</text></g>'
-        )
-    parts.append("</svg>")
-    return Markup("".join(parts))
+        else:
+            note = f"{t['period']}: NPS {t['nps']:.0f} from {answers} answers"
+        value = None if t["nps_too_few"] else float(t["nps"])
+        bars.append(Bar(f"{t['period'][2:]} · n={answers}", value, note))
+    return bar_chart(bars, title="NPS by quarter", low=-100, high=100, fmt=signed)
 
 
 @router.get("/voice")

@@ -1,9 +1,9 @@
-/* Tables that scroll sideways inside their own box (on phones) can be reached and scrolled
+/* Tables and charts that scroll sideways inside their own box (on phones) can be reached and scrolled
    from the keyboard: each such box without a link or control in it gets a tab stop.
    Boxes that fit lose it again, so wide screens have no extra tab stops. */
 (function () {
   "use strict";
-  var SELECTOR = "main table, main .table-wrap";
+  var SELECTOR = "main table, main .table-wrap, main .chart-box";
   function mark() {
     var boxes = document.querySelectorAll(SELECTOR);
     for (var i = 0; i < boxes.length; i++) {
