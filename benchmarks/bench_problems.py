@@ -47,6 +47,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "banking77" / "
 
 VARIANTS: dict[str, DetectionSettings] = {
     "hdbscan (default)": DetectionSettings(),
+    "hdbscan previous": DetectionSettings(whiten=0.0, second_pass=False),
     "hdbscan no-refine": DetectionSettings(refine=False),
     "hdbscan leaf": DetectionSettings(selection="leaf"),
     "agglomerative": DetectionSettings(algorithm="agglomerative"),

@@ -18,6 +18,7 @@ from keepwell.problems import (
     default_min_size,
     detect_problems,
 )
+from keepwell.problems.detect import _second_pass, whitened
 
 
 def _detect(corpus: Corpus, **settings: object) -> Detection:
@@ -149,3 +150,27 @@ def test_default_min_size_scales_with_corpus() -> None:
     assert default_min_size(50) == 5
     assert default_min_size(10_000) == 20
     assert default_min_size(100_000) == 200
+
+
+def test_whitening_keeps_groups_apart_and_zero_rows_zero() -> None:
+    vectors, groups = blobs(n_groups=4, per_group=150)
+    vectors = np.vstack([vectors, np.zeros((1, vectors.shape[1]))])
+    sample = np.arange(len(vectors) - 1)
+    result = whitened(vectors, sample, 0.5, 256)
+    assert result.shape == vectors.shape
+    assert np.allclose(np.linalg.norm(result[:-1], axis=1), 1.0)
+    assert np.allclose(result[-1], 0.0)
+    means = np.array([result[:-1][groups == g].mean(axis=0) for g in range(4)])
+    assert ((result[:-1] @ means.T).argmax(axis=1) == groups).mean() > 0.99
+    assert whitened(vectors, sample[:100], 0.5, 256) is vectors
+    assert whitened(vectors, sample, 0.0, 256) is vectors
+
+
+def test_second_pass_finds_groups_the_first_pass_left_out() -> None:
+    vectors, groups = blobs(n_groups=4, per_group=60)
+    first = np.where(groups < 2, groups, UNASSIGNED)
+    labels = _second_pass(vectors, first, 10, DetectionSettings(), seed=0)
+    assert np.array_equal(labels[groups < 2], groups[groups < 2])
+    left = groups >= 2
+    assert set(labels[left].tolist()) <= {2, 3, UNASSIGNED}
+    assert adjusted_rand_score(groups[left], labels[left]) > 0.9

@@ -139,6 +139,18 @@ def test_multilingual_detection_and_assignment(
     assert len(set(assignment.problem_ids[:5].tolist())) == 5
 
 
+def test_parallel_encoding_gives_the_same_vectors(multilingual: MultilingualEncoder) -> None:
+    texts = [f"Pump {n} leaks at the seal after {n} hours" for n in range(7)] + [
+        "Die Lieferung kam zwei Wochen zu spät.",
+        "Please resend the 3.1 certificate.",
+    ]
+    parallel = MultilingualEncoder(workers=2, parallel_from=2, chunk_size=3)
+    together = parallel._encode(texts)
+    alone = multilingual._encode(texts)
+    assert together.shape == alone.shape == (len(texts), 512)
+    assert np.allclose(together, alone, atol=1e-5)
+
+
 def test_missing_model_directory_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="model directory"):
         SentenceEmbedding(tmp_path / "absent").fit(["pump"])

@@ -22,7 +22,7 @@ Pipeline (:func:`detect_problems`):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,7 +39,12 @@ from keepwell.problems.cluster import (
 )
 from keepwell.problems.label import class_terms, label_from_terms, representatives
 from keepwell.problems.language import detect_language, majority_language
-from keepwell.problems.represent import FloatArray, Representation, default_representation
+from keepwell.problems.represent import (
+    FloatArray,
+    Representation,
+    default_representation,
+    l2_normalise,
+)
 from keepwell.problems.result import UNASSIGNED, Detection, Problem
 from keepwell.problems.title import TitleMaker
 
@@ -86,6 +91,12 @@ class DetectionSettings:
     """Centroid similarity at which two problems in different languages are merged."""
     loose_share: float = 0.6
     """A group whose cohesion is below this share of the median group's is dropped."""
+    second_pass: bool = True
+    """Cluster the texts the first pass left out once more, for problems it missed."""
+    whiten: float = 0.5
+    """Exponent of the whitening applied for clustering only (0 turns it off)."""
+    whiten_dimensions: int = 256
+    """Principal directions kept by that whitening."""
 
     def __post_init__(self) -> None:
         if self.sample_size < 2:
@@ -165,7 +176,36 @@ def _sample_partition(
         )
         own = _own_similarity(vectors, centres, labels)
         labels = np.where(~core & (own < floors[labels]), UNASSIGNED, labels)
+    if settings.second_pass:
+        labels = _second_pass(vectors, labels, min_size, settings, seed)
     return labels
+
+
+def _second_pass(
+    vectors: FloatArray, labels: Labels, min_size: int, settings: DetectionSettings, seed: int
+) -> Labels:
+    """Groups found among the rows the first pass left out, numbered after its groups.
+
+    Next to a large, dense problem a smaller one can fall below the density
+    the first pass selects at; among the left-over rows it stands out. These
+    groups face the same size, merge and looseness checks as the others.
+    """
+    left = np.flatnonzero(labels == UNASSIGNED)
+    if len(left) < max(2, min_size):
+        return labels
+    rest = vectors[left]
+    found = cluster(
+        rest,
+        cosine_distances(rest),
+        algorithm=settings.algorithm,
+        min_size=min_size,
+        seed=seed,
+        selection=settings.selection,
+        max_share=settings.max_share,
+    )
+    result = labels.copy()
+    result[left] = np.where(found >= 0, found + int(labels.max()) + 1, UNASSIGNED)
+    return result
 
 
 def _extend(
@@ -189,6 +229,35 @@ def _extend(
     fits = (labels[usable] >= 0) & (best >= floors[group])
     labels[usable[~fits]] = UNASSIGNED
     return labels
+
+
+LEXICAL = "tfidf-svd"
+"""Name of the TF-IDF fallback, which groups without whitening or a second pass."""
+WHITEN_MIN_ROWS = 500
+"""Fewest sample rows from which principal directions are learnt for whitening."""
+
+
+def whitened(vectors: FloatArray, sample: Indices, exponent: float, dimensions: int) -> FloatArray:
+    """Vectors for grouping: centred, rotated to principal axes and evened out.
+
+    Each principal direction (learnt on the ``sample`` rows) is divided by its
+    singular value to the power ``exponent`` relative to the first: the few
+    directions every sentence varies along (length, register) weigh less and
+    the many that tell topics apart weigh more. Only grouping uses these
+    vectors; merging, floors, confidence and assignment use the originals, whose
+    similarities keep their meaning (English and German tickets of one defect
+    stay close). Zero rows stay zero; small samples are left as they are.
+    """
+    if exponent <= 0 or len(sample) < WHITEN_MIN_ROWS:
+        return vectors
+    rows = vectors[sample]
+    mean = rows.mean(axis=0)
+    _, singular, axes = np.linalg.svd(rows - mean, full_matrices=False)
+    keep = min(dimensions, len(singular))
+    scale = (singular[:keep] / singular[0]) ** exponent
+    result = l2_normalise((vectors - mean) @ axes[:keep].T / np.maximum(scale, 1e-6))
+    result[np.linalg.norm(vectors, axis=1) == 0] = 0.0
+    return result
 
 
 def _majority_languages(labels: Labels, languages: Sequence[str], n_groups: int) -> list[str]:
@@ -277,10 +346,11 @@ def _partition(
     sample = _sample(usable, settings.sample_size, seed)
     share = len(sample) / len(usable)
     sample_min = max(min(min_size, MIN_SIZE_FLOOR), round(min_size * share))
-    sample_labels = _sample_partition(vectors[sample], sample_min, settings, seed)
+    grouping = whitened(vectors, sample, settings.whiten, settings.whiten_dimensions)
+    sample_labels = _sample_partition(grouping[sample], sample_min, settings, seed)
     if sample_labels.max() < 0:
         return np.full(len(vectors), UNASSIGNED, dtype=np.int64)
-    labels = _extend(vectors, usable, sample, sample_labels, settings.outlier_z)
+    labels = _extend(grouping, usable, sample, sample_labels, settings.outlier_z)
     labels = merge_close(vectors, labels, languages, settings)
     labels = drop_loose(vectors, labels, settings.loose_share)
     return _drop_small(labels, min_size)
@@ -407,6 +477,11 @@ def detect_vectors(
     if len(vectors) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(vectors)} vectors")
     tuning = settings or DetectionSettings()
+    if representation.name == LEXICAL:
+        # TF-IDF + SVD vectors are principal components already: whitening them lifts
+        # noise, and the fallback grouped better without either step (banking77 NMI
+        # 0.678 against 0.667; demo recall 0.69-0.85 against 0.61-0.85).
+        tuning = replace(tuning, whiten=0.0, second_pass=False)
     if len(texts) < min_size:
         labels = np.full(len(texts), UNASSIGNED, dtype=np.int64)
     else:
