@@ -19,6 +19,8 @@ from keepwell.db.models import Base
 from keepwell.problems.models import LIVE_STATUSES
 
 BATCH_ROWS = 50_000
+PLAN_REVIEWED = "plan.reviewed"
+"""The audit action :func:`keepwell.plans.service.mark_reviewed` records."""
 
 _ID = pa.int64()
 _TEXT = pa.string()
@@ -134,13 +136,26 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("status", _TEXT),
     ),
     "problem_tickets": _schema(("ticket_id", _ID), ("problem_id", _ID)),
+    "success_plans": _schema(
+        ("id", _ID), ("account_id", _ID), ("created_at", _TIME), ("reviewed_at", _TIME)
+    ),
+    "plan_reviews": _schema(("plan_id", _ID), ("at", _TIME)),
 }
 """The exported tables and their columns, in the order the feature pipeline expects."""
 
 
 def _query(name: str) -> Select[Any]:
     """The rows of table ``name``; ``problem_tickets`` only of candidate or owned problems
-    (not dismissed or merged), as the latest detection run and people left them."""
+    (not dismissed or merged), as the latest detection run and people left them;
+    ``plan_reviews`` every success-plan review the audit log recorded."""
+    if name == "plan_reviews":
+        audit = Base.metadata.tables["audit_log"]
+        return (
+            select(audit.c.entity_id.label("plan_id"), audit.c.at)
+            .where(audit.c.action == PLAN_REVIEWED, audit.c.entity == "success_plans")
+            .where(audit.c.entity_id.is_not(None))
+            .order_by(audit.c.id)
+        )
     table: Table = Base.metadata.tables[name]
     columns = [table.c[column] for column in SCHEMAS[name].names]
     if name != "problem_tickets":
