@@ -8,7 +8,8 @@ per-feature contributions to the log-odds of churn: LightGBM's SHAP values
 ``blend`` averages the two models' standardised scores: the trees find thresholds and
 interactions, the linear model keeps every sign it has seen a little weight, and each
 makes up for the other's misses. Its contributions are the two models' pushes, each
-divided by its model's score spread and averaged, so they add up to the blended score.
+divided by its model's score spread, averaged and put back on the models' mean spread
+(log-odds), so they are proportional to the blended score.
 """
 
 from __future__ import annotations
@@ -244,6 +245,8 @@ class BlendModel(ChurnModel):
         return self.raw_score(x)
 
     def contributions(self, x: Floats) -> Floats:
-        """Each part's pushes over its score spread, averaged over the parts."""
+        """Each part's pushes over its score spread, averaged over the parts, back on the
+        parts' mean log-odds scale (so a reason's threshold means what it means for them)."""
         pushes = [part.contributions(x) / part.score_scale_ for part in self.parts]
-        return np.asarray(np.mean(pushes, axis=0), dtype=np.float64)
+        spread = float(np.mean([part.score_scale_ for part in self.parts]))
+        return np.asarray(np.mean(pushes, axis=0) * spread, dtype=np.float64)
