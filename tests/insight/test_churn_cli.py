@@ -37,7 +37,7 @@ def test_train_json_shape(world_url: str) -> None:
         "n_accounts", "n_examples", "cutoffs", "calibration",
     } <= set(report)  # fmt: skip
     assert report["method"] == "time-backtest"
-    assert report["model"] in ("lightgbm", "logistic")
+    assert report["model"] in ("lightgbm", "logistic", "blend")
     assert report["n_accounts"] == 80
     assert report["n_examples"] > report["n_accounts"]
     assert all(isinstance(report[k], float) for k in ("roc_auc", "pr_auc", "brier"))
@@ -58,7 +58,7 @@ def test_backtest_json(world_url: str) -> None:
     report = json.loads(result.stdout)
     assert report["method"] == "time-backtest"
     rows = report["rows"]
-    assert {row["model"] for row in rows} == {"logistic", "lightgbm", "health"}
+    assert {row["model"] for row in rows} == {"logistic", "lightgbm", "blend", "health"}
     assert [row["cutoff"] for row in rows if row["model"] == "logistic"][-1] == "all"
     measures = {"n", "positives", "roc_auc", "pr_auc", "brier", "top_decile_lift"}
     assert measures <= set(rows[0])

@@ -22,7 +22,7 @@ AS_OF = date(2025, 6, 30)
 CAUSE_REASONS = {
     "repeat_problems": {"complaints", "tickets", "equipment"},
     "late_deliveries": {"deliveries", "complaints"},
-    "price_competitor": {"quotes", "order_trend"},
+    "price_competitor": {"quotes", "order_trend", "ordering_rate"},  # value below its usual
     "owner_left": {"team", "contacts", "interactions"},
     "usage_decline": {"equipment"},
     "unanswered_detractor": {"nps", "csat"},

@@ -162,6 +162,13 @@ def test_recent_examples_weigh_more_and_open_ones_never_calibrate() -> None:
     )  # fmt: skip
     examples = Examples(frame)
     weights = recency_weights(examples, TrainingOptions(half_life_days=120.0))
-    assert np.allclose(weights, [0.25, 0.5, 1.0])  # 240, 120 and 0 days before the latest
-    assert np.allclose(recency_weights(examples, TrainingOptions(half_life_days=None)), 1.0)
+    # 240, 120 and 0 days before the latest; the open window's example weighs 3 times
+    assert np.allclose(weights, [0.25, 0.5, 3.0])
+    assert np.allclose(recency_weights(examples, TrainingOptions(half_life_days=None)), [1, 1, 3])
+    unsure = Examples(frame.assign(seen=[None, None, 0.6]))  # 60 % of the open window seen
+    weighted = recency_weights(unsure, TrainingOptions(half_life_days=None, open_weight=2.0))
+    assert np.allclose(weighted, [1.0, 1.0, 2.0 * 0.6])  # an open 0 weighs what was seen
+    certain = Examples(unsure.frame.assign(label=[0, 1, 1]))
+    weighted = recency_weights(certain, TrainingOptions(half_life_days=None, open_weight=2.0))
+    assert np.allclose(weighted, [1.0, 1.0, 2.0])  # an open 1 is certain
     assert calibration_slice(examples, TrainingOptions()).cutoffs == cutoffs[:2]

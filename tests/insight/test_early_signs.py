@@ -71,7 +71,12 @@ def _tables(*, later: bool) -> dict[str, pa.Table]:
     readings = [(1, ago, 5.0 if ago <= 30 else 10.0) for ago in range(1, 201)]
     readings += [(2, ago, 8.0) for ago in range(1, 101)]
     readings.append((1, 400, 1000.0))  # older than the 365-day window
+    # account 1 answered its last 180 days' RFQs in 10 and 2 days, earlier ones in 4
+    quotes = [(1, 100, 90), (1, 30, 28), (1, 20, None), (1, 300, 296), (1, 800, 700)]
+    quotes.append((2, 10, 9))  # no earlier RFQ: no usual turnaround
     if later:
+        quotes[2] = (1, 20, -2)  # answered after the cutoff
+        quotes.append((2, -3, -4))
         orders.append(_order(30, 1, -5, promised=-20))
         touches += [(1, 0), (2, -10)]
         surveys.append((2, "nps", 1.0, -1))
@@ -81,6 +86,17 @@ def _tables(*, later: bool) -> dict[str, pa.Table]:
             [{"id": 1, "started_on": date(2020, 1, 1)}, {"id": 2, "started_on": _day(50)}]
         ),
         "orders": pa.Table.from_pylist(orders),
+        "quotes": pa.Table.from_pylist(
+            [
+                {
+                    "id": n,
+                    "account_id": a,
+                    "received_at": _day(received),
+                    "responded_at": None if answered is None else _day(answered),
+                }
+                for n, (a, received, answered) in enumerate(quotes, start=1)
+            ]
+        ),
         "interactions": pa.Table.from_pylist(
             [
                 {"id": n, "account_id": a, "occurred_at": _time(ago), "kind": "call"}
@@ -115,9 +131,12 @@ def _tables(*, later: bool) -> dict[str, pa.Table]:
 ALPHA = {
     "orders_180d_vs_usual": 2 / (6 * 180 / 540),  # 2 recent; 6 in the 540 days before
     "revenue_180d_vs_usual": 200 / (600 * 180 / 540),
+    "orders_90d_vs_usual": 2 / (6 * 90 / 630),  # 2 in 90 days; 6 in the 630 days before
+    "quote_turnaround_vs_usual": (10 + 2) / 2 - 4,  # 800 days ago: outside the window
     "interactions_90d_vs_usual": 2 / (4 * 90 / 365),  # first touch 455 days ago
     "late_delivery_share_365d": 2 / 3,  # orders 2 and 3 late, 4 on time, 1 undecided
     "late_share_vs_everyone_365d": 2 / 3 - 2 / 4,  # everyone: 2 of 4 late
+    "late_share_vs_everyone_180d": 1 / 1 - 1 / 2,  # order 2 of 1; everyone: 1 of 2 late
     "unanswered_detractors_180d": 1,
     "usage_30d_vs_usual": 5 / 10,  # 30 days at 5 against 170 earlier days at 10
     "usage_vs_everyone": (5 / 10) / ((5 + 8) / (10 + 8)),
@@ -125,9 +144,12 @@ ALPHA = {
 BETA = {
     "orders_180d_vs_usual": None,  # too little earlier history
     "revenue_180d_vs_usual": None,
+    "orders_90d_vs_usual": None,
+    "quote_turnaround_vs_usual": None,
     "interactions_90d_vs_usual": None,
     "late_delivery_share_365d": 0.0,
     "late_share_vs_everyone_365d": -2 / 4,
+    "late_share_vs_everyone_180d": 0 - 1 / 2,
     "unanswered_detractors_180d": None,  # no row: the churn frame fills 0
     "usage_30d_vs_usual": 8 / 8,  # first reading 100 days ago: 70 earlier days
     "usage_vs_everyone": 1 / ((5 + 8) / (10 + 8)),

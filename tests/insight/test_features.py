@@ -400,6 +400,7 @@ ALPHA = {
     "team_size": 1,  # E1
     "team_departures_180d": 1,  # E2
     "single_threaded": True,  # E1 and K1 hold the only active pair
+    "has_success_plan": False,
     "usage_30d": 15.0,
     "usage_trend": (15 / 30) / (60 / 60),
     "alarms_90d": 1,
@@ -416,8 +417,10 @@ BETA = {
     "engaged_contacts_180d": 2,
     "team_size": 2,
     "single_threaded": False,
+    "has_success_plan": False,
 }
-DELTA = {"tenure_days": 547, "single_threaded": False}  # nobody talks to them: uncovered
+DELTA = {"tenure_days": 547, "single_threaded": False, "has_success_plan": False}
+"""Nobody talks to them: uncovered; no success plan."""
 
 
 def _add_problems(engine: Engine, groups: Sequence[tuple[str, str, tuple[str, ...]]]) -> None:

@@ -113,3 +113,30 @@ EVENT_LABELS: dict[str, str] = {
 def event_label(kind: str) -> str:
     """A timeline event kind in words (``interaction.call`` → ``Call``)."""
     return EVENT_LABELS.get(kind) or kind.replace(".", " ").replace("_", " ").capitalize()
+
+
+MODEL_LABELS = {
+    "logistic": "logistic regression",
+    "lightgbm": "gradient-boosted trees (LightGBM)",
+    "blend": "the average of logistic regression and gradient-boosted trees",
+}
+"""How people read the churn model's kind."""
+METHOD_LABELS = {
+    "time-backtest": "a backtest: trained on earlier months, tested on later ones",
+    "cross-validation": "cross-validation over the accounts",
+}
+"""How people read the way the model was tested."""
+
+
+def model_label(kind: str | None) -> str:
+    """The churn model's kind in words (``blend`` → "the average of …")."""
+    if not kind:
+        return NOT_KNOWN
+    return MODEL_LABELS.get(kind, kind.replace("_", " ").replace("-", " "))
+
+
+def method_label(method: str | None) -> str:
+    """How the model was tested, in words."""
+    if not method:
+        return NOT_KNOWN
+    return METHOD_LABELS.get(method, method.replace("_", " ").replace("-", " "))

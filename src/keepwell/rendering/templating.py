@@ -18,7 +18,13 @@ from markupsafe import Markup
 
 from keepwell.audit.words import action_label, field_label
 from keepwell.insight.risk import LEVEL_LABELS, NEGLIGIBLE_REVENUE_AT_RISK, is_negligible
-from keepwell.insight.wording import event_label, feature_label, feature_value
+from keepwell.insight.wording import (
+    event_label,
+    feature_label,
+    feature_value,
+    method_label,
+    model_label,
+)
 
 __all__ = [
     "DEFAULT_CURRENCY",
@@ -138,6 +144,8 @@ def _environment() -> jinja2.Environment:
         feature_label=feature_label,
         event_label=event_label,
         feature_value=show_feature_value,
+        model_label=model_label,
+        method_label=method_label,
     )
     env.globals["level_labels"] = LEVEL_LABELS
     return env

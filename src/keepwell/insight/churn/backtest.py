@@ -31,7 +31,7 @@ import numpy.typing as npt
 from keepwell.insight.churn.calibration import CalibrationMethod, Calibrator
 from keepwell.insight.churn.examples import FEATURE_NAMES, ChurnDataError, Examples
 from keepwell.insight.churn.metrics import Metrics, evaluate
-from keepwell.insight.churn.model import MODELS, ChurnModel, ModelName
+from keepwell.insight.churn.model import MODELS, BlendModel, ChurnModel, ModelName
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -58,6 +58,12 @@ class TrainingOptions:
     open_days: int | None = 90
     """Train also on cutoffs whose label window is still open, once this many days of it
     are confirmed (after the settle days); None trains on closed windows only."""
+    open_weight: float = 3.0
+    """How much more an example of an open label window weighs in fitting than a closed
+    one of the same age (on top of the recency weight)."""
+    weigh_open_zeros_by_seen: bool = True
+    """A 0 of an open window weighs only the share of the window seen so far: an account
+    whose signs have started may still leave in the part not seen yet (a 1 is certain)."""
 
     @property
     def outcome_days(self) -> int:
@@ -142,28 +148,56 @@ def out_of_fold_scores(kind: ModelName, examples: Examples, options: TrainingOpt
 def recency_weights(examples: Examples, options: TrainingOptions) -> Floats:
     """Each example's weight in fitting: halved every ``half_life_days`` before the latest
     cutoff (all 1 without a half-life)."""
-    if options.half_life_days is None or len(examples) == 0:
-        return np.ones(len(examples))
+    if len(examples) == 0:
+        return np.ones(0)
+    weights = np.where(examples.complete, 1.0, options.open_weight)
+    if options.weigh_open_zeros_by_seen:
+        unsure = ~examples.complete & (examples.y == 0)
+        weights = np.where(unsure, weights * examples.seen, weights)
+    if options.half_life_days is None:
+        return np.asarray(weights, dtype=np.float64)
     cutoffs = examples.frame["cutoff"]
     age = np.asarray([(max(cutoffs) - c).days for c in cutoffs], dtype=np.float64)
-    return np.asarray(0.5 ** (age / options.half_life_days), dtype=np.float64)
+    return np.asarray(weights * 0.5 ** (age / options.half_life_days), dtype=np.float64)
 
 
 def fit_calibrated(kind: ModelName, examples: Examples, options: TrainingOptions) -> ChurnModel:
     """A model fitted on ``examples`` and calibrated out of fold on their latest slice."""
+    if kind == "blend":
+        return fit_all(examples, options)["blend"]
+    return fit_all(examples, options, (kind,))[kind]
+
+
+def fit_all(
+    examples: Examples, options: TrainingOptions, kinds: Sequence[ModelName] = MODELS
+) -> dict[ModelName, ChurnModel]:
+    """Each of ``kinds`` fitted on ``examples`` and calibrated out of fold on their latest
+    slice; with every fitted model, also their ``blend``, calibrated on the mean of their
+    out-of-fold scores (no further fitting)."""
     in_slice = examples.frame["cutoff"].isin(set(calibration_slice(examples, options).cutoffs))
-    latest = in_slice & examples.complete
-    later = examples.y[latest.to_numpy()]
+    latest = (in_slice & examples.complete).to_numpy()
+    later = examples.y[latest]
     if not (usable(examples) and len(np.unique(later)) == 2):
         raise ChurnDataError(
             "not enough history to calibrate: the latest cutoffs need churned and retained accounts"
         )
-    scores = out_of_fold_scores(kind, examples, options)[latest.to_numpy()]
-    known = ~np.isnan(scores)
-    calibrator = Calibrator(options.calibration).fit(scores[known], later[known])
     weights = recency_weights(examples, options)
-    model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(examples.x, examples.y, weights)
-    return model.calibrate(calibrator)
+    models: dict[ModelName, ChurnModel] = {}
+    held_out: list[Floats] = []
+    for kind in kinds:
+        scores = out_of_fold_scores(kind, examples, options)[latest]
+        held_out.append(scores)
+        model = ChurnModel(kind, FEATURE_NAMES, options.seed).fit(examples.x, examples.y, weights)
+        models[kind] = model.calibrate(_calibrator(scores, later, options))
+    if set(MODELS) <= set(kinds):
+        blend = BlendModel([models[kind] for kind in MODELS])
+        models["blend"] = blend.calibrate(_calibrator(np.mean(held_out, axis=0), later, options))
+    return models
+
+
+def _calibrator(scores: Floats, outcomes: Ints, options: TrainingOptions) -> Calibrator:
+    known = ~np.isnan(scores)
+    return Calibrator(options.calibration).fit(scores[known], outcomes[known])
 
 
 def fold_training(examples: Examples, test_cutoff: date, options: TrainingOptions) -> Examples:
@@ -196,14 +230,15 @@ def backtest(
             "the purged training and calibration examples it needs"
         )
     folds: list[FoldResult] = []
-    predictions: dict[ModelName, tuple[list[Ints], list[Floats]]] = {m: ([], []) for m in MODELS}
+    kinds: tuple[ModelName, ...] = (*MODELS, "blend")
+    predictions: dict[ModelName, tuple[list[Ints], list[Floats]]] = {m: ([], []) for m in kinds}
     for number, test_cutoff in enumerate(tests, start=1):
         train = fold_training(examples, test_cutoff, options)
         if recent is not None:
             train = train.plus(recent(test_cutoff))
         test = examples.at([test_cutoff])
-        for kind in MODELS:
-            p = fit_calibrated(kind, train, options).predict_proba(test.x)
+        for kind, model in fit_all(train, options).items():
+            p = model.predict_proba(test.x)
             folds.append(FoldResult(kind, test_cutoff, number, len(train), evaluate(test.y, p)))
             predictions[kind][0].append(test.y)
             predictions[kind][1].append(p)
@@ -224,9 +259,8 @@ def summarise(
 
 
 def better(pooled: dict[ModelName, Metrics]) -> ModelName:
-    """The model with the higher pooled ROC AUC; within 0.005 of each other, the lower Brier."""
-    logistic, lightgbm = pooled["logistic"], pooled["lightgbm"]
-    auc_gap = (lightgbm.roc_auc or 0.0) - (logistic.roc_auc or 0.0)
-    if abs(auc_gap) <= 0.005:
-        return "lightgbm" if lightgbm.brier < logistic.brier else "logistic"
-    return "lightgbm" if auc_gap > 0 else "logistic"
+    """The model with the highest pooled ROC AUC; of those within 0.005 of it, the one with
+    the lowest Brier score."""
+    best = max((m.roc_auc or 0.0) for m in pooled.values())
+    close = [kind for kind, m in pooled.items() if (m.roc_auc or 0.0) >= best - 0.005]
+    return min(close, key=lambda kind: pooled[kind].brier)

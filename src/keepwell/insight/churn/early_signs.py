@@ -23,6 +23,12 @@ LATE_DAYS = 7
 RECENT_ORDER_DAYS = 180
 USUAL_ORDER_DAYS = 720
 """Orders of the last 180 days against the rate of the up to 540 days before them."""
+RECENT_RATE_DAYS = 90
+"""Orders of the last 90 days against the same usual level (a sharper, later sign)."""
+RECENT_LATE_DAYS = 180
+RECENT_QUOTE_DAYS = 180
+USUAL_QUOTE_DAYS = 720
+"""RFQ answers of the last 180 days against those of the up to 540 days before them."""
 RECENT_TOUCH_DAYS = 90
 USUAL_TOUCH_DAYS = 455
 """Interactions of the last 90 days against the rate of the up to 365 days before them."""
@@ -67,6 +73,24 @@ EARLY_SIGN_FEATURES: dict[str, Feature] = {
             "orders",
         ),
         _feature(
+            "orders_90d_vs_usual",
+            "Recent ordering against its usual rate: orders in the last 90 days divided by "
+            "the customer's usual number of orders in 90 days (from the 91 to 720 days "
+            "before; missing with less than 90 days of earlier history or no earlier order).",
+            "ratio",
+            "float64",
+            "orders",
+        ),
+        _feature(
+            "quote_turnaround_vs_usual",
+            "RFQ answers slower than usual: the mean days to answer the RFQs received in the "
+            "last 180 days minus the mean for those received in the 181 to 720 days before "
+            "(only RFQs answered before the cutoff; missing without both).",
+            "days",
+            "float64",
+            "quotes",
+        ),
+        _feature(
             "interactions_90d_vs_usual",
             "Contact against its usual level: calls, visits, meetings, e-mails and notes in "
             "the last 90 days divided by the usual number in 90 days (from the up to 365 "
@@ -89,6 +113,15 @@ EARLY_SIGN_FEATURES: dict[str, Feature] = {
             "Late deliveries against other customers: the account's late-delivery share of "
             "the last 365 days minus that of every customer's orders in the same window "
             "(above 0: hit harder than others).",
+            "share",
+            "float64",
+            "deliveries",
+        ),
+        _feature(
+            "late_share_vs_everyone_180d",
+            f"Recent late deliveries against other customers: of the orders promised in the "
+            f"last 180 days, the share that came {LATE_DAYS} or more days late, minus that "
+            f"share over every customer's orders in the same window.",
             "share",
             "float64",
             "deliveries",
@@ -141,9 +174,12 @@ def ordering_rate_features(frame: Frame) -> ir.Table:
         h.ago <= RECENT_ORDER_DAYS,
         h.ago.between(RECENT_ORDER_DAYS + 1, USUAL_ORDER_DAYS),
     )
+    latest = h.ago <= RECENT_RATE_DAYS
     agg = keyed(
         h,
         first_ago=h.ago.max(),
+        latest_orders=h.ago.count(where=latest),
+        before_latest=h.ago.count(where=h.ago.between(RECENT_RATE_DAYS + 1, USUAL_ORDER_DAYS)),
         recent_orders=h.ago.count(where=recent),
         earlier_orders=h.ago.count(where=earlier),
         recent_value=h.amount.sum(where=recent).fill_null(0.0),
@@ -153,11 +189,27 @@ def ordering_rate_features(frame: Frame) -> ir.Table:
         "orders": _usual(agg.earlier_orders, agg.first_ago, RECENT_ORDER_DAYS, USUAL_ORDER_DAYS),
         "value": _usual(agg.earlier_value, agg.first_ago, RECENT_ORDER_DAYS, USUAL_ORDER_DAYS),
     }
+    usual_90 = _usual(agg.before_latest, agg.first_ago, RECENT_RATE_DAYS, USUAL_ORDER_DAYS)
     return agg.select(
         *KEYS,
         orders_180d_vs_usual=ratio(agg.recent_orders, usual["orders"]),
         revenue_180d_vs_usual=ratio(agg.recent_value, usual["value"]),
+        orders_90d_vs_usual=ratio(agg.latest_orders, usual_90),
     )
+
+
+def quote_turnaround_features(frame: Frame) -> ir.Table:
+    """Mean days to answer the last 180 days' RFQs against the customer's earlier ones."""
+    h = frame.history(frame.table("quotes"), "received_at", USUAL_QUOTE_DAYS)
+    answered = h.cutoff.delta(h.responded_at, unit="day") >= 1
+    took = h.responded_at.delta(h.received_at, unit="day").cast("float64")
+    recent = h.ago <= RECENT_QUOTE_DAYS
+    agg = keyed(
+        h,
+        recent=took.mean(where=answered & recent),
+        usual=took.mean(where=answered & ~recent),
+    )
+    return agg.select(*KEYS, quote_turnaround_vs_usual=agg.recent - agg.usual)
 
 
 def interaction_rate_features(frame: Frame) -> ir.Table:
@@ -182,17 +234,25 @@ def late_delivery_features(frame: Frame) -> ir.Table:
     arrived = delivered_ago.fill_null(0) >= 1
     delay = ibis.ifelse(arrived, h.ago - delivered_ago, h.ago)
     h = h.mutate(decided=arrived | (h.ago >= LATE_DAYS), late=delay >= LATE_DAYS)
-    own = keyed(h, due=h.ago.count(where=h.decided), late=h.ago.count(where=h.late))
-    everyone = h.group_by("cutoff").aggregate(
-        all_due=h.ago.count(where=h.decided), all_late=h.ago.count(where=h.late)
-    )
+    recent = h.ago <= RECENT_LATE_DAYS
+    counts = {
+        "due": h.ago.count(where=h.decided),
+        "late": h.ago.count(where=h.late),
+        "due_recent": h.ago.count(where=h.decided & recent),
+        "late_recent": h.ago.count(where=h.late & recent),
+    }
+    own = keyed(h, **counts)
+    everyone = h.group_by("cutoff").aggregate(**{f"all_{k}": v for k, v in counts.items()})
     joined = own.join(everyone, own.cutoff == everyone.cutoff)
     share = ratio(joined.late, joined.due)
+    recent_share = ratio(joined.late_recent, joined.due_recent)
     return joined.select(
         account_id=joined.account_id,
         cutoff=own.cutoff,
         late_delivery_share_365d=share,
         late_share_vs_everyone_365d=share - ratio(joined.all_late, joined.all_due),
+        late_share_vs_everyone_180d=recent_share
+        - ratio(joined.all_late_recent, joined.all_due_recent),
     )
 
 
@@ -262,6 +322,7 @@ def usage_level_features(frame: Frame) -> ir.Table:
 
 EARLY_SIGN_BLOCKS: tuple[Block, ...] = (
     ordering_rate_features,
+    quote_turnaround_features,
     interaction_rate_features,
     late_delivery_features,
     detractor_follow_up_features,

@@ -133,6 +133,14 @@ class Examples:
         """The examples of some cutoffs only."""
         return Examples(self.frame[self.frame["cutoff"].isin(set(cutoffs))])
 
+    @property
+    def seen(self) -> npt.NDArray[np.float64]:
+        """The share of each row's label window known when it was labelled (1 when closed)."""
+        if "seen" not in self.frame:
+            return np.ones(len(self.frame))
+        values = self.frame["seen"].to_numpy(dtype=np.float64)
+        return np.asarray(np.where(np.isnan(values), 1.0, values), dtype=np.float64)
+
     def closed(self) -> Examples:
         """The examples whose label window had closed."""
         return Examples(self.frame[self.complete])
@@ -143,7 +151,7 @@ class Examples:
             return self
         if len(self) == 0:
             return other
-        mine = self.frame.assign(complete=self.complete)
+        mine = self.frame.assign(complete=self.complete, seen=self.seen)
         both = pd.concat([mine, other.frame], ignore_index=True)
         both = both.sort_values(["cutoff", "account_id"], kind="stable")
         return Examples(both.reset_index(drop=True))
@@ -167,6 +175,7 @@ def open_examples(
     known: Mapping[int, Sequence[ChurnEvent]],
     cutoffs: Sequence[date],
     horizon_days: int,
+    confirmed_until: date | None = None,
 ) -> Examples:
     """Examples at cutoffs whose label window is still open, labelled with what is known.
 
@@ -176,9 +185,17 @@ def open_examples(
     recent examples show the model how customers leave today (with data sources that
     only reach back a year, such as machine readings), at the price of counting some
     who leave later in the window as staying; the closed windows still calibrate the risk.
+    ``confirmed_until`` (the last day whose churns are confirmed) gives each example the
+    ``seen`` share of its window known so far (1 without it), which weighs its 0.
     """
     found = build_examples(features, known, cutoffs, horizon_days)
-    return Examples(found.frame.assign(complete=False))
+    seen = [
+        1.0
+        if confirmed_until is None
+        else min(max((confirmed_until - c).days / horizon_days, 0.0), 1.0)
+        for c in found.frame["cutoff"]
+    ]
+    return Examples(found.frame.assign(complete=False, seen=seen))
 
 
 def alive_at(

@@ -5,6 +5,11 @@ missing-value indicators, standardisation and an L2-regularised logistic regress
 ``lightgbm`` is a small, regularised, deterministic gradient-boosted tree model. Both give
 per-feature contributions to the log-odds of churn: LightGBM's SHAP values
 (``pred_contrib``) and, for the logistic model, coefficient times standardised value.
+``blend`` averages the two models' standardised scores: the trees find thresholds and
+interactions, the linear model keeps every sign it has seen a little weight, and each
+makes up for the other's misses. Its contributions are the two models' pushes, each
+divided by its model's score spread, averaged and put back on the models' mean spread
+(log-odds), so they are proportional to the blended score.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from keepwell.insight.churn.calibration import Calibrator
 
-ModelName = Literal["logistic", "lightgbm"]
+ModelName = Literal["logistic", "lightgbm", "blend"]
 MODELS: tuple[ModelName, ...] = ("logistic", "lightgbm")
+"""The models fitted on their own; ``blend`` averages their standardised scores."""
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 MIN_CHILD_SAMPLES = 40
@@ -73,6 +79,8 @@ RISK_RISES_WITH: frozenset[str] = frozenset(
         "late_delivery_share_365d",
         "late_share_vs_everyone_365d",
         "unanswered_detractors_180d",
+        "late_share_vs_everyone_180d",
+        "quote_turnaround_vs_usual",
     }
 )
 """Features whose higher values can only raise the risk (a monotone constraint)."""
@@ -89,6 +97,7 @@ RISK_FALLS_WITH: frozenset[str] = frozenset(
         "revenue_365d_vs_prior_year",
         "spare_parts_365d_vs_prior_year",
         "orders_180d_vs_usual",
+        "orders_90d_vs_usual",
         "revenue_180d_vs_usual",
         "interactions_90d_vs_usual",
         "engaged_contacts_180d",
@@ -210,3 +219,34 @@ class ChurnModel:
             for offset, column in enumerate(indicator.features_):
                 contrib[:, column] += terms[:, width + offset]
         return contrib
+
+
+class BlendModel(ChurnModel):
+    """The mean of fitted models' standardised scores, calibrated like any model."""
+
+    def __init__(self, parts: Sequence[ChurnModel]) -> None:
+        super().__init__("blend", parts[0].features, parts[0].seed)
+        self.parts = list(parts)
+        self.score_center_, self.score_scale_ = 0.0, 1.0
+        self.calibrator_ = None
+
+    def fit(self, x: Floats, y: Ints, weights: Floats | None = None) -> ChurnModel:
+        """Fit every part."""
+        for part in self.parts:
+            part.fit(x, y, weights)
+        return self
+
+    def raw_score(self, x: Floats) -> Floats:
+        """The mean of the parts' standardised scores."""
+        return np.asarray(np.mean([part.score(x) for part in self.parts], axis=0))
+
+    def score(self, x: Floats) -> Floats:
+        """The blended score, already on the parts' standardised scale."""
+        return self.raw_score(x)
+
+    def contributions(self, x: Floats) -> Floats:
+        """Each part's pushes over its score spread, averaged over the parts, back on the
+        parts' mean log-odds scale (so a reason's threshold means what it means for them)."""
+        pushes = [part.contributions(x) / part.score_scale_ for part in self.parts]
+        spread = float(np.mean([part.score_scale_ for part in self.parts]))
+        return np.asarray(np.mean(pushes, axis=0) * spread, dtype=np.float64)

@@ -308,6 +308,18 @@ def recurring_problems(v: Values) -> str | None:
     return f"{_plural(count, 'recurring problem')} hit this customer in the last 90 days"
 
 
+PLAN_REVIEW_DUE_DAYS = 120
+"""A success plan not reviewed for this long is worth a sentence (a quarter and a month)."""
+
+
+def plans(v: Values) -> str | None:
+    """A success plan nobody has reviewed with the customer for months."""
+    days = v.get("days_since_plan_review")
+    if days is None or days < PLAN_REVIEW_DUE_DAYS:
+        return None
+    return f"the success plan was last reviewed {_months(days)} ago"
+
+
 GROUPS: tuple[ReasonGroup, ...] = (
     ReasonGroup(
         "complaints", ("complaints_90d", "complaints_365d", "repeat_complaints_90d"), complaints
@@ -344,7 +356,12 @@ GROUPS: tuple[ReasonGroup, ...] = (
     ReasonGroup("quotes", ("quotes_365d", "quote_win_rate_365d"), quotes),
     ReasonGroup(
         "handoff",
-        ("quote_turnaround_days_365d", "quotes_answered_365d", "broken_promises_365d"),
+        (
+            "quote_turnaround_days_365d",
+            "quotes_answered_365d",
+            "broken_promises_365d",
+            "quote_turnaround_vs_usual",
+        ),
         handoff,
     ),
     ReasonGroup(
@@ -359,7 +376,11 @@ GROUPS: tuple[ReasonGroup, ...] = (
         ("days_since_last_interaction", "interactions_90d", "interactions_90d_vs_usual"),
         interactions,
     ),
-    ReasonGroup("ordering_rate", ("orders_180d_vs_usual", "revenue_180d_vs_usual"), ordering_rate),
+    ReasonGroup(
+        "ordering_rate",
+        ("orders_180d_vs_usual", "revenue_180d_vs_usual", "orders_90d_vs_usual"),
+        ordering_rate,
+    ),
     ReasonGroup("follow_up", ("unanswered_detractors_180d",), follow_up),
     ReasonGroup(
         "contacts", ("active_contacts", "contacts_left_180d", "engaged_contacts_180d"), contacts
@@ -389,10 +410,12 @@ GROUPS: tuple[ReasonGroup, ...] = (
             "late_deliveries_180d",
             "late_delivery_share_365d",
             "late_share_vs_everyone_365d",
+            "late_share_vs_everyone_180d",
         ),
         deliveries,
     ),
     ReasonGroup("tenure", ("tenure_days",), tenure),
     ReasonGroup("recurring_problems", ("recurring_problems_90d",), recurring_problems),
+    ReasonGroup("plans", ("days_since_plan_review", "has_success_plan"), plans),
 )
 """Every group; together they cover every feature the time-based model uses."""

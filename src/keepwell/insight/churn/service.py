@@ -211,7 +211,8 @@ def _time_run(
         return examples_open_on(features, definition, histories, cutoffs, day, options)
 
     result = backtest(examples, options, recent)
-    present = open_examples(features, events, recent_days, options.horizon_days)
+    confirmed = data_end - timedelta(days=options.settle_days)
+    present = open_examples(features, events, recent_days, options.horizon_days, confirmed)
     model = fit_calibrated(result.chosen, examples.plus(present), options)
     scores = score_frame(model, alive_at(features, events, score_day))
     run = ChurnRun(
@@ -242,7 +243,8 @@ def examples_open_on(
     :func:`open_cutoffs`), labelled by the churns the data before ``day`` confirm."""
     known = churn_events(definition, histories, day - timedelta(days=1))
     days = open_cutoffs(cutoffs, day, options)
-    return open_examples(features, known, days, options.horizon_days)
+    confirmed = day - timedelta(days=1 + options.settle_days)
+    return open_examples(features, known, days, options.horizon_days, confirmed)
 
 
 def with_health(engine: Engine, run: ChurnRun, config: HealthConfig) -> ChurnRun:

@@ -35,6 +35,7 @@ from keepwell.insight.features.people import (
     team_features,
     thread_features,
 )
+from keepwell.insight.features.plans import plan_review_features
 from keepwell.insight.features.problems import problem_features
 from keepwell.insight.features.quotes import quote_features
 from keepwell.insight.features.registry import FEATURES
@@ -63,6 +64,7 @@ BLOCKS: tuple[Block, ...] = (
     fleet_features,
     telemetry_features,
     problem_features,
+    plan_review_features,
 )
 DERIVED = ("single_threaded",)
 """Features computed from other features after the blocks are joined."""
@@ -112,7 +114,8 @@ def _filled(table: ir.Table, name: str) -> ir.Value:
     feature = FEATURES[name]
     column = table[name]
     if feature.fill is not None:
-        column = column.fill_null(feature.fill)
+        fill = bool(feature.fill) if feature.dtype == "boolean" else feature.fill
+        column = column.fill_null(fill)
     return column.cast(feature.dtype)
 
 

@@ -367,5 +367,25 @@ _ALL: tuple[Feature, ...] = (
     ),
 )
 
+_PLANS: tuple[Feature, ...] = (
+    _feature(
+        "plans",
+        "days_since_plan_review",
+        "days",
+        "int64",
+        "Days since the success plan was last reviewed with the customer: the latest review "
+        "before the cutoff, or the plan's creation when it had none (missing without a plan).",
+    ),
+    _feature(
+        "plans",
+        "has_success_plan",
+        "yes/no",
+        "boolean",
+        "Whether the customer had a success plan before the cutoff.",
+        0,
+    ),
+)
+_ALL = (*_ALL, *_PLANS)
+
 FEATURES: dict[str, Feature] = {feature.name: feature for feature in _ALL}
 """Every feature by name, in output order."""

@@ -15,7 +15,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Engine, Select, Table, select
 
+from keepwell.audit.models import AuditLog
 from keepwell.people.models import AccountTeamMember, Employee
+from keepwell.plans.models import SuccessPlan
 from keepwell.problems.models import LIVE_STATUSES, ProblemRecord, ProblemTicket
 from keepwell.record.models import (
     Account,
@@ -30,6 +32,8 @@ from keepwell.record.models import (
 )
 
 BATCH_ROWS = 50_000
+PLAN_REVIEWED = "plan.reviewed"
+"""The audit action :func:`keepwell.plans.service.mark_reviewed` records."""
 
 _ID = pa.int64()
 _TEXT = pa.string()
@@ -145,6 +149,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("status", _TEXT),
     ),
     "problem_tickets": _schema(("ticket_id", _ID), ("problem_id", _ID)),
+    "success_plans": _schema(
+        ("id", _ID), ("account_id", _ID), ("created_at", _TIME), ("reviewed_at", _TIME)
+    ),
+    "plan_reviews": _schema(("plan_id", _ID), ("at", _TIME)),
 }
 """The exported tables and their columns, in the order the feature pipeline expects."""
 
@@ -164,13 +172,23 @@ _TABLES: dict[str, Table] = {
         Asset,
         ProblemTicket,
         ProblemRecord,
+        SuccessPlan,
     )
 }
 
 
 def _query(name: str) -> Select[Any]:
     """The rows of table ``name``; ``problem_tickets`` only of candidate or owned problems
-    (not dismissed or merged), as the latest detection run and people left them."""
+    (not dismissed or merged), as the latest detection run and people left them;
+    ``plan_reviews`` every success-plan review the audit log recorded."""
+    if name == "plan_reviews":
+        audit = AuditLog.__table__
+        return (
+            select(audit.c.entity_id.label("plan_id"), audit.c.at)
+            .where(audit.c.action == PLAN_REVIEWED, audit.c.entity == "success_plans")
+            .where(audit.c.entity_id.is_not(None))
+            .order_by(audit.c.id)
+        )
     table = _TABLES[name]
     columns = [table.c[column] for column in SCHEMAS[name].names]
     if name != "problem_tickets":
