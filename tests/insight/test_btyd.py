@@ -7,7 +7,6 @@ CDNOW figures come from Fader, Hardie & Lee (2005), "Counting your customers the
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
@@ -79,10 +78,9 @@ def same_3_sig(value: float, published: float) -> bool:
     return sig(value) == sig(published)
 
 
-def timed_fit(model: BGNBDModel | ParetoNBDModel, df: pd.DataFrame) -> float:
-    start = time.perf_counter()
+def fit(model: BGNBDModel | ParetoNBDModel, df: pd.DataFrame) -> None:
+    """Fit on the calibration summary (fit times are measured by benchmarks/bench_btyd.py)."""
     model.fit(df["frequency_cal"], df["recency_cal"], df["T_cal"])
-    return time.perf_counter() - start
 
 
 # ---------------------------------------------------------------------------- CDNOW
@@ -100,8 +98,7 @@ def test_cdnow_summary_counts(cdnow: pd.DataFrame) -> None:
 
 def test_bgnbd_reproduces_published_cdnow_estimates(cdnow: pd.DataFrame) -> None:
     model = BGNBDModel()
-    timed_fit(model, cdnow)  # warm-up (imports, first calls)
-    elapsed = timed_fit(model, cdnow)
+    fit(model, cdnow)
     published = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
     for name, value in published.items():
         assert same_3_sig(model.params_[name], value), (name, model.params_[name], value)
@@ -109,19 +106,16 @@ def test_bgnbd_reproduces_published_cdnow_estimates(cdnow: pd.DataFrame) -> None
     assert model.converged_
     assert model.n_customers_ == 2357
     assert model.n_unique_ < model.n_customers_
-    assert elapsed < 1.0
 
 
 def test_paretonbd_reproduces_published_cdnow_estimates(cdnow: pd.DataFrame) -> None:
     model = ParetoNBDModel()
-    timed_fit(model, cdnow)
-    elapsed = timed_fit(model, cdnow)
+    fit(model, cdnow)
     published = {"r": 0.553, "alpha": 10.578, "s": 0.606, "beta": 11.669}
     for name, value in published.items():
         assert same_3_sig(model.params_[name], value), (name, model.params_[name], value)
     assert model.log_likelihood_ == pytest.approx(-9595.0, abs=0.05)
     assert model.converged_
-    assert elapsed < 1.0
 
 
 def test_gammagamma_reproduces_published_cdnow_estimates(cdnow: pd.DataFrame) -> None:
