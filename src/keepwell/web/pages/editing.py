@@ -26,6 +26,7 @@ from keepwell.editing.accounts import (
     get_account,
     get_contact,
     may_edit_account,
+    require_editor,
     update_account,
     update_contact,
 )
@@ -140,8 +141,7 @@ def _account_form(
 ) -> Response:
     account = get_account(db, account_id)
     writer = who.writer(db)
-    if not may_edit_account(db, writer, account_id):
-        raise HTTPException(403, "Only the account's team, leaders and admins may change it.")
+    require_editor(db, writer, account_id)
     owner = account_owner(db, account_id)
     context = {
         "account": account,
