@@ -6,8 +6,6 @@ Revenue figures are present only for principals who see money.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
@@ -77,11 +75,6 @@ class ProblemUpdate(BaseModel):
     closed_on: Day | None = None
 
 
-@contextmanager
-def _acting() -> Iterator[None]:
-    yield
-
-
 @router.get("/problems", summary="List recurring problems by impact")
 def list_endpoint(db: SessionDep, who: ApiReader, as_of: Day | None = None) -> dict[str, Any]:
     """Live problems with tickets, accounts, lost and at-risk accounts, trend and recurrence."""
@@ -105,8 +98,7 @@ def get_endpoint(
     problem_id: IdPath, db: SessionDep, who: ApiReader, as_of: Day | None = None
 ) -> dict[str, Any]:
     """The 8D record, impact, tickets, accounts and history of one problem."""
-    with _acting():
-        return problem_detail(db, problem_id, as_of=as_of, money=who.sees_money)
+    return problem_detail(db, problem_id, as_of=as_of, money=who.sees_money)
 
 
 @router.post("/problems/detect", summary="Run problem detection")
@@ -138,16 +130,14 @@ def _detail(db: SessionDep, problem_id: int, money: bool) -> dict[str, Any]:
 @router.post("/problems/{problem_id}/confirm", summary="Confirm a problem")
 def confirm_endpoint(problem_id: IdPath, db: SessionDep, who: ApiWriter) -> dict[str, Any]:
     """The problem becomes owned: it keeps its id and tickets across detection runs."""
-    with _acting():
-        service.confirm(db, problem_id, actor=who.actor)
+    service.confirm(db, problem_id, actor=who.actor)
     return _detail(db, problem_id, who.sees_money)
 
 
 @router.post("/problems/{problem_id}/dismiss", summary="Dismiss a problem")
 def dismiss_endpoint(problem_id: IdPath, db: SessionDep, who: ApiWriter) -> dict[str, Any]:
     """Not a real problem: it keeps its tickets so it does not come back."""
-    with _acting():
-        service.dismiss(db, problem_id, actor=who.actor)
+    service.dismiss(db, problem_id, actor=who.actor)
     return _detail(db, problem_id, who.sees_money)
 
 
@@ -156,8 +146,7 @@ def rename_endpoint(
     problem_id: IdPath, data: RenameIn, db: SessionDep, who: ApiWriter
 ) -> dict[str, Any]:
     """A label of the person's choosing; detection no longer relabels it."""
-    with _acting():
-        service.rename(db, problem_id, data.label, actor=who.actor)
+    service.rename(db, problem_id, data.label, actor=who.actor)
     return _detail(db, problem_id, who.sees_money)
 
 
@@ -166,8 +155,7 @@ def merge_endpoint(
     problem_id: IdPath, data: MergeIn, db: SessionDep, who: ApiWriter
 ) -> dict[str, Any]:
     """Every ticket of ``sources`` moves here; the sources become merged."""
-    with _acting():
-        service.merge(db, problem_id, data.sources, actor=who.actor)
+    service.merge(db, problem_id, data.sources, actor=who.actor)
     return _detail(db, problem_id, who.sees_money)
 
 
@@ -176,8 +164,7 @@ def split_endpoint(
     problem_id: IdPath, data: SplitIn, db: SessionDep, who: ApiWriter
 ) -> dict[str, Any]:
     """Move ``tickets`` (external or internal ids) into a new confirmed problem."""
-    with _acting():
-        new = service.split(db, problem_id, data.tickets, label=data.label, actor=who.actor)
+    new = service.split(db, problem_id, data.tickets, label=data.label, actor=who.actor)
     return _detail(db, new.id, who.sees_money)
 
 
@@ -186,8 +173,7 @@ def update_endpoint(
     problem_id: IdPath, data: ProblemUpdate, db: SessionDep, who: ApiWriter
 ) -> dict[str, Any]:
     """Set description, containment, root cause, actions, verification, owner, status, dates."""
-    with _acting():
-        service.update_problem(db, problem_id, data.model_dump(exclude_unset=True), actor=who.actor)
+    service.update_problem(db, problem_id, data.model_dump(exclude_unset=True), actor=who.actor)
     return _detail(db, problem_id, who.sees_money)
 
 
