@@ -256,6 +256,22 @@ def test_the_pdf_has_every_section_and_its_charts(engine: Engine) -> None:
     assert html.count('<svg class="chart') == 2
 
 
+def test_the_feedback_chart_is_signed_and_says_how_many_answered(engine: Engine) -> None:
+    """A month with one detractor reads −100 on a −100…+100 scale, with its one answer
+    and "too few to judge" beside it, never an unlabelled 0…100 line."""
+    account_id = seed(engine)
+    with Session(engine) as session:
+        review = account_review(session, account_id, Q3)
+    chart = str(review.voice.chart)
+    assert "Aug (1)" in chart and "Jul (1)" in chart, "each month names its answers"
+    assert "August 2026: Net Promoter Score −100 from 1 answer, too few to judge" in chart
+    assert "July 2026: Net Promoter Score +100 from 1 answer" in chart
+    assert ">−100<" in chart and ">+100<" in chart, "the scale is labelled at both ends"
+    html = render_account_body(review)
+    assert "too few to judge" in html and "how likely to recommend us 4 of 10" in html
+    assert ">nps" not in html.lower().replace("net promoter", "")
+
+
 def page_fill(png: Path) -> float:
     """How far down the page the content reaches (0–1): the first to the last row with a
     non-white pixel between the side margins, above the page-number footer."""
@@ -325,7 +341,8 @@ def test_nothing_internal_reaches_the_customer(engine: Engine) -> None:
     for shown in (html, pdf_text):
         for secret in SECRETS:
             assert secret not in shown, secret
-        lowered = shown.lower()
+        # The customer's own recommendation figure is theirs to see; no other score is.
+        lowered = " ".join(shown.split()).lower().replace("net promoter score", "")
         for word in HIDDEN_WORDS:
             assert word.lower() not in lowered, word
     assert "href=" not in html, "no link into the application"

@@ -36,10 +36,10 @@ from keepwell.record.models import (
     SurveyResponse,
     Ticket,
 )
-from keepwell.rendering.charts import Bar, bar_chart, line_chart
+from keepwell.rendering.charts import Bar, bar_chart, line_chart, signed
 from keepwell.teams.errors import Conflict, NotAllowed, NotFound, TeamsError
 from keepwell.telemetry.health import AssetDowntime, downtime_between
-from keepwell.voice.nps import DETRACTOR_MAX, FOLLOW_UP_DAYS, csat, nps
+from keepwell.voice.nps import DETRACTOR_MAX, FOLLOW_UP_DAYS, MIN_ANSWERS, csat, nps, too_few
 
 PERIOD = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
 VOICE_MONTHS = 12
@@ -196,6 +196,13 @@ class Voice:
     answers: int
     detractors: list[Detractor]
     chart: Markup | None
+    minimum: int = MIN_ANSWERS
+    """Fewest answers behind a figure before it is judged."""
+
+    @property
+    def too_few(self) -> bool:
+        """Whether the period's figures rest on too few answers to judge."""
+        return too_few(self.answers)
 
 
 @dataclass(frozen=True)
@@ -433,12 +440,18 @@ def _voice(session: Session, account_id: int, period: Period) -> Voice:
         if a.kind == "nps":
             by_month[a.responded_at.date().replace(day=1)].append(a.score)
     points = [
-        Bar(m.strftime("%b"), (value + 100) / 2, f"{m:%B %Y}: NPS {value:+.0f}")
+        _nps_point(m, value, len(by_month[m]))
         for m in months
         if (value := nps(by_month.get(m, []))) is not None
     ]
     chart = (
-        line_chart(points, title="NPS by month (scale −100 to +100)", top=100, label="")
+        line_chart(
+            points,
+            title="Net Promoter Score by month, −100 to +100 (answers in brackets)",
+            top=100,
+            low=-100,
+            label=signed,
+        )
         if points
         else None
     )
@@ -451,6 +464,14 @@ def _voice(session: Session, account_id: int, period: Period) -> Voice:
         detractors=_detractors(session, account_id, within),
         chart=chart,
     )
+
+
+def _nps_point(month: date, value: float, answers: int) -> Bar:
+    """One month's NPS, saying how many answered and whether that is too few to judge."""
+    counted = f"{answers} answer" + ("" if answers == 1 else "s")
+    caution = ", too few to judge" if too_few(answers) else ""
+    note = f"{month:%B %Y}: Net Promoter Score {signed(value)} from {counted}{caution}"
+    return Bar(f"{month:%b} ({answers})", value, note)
 
 
 def _low(answer: SurveyResponse) -> bool:
@@ -486,9 +507,7 @@ def _detractors(
             how = FOLLOW_UP_KINDS.get(after.kind, "a conversation")
             follow_up = f"we followed up with {how} on {after.occurred_at:%d %b %Y}"
         found.append(
-            Detractor(
-                a.responded_at, contacts.get(a.contact_id or 0), a.kind.upper(), a.score, follow_up
-            )
+            Detractor(a.responded_at, contacts.get(a.contact_id or 0), a.kind, a.score, follow_up)
         )
     return found
 
