@@ -1,16 +1,21 @@
 """Stored voice themes: the scheduled run clusters once, then only places new comments;
-comments the run cannot place (a TF-IDF run) wait and make the next run cluster again."""
+comments the run cannot place (a TF-IDF run) wait and make the next run cluster again;
+re-imported comments are placed again."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
+from tests.intake.helpers import write_rows
 
 from keepwell.db.engine import session_scope
+from keepwell.intake.mapping import Mapping
+from keepwell.intake.service import import_file
 from keepwell.problems import TfidfSvd
 from keepwell.record.models import Account, Interaction
-from keepwell.voice.models import VoiceThemeComment
+from keepwell.voice.models import VoiceTheme, VoiceThemeComment
 from keepwell.voice.store import (
     place_comments,
     recompute_themes,
@@ -19,6 +24,7 @@ from keepwell.voice.store import (
 )
 from keepwell.voice.themes import ClusteringCounter
 
+CRM = Mapping(source="crm")
 CALLS = (
     "The pump seal is leaking again.",
     "Pump seal leaking again.",
@@ -85,3 +91,68 @@ def test_comments_a_tfidf_run_cannot_place_wait_for_the_next_clustering(engine: 
         assert refresh_themes(session)["clustered"]
         assert stored_themes(session).comments == 14
     assert ClusteringCounter.runs == runs + 1
+
+
+def test_a_reimported_comment_is_placed_again_by_its_new_text(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Changing a call's text in the source system and importing again moves it to the
+    theme of its new text; turning it into a staff note takes it out of the voice."""
+    _calls(engine, CALLS, "I")
+    with session_scope(engine) as session:
+        refresh_themes(session)
+    rows = [
+        {
+            "external_id": "X1",
+            "account": "Z",
+            "occurred_at": "2025-06-01T09:00:00",
+            "kind": "call",
+            "text": CALLS[0],
+        },
+        {
+            "external_id": "X2",
+            "account": "Z",
+            "occurred_at": "2025-06-02T09:00:00",
+            "kind": "call",
+            "text": CALLS[1],
+        },
+    ]
+    path = tmp_path / "calls.csv"
+    assert (
+        import_file(
+            engine, "interactions", write_rows(path, rows), CRM, create_missing_accounts=True
+        ).created
+        == 2
+    )
+
+    def theme_of(external_id: str) -> str | None:
+        with session_scope(engine) as session:
+            theme = session.scalar(
+                select(VoiceTheme.label)
+                .join(VoiceThemeComment, VoiceThemeComment.theme_id == VoiceTheme.id)
+                .join(Interaction, Interaction.id == VoiceThemeComment.comment_id)
+                .where(
+                    VoiceThemeComment.source == "interaction",
+                    Interaction.external_id == external_id,
+                )
+            )
+            return None if theme is None else theme.lower()
+
+    seal = theme_of("X1")
+    assert seal is not None and "seal" in seal
+    rows[0]["text"] = CALLS[3]
+    rows[1]["kind"] = "note"
+    result = import_file(
+        engine, "interactions", write_rows(path, rows), CRM, create_missing_accounts=True
+    )
+    assert (result.created, result.updated) == (0, 2)
+    invoice = theme_of("X1")
+    assert invoice is not None and "invoice" in invoice, "the new text's theme"
+    with session_scope(engine) as session:
+        placed = session.scalar(
+            select(func.count())
+            .select_from(VoiceThemeComment)
+            .join(Interaction, Interaction.id == VoiceThemeComment.comment_id)
+            .where(VoiceThemeComment.source == "interaction", Interaction.external_id == "X2")
+        )
+    assert placed == 0, "a staff note is not the customer's voice"

@@ -68,6 +68,8 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     errors_truncated: int = 0
     changes: list[Change] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list, repr=False)
+    """The ids of the rows the import changed (not part of its JSON)."""
 
     @property
     def ok(self) -> bool:
@@ -152,21 +154,26 @@ def import_file(
     finally:
         session.close()
     if kind in COMMENT_KINDS and result.ok and not dry_run:
-        _place_comments(engine)
+        _place_comments(engine, COMMENT_KINDS[kind], result.updated_ids)
     return result
 
 
-COMMENT_KINDS = ("tickets", "interactions", "surveys")
-"""Kinds whose rows are the customer's voice: new ones join the stored voice themes."""
+COMMENT_KINDS = {"tickets": "ticket", "interactions": "interaction", "surveys": "survey"}
+"""Kinds whose rows are the customer's voice, with the comment source each one feeds: new
+ones join the stored voice themes, changed ones are placed again."""
 
 
-def _place_comments(engine: Engine) -> None:
-    """Place the imported comments in the stored voice themes (the import itself is done:
-    a failure here is logged, and the next scheduled run places them)."""
-    from keepwell.voice.store import place_unseen
+def _place_comments(engine: Engine, source: str, changed: list[int]) -> None:
+    """Place the imported comments in the stored voice themes: changed ones again (their
+    text may have moved to another theme, or stopped being the customer's voice), then the
+    new ones. The import itself is done: a failure here is logged, and the next scheduled
+    run places them."""
+    from keepwell.voice.store import place_comments, place_unseen
 
     try:
         with session_factory(engine)() as session:
+            if changed:
+                place_comments(session, {source: changed})
             place_unseen(session)
             session.commit()
     except DBAPIError:
@@ -229,6 +236,7 @@ def _run(
     )
     result.accounts_created = resolver.accounts_created
     result.changes = upserter.sample
+    result.updated_ids = upserter.updated_ids
     result.errors.sort(key=lambda error: error.row or 0)
     if result.ok:
         _close_batch(session, batch, result, actor)

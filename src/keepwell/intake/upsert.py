@@ -46,6 +46,8 @@ class Upserter:
     )
     sample: list[Change] = field(default_factory=list)
     sample_size: int = 50
+    updated_ids: list[int] = field(default_factory=list)
+    """The ids of the rows this import changed."""
     _seen: dict[Key, int] = field(default_factory=dict)
     _departments: dict[str, int] = field(default_factory=dict)
     _lookup: bool | None = None
@@ -119,6 +121,7 @@ class Upserter:
                 }
             )
             self._count("updated", row, diff)
+            self.updated_ids.append(int(current["id"]))
             record(
                 self.session,
                 actor=self.actor,
