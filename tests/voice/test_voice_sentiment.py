@@ -37,3 +37,25 @@ def test_stems_and_german_compounds() -> None:
     assert word_valence("disappointing") < 0 and word_valence("enttäuschend") < 0
     assert word_valence("lieferverzug") < 0 and word_valence("verzug") < 0
     assert word_valence("pump") == 0.0
+
+
+def test_general_english_words_count_in_english_texts_only() -> None:
+    """A word the feedback lexicon lacks (*wonderful*, *rude*) counts in English; in German
+    text VADER's words are not looked up (*die* and *war* rate −2.9 there)."""
+    assert word_valence("wonderful") == 0.0 and word_valence("wonderful", general=True) > 0
+    assert sentiment("The engineer who came was wonderful.").label == "positive"
+    assert sentiment("The person on the phone was rude to us.").label == "negative"
+    assert sentiment("Die Lieferung war pünktlich und die Montage gut.").label == "positive"
+    assert sentiment("Der Techniker war da und die Anlage läuft.").label == "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We would like a quote for two spare seals, please.",
+        "Please help us with the support ticket about the pressure reading.",
+        "Is the fire pump inspection free of charge?",
+    ],
+)
+def test_routine_requests_carry_no_feeling(text: str) -> None:
+    assert sentiment(text).label == "neutral", sentiment(text)

@@ -54,6 +54,7 @@ __all__ = [
     "embedding_unavailable_reason",
     "evidence",
     "impact",
+    "language",
     "models",
     "multilingual_unavailable_reason",
     "represent",

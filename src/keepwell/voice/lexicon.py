@@ -61,6 +61,15 @@ NEGATIVE_DE: dict[str, float] = {
     "nachlässig*": -1.8, "katastroph*": -3.0, "ärgerlich": -2.0, "beschädig*": -1.9,
     "verstopft": -1.2, "klemmt": -1.0, "stillstand": -1.8,
 }
+ROUTINE_EN: dict[str, float] = {
+    "please": 0.0, "like": 0.0, "hope": 0.0, "support": 0.0, "help": 0.0, "care": 0.0,
+    "interest": 0.0, "interested": 0.0, "pressure": 0.0, "share": 0.0, "free": 0.0,
+    "sure": 0.0, "yes": 0.0, "credit": 0.0, "kind": 0.0, "dear": 0.0, "true": 0.0,
+    "clear": 0.0, "block": 0.0, "blocked": 0.0, "fire": 0.0, "resolve": 0.0, "promise*": 0.0,
+}
+"""Words a general English lexicon rates but that are routine in service requests and
+machine talk (*we would like*, *please send*, *support ticket*, *pressure*, *fire pump*,
+*to resolve*, *delivery promise*, *free of charge*): they carry no feeling here."""
 NEGATORS: frozenset[str] = frozenset(
     {"not", "no", "nor", "without", "hardly", "isn't", "aren't", "doesn't", "don't",
      "didn't", "wasn't", "weren't", "can't", "cannot", "won't", "never",

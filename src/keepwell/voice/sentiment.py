@@ -1,10 +1,14 @@
 """Offline sentiment of feedback texts in English and German, from a lexicon with rules.
 
-Each word found in :mod:`keepwell.voice.lexicon` adds its valence; a negator
-(``not``, ``nicht``, ``kein`` …) flips the next three words at 75 % strength
-and an intensifier (``very``, ``sehr`` …) scales the next word. The sum is
-squashed to ``compound`` in [−1, 1] like VADER does (``x / sqrt(x² + 15)``).
-Nothing is downloaded and no model is loaded: a text takes microseconds.
+Each word found in :mod:`keepwell.voice.lexicon` (the vocabulary of B2B service and
+quality feedback) adds its valence; in a text that is not in another language, a word
+that lexicon lacks takes its valence from VADER's general English lexicon (about 7,500
+words rated by people, MIT licence, shipped in the ``vadersentiment`` package), scaled
+to the same −3…+3 range. A negator (``not``, ``nicht``, ``kein`` …) flips the next
+three words at 75 % strength and an intensifier (``very``, ``sehr`` …) scales the next
+word. The sum is squashed to ``compound`` in [−1, 1] like VADER does
+(``x / sqrt(x² + 15)``). Nothing is downloaded and no model is loaded: a text takes
+microseconds.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
+from keepwell.problems.language import detect_language
 from keepwell.problems.text import clean_text
 from keepwell.voice.lexicon import (
     INTENSIFIERS,
@@ -22,6 +28,7 @@ from keepwell.voice.lexicon import (
     NEGATORS,
     POSITIVE_DE,
     POSITIVE_EN,
+    ROUTINE_EN,
 )
 
 __all__ = [
@@ -29,6 +36,7 @@ __all__ = [
     "POSITIVE_ABOVE",
     "Sentiment",
     "feedback_body",
+    "general_english",
     "label_of",
     "sentiment",
     "word_valence",
@@ -39,6 +47,11 @@ NEGATIVE_BELOW = -0.05
 NEGATION_SPAN = 3
 NEGATION_SCALE = -0.75
 ALPHA = 15.0
+GENERAL_SCALE = 0.75
+"""VADER rates words from −4 to +4; this lexicon from −3 to +3."""
+GENERAL_LANGUAGES = ("en", "")
+"""Texts whose words are looked up in the general English lexicon too: English ones, and
+ones too short to tell (German words such as *die* or *war* mean something else there)."""
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _GREETING = re.compile(
     r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|guten (?:morgen|tag)|"
@@ -59,7 +72,7 @@ def _entries() -> tuple[dict[str, float], list[tuple[str, float]], list[tuple[st
     exact: dict[str, float] = {}
     prefixes: list[tuple[str, float]] = []
     suffixes: list[tuple[str, float]] = []
-    for table in (POSITIVE_EN, NEGATIVE_EN, POSITIVE_DE, NEGATIVE_DE):
+    for table in (POSITIVE_EN, NEGATIVE_EN, ROUTINE_EN, POSITIVE_DE, NEGATIVE_DE):
         for entry, value in table.items():
             if entry.startswith("*"):
                 suffixes.append((entry[1:], value))
@@ -75,9 +88,22 @@ def _entries() -> tuple[dict[str, float], list[tuple[str, float]], list[tuple[st
 _EXACT, _PREFIXES, _SUFFIXES = _entries()
 
 
+@lru_cache(maxsize=1)
+def general_english() -> dict[str, float]:
+    """VADER's lexicon of general English words, scaled to this lexicon's range."""
+    lexicon = resources.files("vaderSentiment").joinpath("vader_lexicon.txt")
+    words: dict[str, float] = {}
+    for line in lexicon.read_text(encoding="utf-8").splitlines():
+        token, _, rest = line.partition("\t")
+        if token.isalpha() or "'" in token or "-" in token:
+            words[token] = round(float(rest.split("\t", 1)[0]) * GENERAL_SCALE, 3)
+    return words
+
+
 @lru_cache(maxsize=65_536)
-def word_valence(word: str) -> float:
-    """The valence of one case-folded word (0 when the lexicon does not know it)."""
+def word_valence(word: str, general: bool = False) -> float:
+    """The valence of one case-folded word (0 when no lexicon knows it); ``general`` also
+    looks in the general English lexicon when the feedback lexicon lacks the word."""
     if word in _EXACT:
         return _EXACT[word]
     for stem, value in _PREFIXES:
@@ -86,7 +112,7 @@ def word_valence(word: str) -> float:
     for tail, value in _SUFFIXES:
         if word.endswith(tail):
             return value
-    return 0.0
+    return general_english().get(word, 0.0) if general else 0.0
 
 
 def label_of(compound: float) -> str:
@@ -109,10 +135,12 @@ def feedback_body(text: str) -> str:
 
 def sentiment(text: str | None) -> Sentiment:
     """The sentiment of ``text`` (neutral for empty text); the polite frame does not count."""
-    words = _WORD.findall(feedback_body(text or "").casefold())
+    body = feedback_body(text or "")
+    words = _WORD.findall(body.casefold())
+    general = detect_language(body) in GENERAL_LANGUAGES
     total, negated, boost = 0.0, 0, 1.0
     for word in words:
-        value = word_valence(word) * boost
+        value = word_valence(word, general) * boost
         if negated:
             value *= NEGATION_SCALE
         total += value
