@@ -7,7 +7,7 @@ from tests.problems.corpus import Corpus
 
 from keepwell.problems import TfidfSvd, detect_problems
 from keepwell.problems.language import STOP_WORDS, detect_language, is_stop_word, words
-from keepwell.problems.title import model_mentions, phrases, problem_title
+from keepwell.problems.title import is_symptom, model_mentions, phrases, problem_title
 
 SEAL_EN = [
     "Seal leak on pump KP240-1907-100978\nThe mechanical seal on our KP-240 is leaking again.",
@@ -57,6 +57,32 @@ def test_title_names_the_defect_and_the_model() -> None:
     assert "100978" not in title.text
     for token in title_tokens(title.text):
         assert not is_stop_word(token, ["en"]), (token, title.text)
+
+
+NOISE_EN = [
+    "High vibration VP-160\nThe VP-160 vacuum pump has developed a strange noise from the bearing.",
+    "Loud noise from vacuum pump VP160-1610-101281\nVibration on the vacuum pump has increased.",
+    "Bearing problem on VP-160\nThe vacuum pump rattles and the bearing noise gets worse.",
+    "VP-160 noise\nThe bearing of the vacuum pump makes a grinding noise.",
+    "Vacuum pump VP-160 bearing\nWe replaced the bearing of the vacuum pump; the noise is back.",
+]
+
+
+def test_title_names_the_part_and_what_goes_wrong_with_it() -> None:
+    """Two parts ("Vacuum pump, bearing") say where, not what: the second phrase is the
+    fault when one is typical of the problem."""
+    title = problem_title(NOISE_EN, OTHERS, language="en")
+    assert title.text == "Vacuum pump, noise – VP-160", title
+    assert is_symptom("noise") and is_symptom("lieferverzug") and not is_symptom("pump")
+
+
+def test_designations_are_not_key_phrases_and_variants_stay_with_their_model() -> None:
+    """The "EN" of "EN 10204", the "PO" of a PO number and the "OD" of "SC-55 OD" belong
+    to their code: a title never reads "Certificates, EN" or "Outdoor unit, OD"."""
+    found, _ = phrases("Missing EN 10204 3.1 certificates for PO 7006522 of the SC-55 OD")
+    assert "certificates" in found and not {"en", "po", "od"} & found
+    mentions = model_mentions("Paint blistering on our SC-55 OD, the SC-90 is fine")
+    assert mentions == {"SC55": "SC-55 OD", "SC90": "SC-90"}
 
 
 def test_title_falls_back_when_nothing_stands_out() -> None:

@@ -25,7 +25,15 @@ from dataclasses import dataclass
 from keepwell.problems.language import is_stop_word
 from keepwell.problems.text import clean_text
 
-__all__ = ["MAX_PHRASE_WORDS", "Title", "TitleMaker", "model_mentions", "phrases", "problem_title"]
+__all__ = [
+    "MAX_PHRASE_WORDS",
+    "Title",
+    "TitleMaker",
+    "is_symptom",
+    "model_mentions",
+    "phrases",
+    "problem_title",
+]
 
 MAX_PHRASE_WORDS = 3
 MIN_SHARE = 0.15
@@ -66,14 +74,26 @@ def _is_content(token: str) -> bool:
     ) or (token.isalpha() and token.isupper() and 2 <= len(token) <= 5)
 
 
+def _designation(tokens: Sequence[str], index: int) -> bool:
+    """Whether the upper-case word at ``index`` belongs to a code or number beside it: the
+    "OD" of "SC-55 OD", the "EN" of "EN 10204", the "PO" of "PO 7006522"."""
+    token = tokens[index]
+    if not (token.isalpha() and token.isupper()):
+        return False
+    return any(
+        0 <= near < len(tokens) and _DIGITS.search(tokens[near]) is not None
+        for near in (index - 1, index + 1)
+    )
+
+
 def phrases(text: str) -> tuple[set[str], dict[str, str]]:
     """Case-folded key-phrase candidates of ``text`` and the surface form of each."""
     tokens = _TOKEN.findall(clean_text(text, light=True))
     found: set[str] = set()
     surfaces: dict[str, str] = {}
     run: list[str] = []
-    for token in [*tokens, ""]:
-        if token and _is_content(token):
+    for index, token in enumerate([*tokens, ""]):
+        if token and _is_content(token) and not _designation(tokens, index):
             run.append(token)
             continue
         for start in range(len(run)):
@@ -86,12 +106,24 @@ def phrases(text: str) -> tuple[set[str], dict[str, str]]:
     return found, surfaces
 
 
+VARIANT_LETTERS = 3
+"""An upper-case word of at most this many letters right after a model names its variant
+("SC-55 OD", an outdoor unit): it is part of the model's name."""
+
+
 def model_mentions(text: str) -> dict[str, str]:
-    """Model codes in ``text``: normalised key (letters and digits only) → surface form."""
+    """Model codes in ``text``: normalised key (letters and digits only) → surface form
+    (with its variant, when one follows)."""
     mentions: dict[str, str] = {}
-    for token in _TOKEN.findall(clean_text(text, light=True)):
+    tokens = _TOKEN.findall(clean_text(text, light=True))
+    for index, token in enumerate(tokens):
         if _is_model(token):
-            mentions.setdefault(re.sub(r"[\W_]", "", token).upper(), token)
+            after = tokens[index + 1] if index + 1 < len(tokens) else ""
+            if after.isalpha() and after.isupper() and len(after) <= VARIANT_LETTERS:
+                surface = f"{token} {after}"
+            else:
+                surface = token
+            mentions.setdefault(re.sub(r"[\W_]", "", token).upper(), surface)
     return mentions
 
 
@@ -127,14 +159,19 @@ def _allowed(key: str, generic: set[str], skip: set[str]) -> bool:
     return words[0] not in generic and words[-1] not in generic and not skip & set(words)
 
 
-def _best_phrase(evidence: _Evidence, skip: set[str], min_lift: float) -> str | None:
+def _best_phrase(
+    evidence: _Evidence, skip: set[str], min_lift: float, *, symptom: bool = False
+) -> str | None:
     """The phrase most typical of the problem (frequent inside, rare outside), extended
-    to a longer phrase holding it when most of its uses are in that longer phrase."""
+    to a longer phrase holding it when most of its uses are in that longer phrase;
+    ``symptom`` keeps to phrases that name a fault."""
     generic = evidence.generic()
     best, best_score = None, 0.0
     for key, count in evidence.inside.items():
         share = count / max(evidence.n_inside, 1)
         if share < MIN_SHARE or not _allowed(key, generic, skip):
+            continue
+        if symptom and not is_symptom(key):
             continue
         lift = evidence.lift(key)
         if lift < min_lift:
@@ -153,6 +190,30 @@ def _best_phrase(evidence: _Evidence, skip: set[str], min_lift: float) -> str | 
         and _allowed(key, generic, skip)
     ]
     return max(longer, key=lambda key: (evidence.body[key], len(key))) if longer else best
+
+
+SYMPTOM_STEMS = (
+    "leak", "drip", "noise", "noisy", "vibrat", "rattl", "grind", "squeal", "corro", "rust",
+    "blister", "peel", "crack", "broke", "fail", "fault", "defect", "error", "reset",
+    "restart", "reboot", "trip", "overheat", "wear", "worn", "late", "delay", "missing",
+    "stuck", "clog", "shut", "damage",
+    "undicht", "leck", "tropf", "geräusch", "vibration", "ratter", "schleif", "korrosion",
+    "rost", "blasen", "abplatz", "riss", "bruch", "ausfall", "defekt", "fehler", "neustart",
+    "überhitz", "verschleiß", "verschlissen", "verspät", "verzug", "verzöger", "fehl",
+    "klemm", "verstopf", "stillstand", "schäden", "schaden",
+)  # fmt: skip
+"""Word beginnings (and, for German compounds, endings) that name what goes wrong: a title
+names the part *and* its fault ("Mechanical seal, leaking"), not two parts."""
+SYMPTOM_LIFT = math.log(2.0)
+"""A fault phrase must be at least twice as common inside the problem as outside."""
+
+
+def is_symptom(key: str) -> bool:
+    """Whether the case-folded phrase ``key`` names a fault (see :data:`SYMPTOM_STEMS`)."""
+    return any(
+        word.startswith(SYMPTOM_STEMS) or (len(word) > 8 and word.endswith(SYMPTOM_STEMS))
+        for word in key.split()
+    )
 
 
 CASED_LANGUAGES = frozenset({"de"})
@@ -212,10 +273,13 @@ class TitleMaker:
         first = _best_phrase(evidence, set(), 0.0)
         if first is not None:
             chosen.append(first)
-            second = _best_phrase(evidence, set(first.split()), SECOND_LIFT)
-            if (
-                second is not None
-                and evidence.inside[second] >= EXTEND_SHARE * evidence.inside[first]
+            fault = None
+            if not is_symptom(first):
+                fault = _best_phrase(evidence, set(first.split()), SYMPTOM_LIFT, symptom=True)
+            second = fault or _best_phrase(evidence, set(first.split()), SECOND_LIFT)
+            if second is not None and (
+                fault is not None
+                or evidence.inside[second] >= EXTEND_SHARE * evidence.inside[first]
             ):
                 chosen.append(second)
         model = _main_model([self.texts[i] for i in members])
@@ -230,7 +294,8 @@ class TitleMaker:
 
 
 def _main_model(texts: Sequence[str]) -> str | None:
-    """The model code most of ``texts`` mention, in its most used written form."""
+    """The model code most of ``texts`` mention, in its most used written form (with its
+    variant when most mentions name it)."""
     counts: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
     for text in texts:
