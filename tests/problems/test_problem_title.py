@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from tests.problems.corpus import Corpus
 
@@ -9,6 +14,7 @@ from keepwell.problems import TfidfSvd, detect_problems
 from keepwell.problems.language import STOP_WORDS, detect_language, is_stop_word, words
 from keepwell.problems.title import is_symptom, model_mentions, phrases, problem_title
 
+REPO = Path(__file__).resolve().parents[2]
 SEAL_EN = [
     "Seal leak on pump KP240-1907-100978\nThe mechanical seal on our KP-240 is leaking again.",
     "KP-240: mechanical seal leaking\nWe see liquid dripping out at the shaft seal of the pump.",
@@ -104,3 +110,47 @@ def test_detected_titles_hold_no_function_words(corpus: Corpus) -> None:
 @pytest.mark.parametrize("language", sorted(STOP_WORDS))
 def test_every_language_has_function_words(language: str) -> None:
     assert len(STOP_WORDS[language]) >= 40
+
+
+def test_words_of_asking_and_the_word_problem_make_no_title() -> None:
+    """ "We would like …" and "Problem Laufrad" name nothing: a request's title is what it
+    asks for, a fault's title the part and the fault."""
+    training = [
+        "Operator training DP-12\nWe would like a training for our new technicians.",
+        "Training request DP-12\nWe would like to book operator training for new technicians.",
+        "Operator training for new technicians\nWe would like a date for the DP-12 course.",
+        "Operator training DP-12\nOur new technicians would like an operator training.",
+    ]
+    title = problem_title(training, OTHERS, language="en")
+    assert "like" not in title.text.lower() and title.text.startswith("Operator training")
+    laufrad = [
+        "Problem Laufrad VP-100\nDas Laufrad ist defekt, die Pumpe fördert nicht.",
+        "Störung Laufrad VP-100\nLaufrad defekt, bitte Ersatz schicken.",
+        "Problem Laufrad\nDas Laufrad der VP-100 ist defekt.",
+        "Laufrad defekt VP-100\nWir haben ein Problem: das Laufrad ist defekt.",
+    ]
+    title = problem_title(laufrad, OTHERS, language="de")
+    assert title.text.startswith("Laufrad") and "defekt" in title.text, title
+    assert title.text.endswith("– VP-100") and "Problem" not in title.text
+
+
+def test_titles_do_not_depend_on_string_hashing() -> None:
+    """Phrases that score the same are ordered by name, not by set order: the same
+    tickets get the same title in every process."""
+    script = (
+        "from tests.problems.test_problem_title import NOISE_EN, OTHERS\n"
+        "from keepwell.problems.title import problem_title\n"
+        "print(problem_title(NOISE_EN, OTHERS, language='en').text)\n"
+    )
+    titles = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in (1, 2, 3, 4)
+    }
+    assert titles == {"Vacuum pump, noise – VP-160"}

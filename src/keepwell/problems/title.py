@@ -68,7 +68,17 @@ def _is_model(token: str) -> bool:
     return _CODE.match(token) is not None and len(_DIGITS.findall(token)) <= 4
 
 
+FILLER = frozenset(
+    {"like", "want", "wanted", "hätten", "gern", "gerne", "möchten", "würden", "bitte"}
+    | {"problem", "problems", "probleme", "issue", "issues", "störung"}
+)
+"""Words of asking ("we would like", "hätten gern") and the word "problem" itself (every
+entry of the list is one): no title should hold them."""
+
+
 def _is_content(token: str) -> bool:
+    if token.casefold() in FILLER:
+        return False
     return (
         token.isalpha() and len(token) > 1 and not is_stop_word(token) and not token.isupper()
     ) or (token.isalpha() and token.isupper() and 2 <= len(token) <= 5)
@@ -160,18 +170,19 @@ def _allowed(key: str, generic: set[str], skip: set[str]) -> bool:
 
 
 def _best_phrase(
-    evidence: _Evidence, skip: set[str], min_lift: float, *, symptom: bool = False
+    evidence: _Evidence, skip: set[str], min_lift: float, *, symptom: bool | None = None
 ) -> str | None:
     """The phrase most typical of the problem (frequent inside, rare outside), extended
     to a longer phrase holding it when most of its uses are in that longer phrase;
-    ``symptom`` keeps to phrases that name a fault."""
+    ``symptom`` keeps to phrases that name a fault (True) or that do not (False). Ties
+    go to the phrase first in alphabetical order, so titles do not depend on hashing."""
     generic = evidence.generic()
     best, best_score = None, 0.0
-    for key, count in evidence.inside.items():
+    for key, count in sorted(evidence.inside.items()):
         share = count / max(evidence.n_inside, 1)
         if share < MIN_SHARE or not _allowed(key, generic, skip):
             continue
-        if symptom and not is_symptom(key):
+        if symptom is not None and is_symptom(key) != symptom:
             continue
         lift = evidence.lift(key)
         if lift < min_lift:
@@ -183,7 +194,7 @@ def _best_phrase(
         return None
     longer = [
         key
-        for key, count in evidence.inside.items()
+        for key in sorted(evidence.inside)
         if f" {best} " in f" {key} "
         and key != best
         and evidence.body[key] >= EXTEND_SHARE * evidence.body[best]
@@ -195,13 +206,15 @@ def _best_phrase(
 SYMPTOM_STEMS = (
     "leak", "drip", "noise", "noisy", "vibrat", "rattl", "grind", "squeal", "corro", "rust",
     "blister", "peel", "crack", "broke", "fail", "fault", "defect", "error", "reset",
-    "restart", "reboot", "trip", "overheat", "wear", "worn", "late", "delay", "missing",
+    "restart", "reboot", "trip", "overheat", "wear", "worn", "delay", "missing",
     "stuck", "clog", "shut", "damage",
     "undicht", "leck", "tropf", "geräusch", "vibration", "ratter", "schleif", "korrosion",
     "rost", "blasen", "abplatz", "riss", "bruch", "ausfall", "defekt", "fehler", "neustart",
     "überhitz", "verschleiß", "verschlissen", "verspät", "verzug", "verzöger", "fehl",
-    "klemm", "verstopf", "stillstand", "schäden", "schaden",
+    "klemmt", "verstopf", "stillstand", "schäden", "schaden",
 )  # fmt: skip
+SYMPTOM_WORDS = frozenset({"late", "klemmen", "hängt"})
+"""Fault words whose beginning starts other words too ("later", "Klemmenkasten")."""
 """Word beginnings (and, for German compounds, endings) that name what goes wrong: a title
 names the part *and* its fault ("Mechanical seal, leaking"), not two parts."""
 SYMPTOM_LIFT = math.log(2.0)
@@ -211,7 +224,9 @@ SYMPTOM_LIFT = math.log(2.0)
 def is_symptom(key: str) -> bool:
     """Whether the case-folded phrase ``key`` names a fault (see :data:`SYMPTOM_STEMS`)."""
     return any(
-        word.startswith(SYMPTOM_STEMS) or (len(word) > 8 and word.endswith(SYMPTOM_STEMS))
+        word in SYMPTOM_WORDS
+        or word.startswith(SYMPTOM_STEMS)
+        or (len(word) > 8 and word.endswith(SYMPTOM_STEMS))
         for word in key.split()
     )
 
@@ -269,19 +284,7 @@ class TitleMaker:
             n_inside=len(members),
             n_outside=len(others),
         )
-        chosen: list[str] = []
-        first = _best_phrase(evidence, set(), 0.0)
-        if first is not None:
-            chosen.append(first)
-            fault = None
-            if not is_symptom(first):
-                fault = _best_phrase(evidence, set(first.split()), SYMPTOM_LIFT, symptom=True)
-            second = fault or _best_phrase(evidence, set(first.split()), SECOND_LIFT)
-            if second is not None and (
-                fault is not None
-                or evidence.inside[second] >= EXTEND_SHARE * evidence.inside[first]
-            ):
-                chosen.append(second)
+        chosen = _key_phrases(evidence)
         model = _main_model([self.texts[i] for i in members])
         surfaces = [forms for _, forms in found]
         words = [
@@ -291,6 +294,30 @@ class TitleMaker:
         if model is not None:
             text = f"{text} – {model}" if text else model
         return Title(text=text or fallback, phrases=tuple(chosen), model=model, language=language)
+
+
+def _key_phrases(evidence: _Evidence) -> list[str]:
+    """The title's phrases: the part, then what goes wrong with it, when both are typical
+    (one phrase may name both: "Laufrad defekt"); else the most typical phrase and, when
+    it stands out as much, a second one."""
+    first = _best_phrase(evidence, set(), 0.0)
+    if first is None:
+        return []
+    skip = set(first.split())
+    fault = is_symptom(first)
+    if fault and not all(is_symptom(word) for word in skip):
+        return [first]  # it names the part and the fault
+    pair = _best_phrase(evidence, skip, SYMPTOM_LIFT, symptom=not fault)
+    if pair is not None:
+        return [pair, first] if fault else [first, pair]
+    second = _best_phrase(evidence, skip, SECOND_LIFT)
+    if (
+        second is not None
+        and " " in second
+        and evidence.inside[second] >= EXTEND_SHARE * evidence.inside[first]
+    ):
+        return [first, second]
+    return [first]
 
 
 def _main_model(texts: Sequence[str]) -> str | None:
