@@ -34,6 +34,7 @@ __all__ = [
     "centroids",
     "cluster",
     "cosine_distances",
+    "nearest_rows",
     "neighbourhood_mean",
     "refine",
 ]
@@ -49,20 +50,39 @@ MIN_SAMPLES = 5
 """HDBSCAN's neighbourhood size for core distances (capped by ``min_size``)."""
 
 
+NEAREST_CHUNK = 1024
+"""Rows whose nearest neighbours are found at once (bounds the index array's memory)."""
+
+
 def cosine_distances(vectors: FloatArray) -> FloatArray:
-    """Pairwise cosine distances of unit rows, clipped to ``[0, 2]``."""
-    distances = 1.0 - vectors @ vectors.T
+    """Pairwise cosine distances of unit rows, clipped to ``[0, 2]`` (one n × n array:
+    computed in place, with no temporary of the same size)."""
+    distances = vectors @ vectors.T
+    np.subtract(1.0, distances, out=distances)
     np.clip(distances, 0.0, 2.0, out=distances)
     np.fill_diagonal(distances, 0.0)
     return distances
 
 
-def neighbourhood_mean(distances: FloatArray, vectors: FloatArray, k: int) -> FloatArray:
-    """Each vector replaced by the normalised mean of its ``k`` nearest (itself included)."""
+def nearest_rows(vectors: FloatArray, k: int) -> Labels:
+    """The indices of each unit row's ``k`` nearest rows by cosine (itself included), in no
+    order; a chunk of rows at a time, so no n × n array is made."""
     k = min(k, len(vectors))
-    if k <= 1:
+    parts = []
+    for start in range(0, len(vectors), NEAREST_CHUNK):
+        distances = vectors[start : start + NEAREST_CHUNK] @ vectors.T
+        np.subtract(1.0, distances, out=distances)
+        np.clip(distances, 0.0, 2.0, out=distances)
+        rows = np.arange(len(distances))
+        distances[rows, start + rows] = 0.0
+        parts.append(np.argpartition(distances, k - 1, axis=1)[:, :k])
+    return np.concatenate(parts) if parts else np.zeros((0, k), dtype=np.int64)
+
+
+def neighbourhood_mean(vectors: FloatArray, nearest: Labels) -> FloatArray:
+    """Each vector replaced by the normalised mean of its nearest rows (``nearest_rows``)."""
+    if nearest.shape[1] <= 1:
         return vectors
-    nearest = np.argpartition(distances, k - 1, axis=1)[:, :k]
     return l2_normalise(vectors[nearest].mean(axis=1))
 
 
@@ -74,18 +94,20 @@ def centroids(vectors: FloatArray, labels: Labels, n_groups: int) -> FloatArray:
     return l2_normalise(sums)
 
 
-def _hdbscan(
-    distances: FloatArray, min_size: int, selection: Selection, max_share: float
-) -> Labels:
+def _hdbscan(vectors: FloatArray, min_size: int, selection: Selection, max_share: float) -> Labels:
+    """HDBSCAN on cosine distances, which it computes itself: given a precomputed matrix it
+    checks its symmetry with several temporaries of the matrix's size (detection on
+    10,003 texts peaked at 2.75 GB that way, 2.2 GB this way, with the same groups)."""
     model = HDBSCAN(
         min_cluster_size=min_size,
         min_samples=min(MIN_SAMPLES, min_size),
-        metric="precomputed",
+        metric="cosine",
+        algorithm="brute",
         cluster_selection_method=selection,
-        max_cluster_size=max(min_size + 1, round(max_share * len(distances))),
-        copy=True,
+        max_cluster_size=max(min_size + 1, round(max_share * len(vectors))),
+        copy=True,  # of the vectors (small), never of the distance matrix it builds
     )
-    return np.asarray(model.fit_predict(distances), dtype=np.int64)
+    return np.asarray(model.fit_predict(vectors), dtype=np.int64)
 
 
 def _agglomerative(distances: FloatArray, threshold: float) -> Labels:
@@ -120,7 +142,6 @@ def _kmeans_by_silhouette(vectors: FloatArray, min_size: int, seed: int) -> Labe
 
 def cluster(
     vectors: FloatArray,
-    distances: FloatArray,
     *,
     algorithm: Algorithm,
     min_size: int,
@@ -129,13 +150,13 @@ def cluster(
     selection: Selection = "eom",
     max_share: float = 0.5,
 ) -> Labels:
-    """Initial partition of unit ``vectors`` (``distances`` are their cosine distances)."""
+    """Initial partition of unit ``vectors`` by their cosine distances."""
     if len(vectors) < max(2, min_size):
         return np.full(len(vectors), -1, dtype=np.int64)
     if algorithm == "hdbscan":
-        return _hdbscan(distances, min_size, selection, max_share)
+        return _hdbscan(vectors, min_size, selection, max_share)
     if algorithm == "agglomerative":
-        return _agglomerative(distances, distance_threshold)
+        return _agglomerative(cosine_distances(vectors), distance_threshold)
     if algorithm == "kmeans":
         return _kmeans_by_silhouette(vectors, min_size, seed)
     raise ValueError(f"unknown algorithm {algorithm!r}; choose one of {ALGORITHMS}")

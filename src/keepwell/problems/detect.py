@@ -33,7 +33,7 @@ from keepwell.problems.cluster import (
     Selection,
     centroids,
     cluster,
-    cosine_distances,
+    nearest_rows,
     neighbourhood_mean,
     refine,
 )
@@ -151,10 +151,8 @@ def _sample_partition(
     groups (otherwise unrelated texts swept into a group would lower its floor
     until they fit).
     """
-    distances = cosine_distances(vectors)
     labels = cluster(
         vectors,
-        distances,
         algorithm=settings.algorithm,
         min_size=min_size,
         seed=seed,
@@ -163,7 +161,7 @@ def _sample_partition(
     )
     if settings.refine and labels.max() >= 0:
         core = labels >= 0
-        smoothed = neighbourhood_mean(distances, vectors, settings.neighbours)
+        smoothed = neighbourhood_mean(vectors, nearest_rows(vectors, settings.neighbours))
         labels = refine(smoothed, labels, seed)
         n_groups = int(labels.max()) + 1
         core_labels = np.where(core, labels, UNASSIGNED)
@@ -196,7 +194,6 @@ def _second_pass(
     rest = vectors[left]
     found = cluster(
         rest,
-        cosine_distances(rest),
         algorithm=settings.algorithm,
         min_size=min_size,
         seed=seed,
