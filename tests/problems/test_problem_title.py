@@ -154,3 +154,12 @@ def test_titles_do_not_depend_on_string_hashing() -> None:
         for seed in (1, 2, 3, 4)
     }
     assert titles == {"Vacuum pump, noise – VP-160"}
+
+
+def test_nouns_on_the_general_stop_list_are_content_in_tickets() -> None:
+    """scikit-learn's English stop list holds "part", "system", "fire" …; in tickets they
+    name things, so "Wrong part delivered" is a phrase, not "delivered" alone."""
+    found, _ = phrases("Wrong part delivered – 7004488\nThe fire pump system is down.")
+    assert {"wrong part delivered", "fire pump system"} <= found
+    assert not is_stop_word("part", ["en"]) and is_stop_word("the", ["en"])
+    assert is_symptom("wrong part delivered") and is_symptom("falschlieferung")

@@ -125,10 +125,10 @@ def test_a_reimported_comment_is_placed_again_by_its_new_text(
         == 2
     )
 
-    def theme_of(external_id: str) -> str | None:
+    def theme_of(external_id: str) -> int | None:
         with session_scope(engine) as session:
-            theme = session.scalar(
-                select(VoiceTheme.label)
+            return session.scalar(
+                select(VoiceTheme.id)
                 .join(VoiceThemeComment, VoiceThemeComment.theme_id == VoiceTheme.id)
                 .join(Interaction, Interaction.id == VoiceThemeComment.comment_id)
                 .where(
@@ -136,18 +136,17 @@ def test_a_reimported_comment_is_placed_again_by_its_new_text(
                     Interaction.external_id == external_id,
                 )
             )
-            return None if theme is None else theme.lower()
 
-    seal = theme_of("X1")
-    assert seal is not None and "seal" in seal
+    seal, invoice = theme_of("I0"), theme_of("I3")  # CALLS[0] and CALLS[3] from the start
+    assert seal is not None and invoice is not None and seal != invoice
+    assert theme_of("X1") == seal
     rows[0]["text"] = CALLS[3]
     rows[1]["kind"] = "note"
     result = import_file(
         engine, "interactions", write_rows(path, rows), CRM, create_missing_accounts=True
     )
     assert (result.created, result.updated) == (0, 2)
-    invoice = theme_of("X1")
-    assert invoice is not None and "invoice" in invoice, "the new text's theme"
+    assert theme_of("X1") == invoice, "the new text's theme"
     with session_scope(engine) as session:
         placed = session.scalar(
             select(func.count())

@@ -454,8 +454,18 @@ _DUTCH = [
     "groet",
 ]
 
+ENGLISH_CONTENT_WORDS = frozenset(
+    {"amount", "bill", "bottom", "empty", "fire", "front", "full", "mill", "part", "side"}
+    | {"system", "thick", "thin", "top"}
+)
+"""Words scikit-learn's English stop list holds that name things in tickets ("wrong part
+delivered", "fire pump", "paper mill", "bottom bearing"): content, not function words."""
+
 STOP_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(ENGLISH_STOP_WORDS | {"hi", "hello", "dear", "thanks", "please", "ve", "ll"}),
+    "en": frozenset(
+        (ENGLISH_STOP_WORDS - ENGLISH_CONTENT_WORDS)
+        | {"hi", "hello", "dear", "thanks", "please", "ve", "ll"}
+    ),
     "de": frozenset(_GERMAN),
     "fr": frozenset(_FRENCH),
     "es": frozenset(_SPANISH),

@@ -207,11 +207,11 @@ SYMPTOM_STEMS = (
     "leak", "drip", "noise", "noisy", "vibrat", "rattl", "grind", "squeal", "corro", "rust",
     "blister", "peel", "crack", "broke", "fail", "fault", "defect", "error", "reset",
     "restart", "reboot", "trip", "overheat", "wear", "worn", "delay", "missing",
-    "stuck", "clog", "shut", "damage",
+    "stuck", "clog", "shut", "damage", "wrong", "incorrect",
     "undicht", "leck", "tropf", "geräusch", "vibration", "ratter", "schleif", "korrosion",
     "rost", "blasen", "abplatz", "riss", "bruch", "ausfall", "defekt", "fehler", "neustart",
     "überhitz", "verschleiß", "verschlissen", "verspät", "verzug", "verzöger", "fehl",
-    "klemmt", "verstopf", "stillstand", "schäden", "schaden",
+    "klemmt", "verstopf", "stillstand", "schäden", "schaden", "falsch",
 )  # fmt: skip
 SYMPTOM_WORDS = frozenset({"late", "klemmen", "hängt"})
 """Fault words whose beginning starts other words too ("later", "Klemmenkasten")."""
