@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-import numpy as np
+from datetime import date
 
+import numpy as np
+from sqlalchemy import Engine
+
+from keepwell.db import session_scope
 from keepwell.insight.agreement import disagreement
 from keepwell.insight.churn.bands import band_rates, risk_bands
+from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.risk import risk_bands as risk_bands_of
+from keepwell.insight.risk import risk_level
+from keepwell.insight.snapshots import account_risk
+from keepwell.record.models import Account
 
 
 def test_bands_are_the_lowest_thresholds_with_several_times_the_base_rate() -> None:
@@ -92,3 +101,38 @@ def test_agreement_or_nearby_readings_or_no_bands_give_no_sentence() -> None:
     assert disagreement(_risk(0.1, 30, "at_risk"), BANDS) is None, "watch is not low"
     assert disagreement(_risk(0.42, 74, "healthy"), None) is None
     assert disagreement(_risk(0.42, 74, "healthy"), {"at_risk": None}) is None
+
+
+def test_the_account_page_sentence_uses_the_bands_its_badge_uses(engine: Engine) -> None:
+    """A run whose backtest validated an at-risk threshold (5 %) but no watch band falls
+    back to multiples of the base rate for every label; the sentence must not call a 6 %
+    account "in the at-risk band" beside a "Low risk" badge."""
+    metrics = {"risk_bands": {"at_risk": 0.0514, "watch": None, "base_rate": 0.0451}}
+    with session_scope(engine) as session:
+        account = Account(name="Ludwig Bio", source="crm", external_id="L", status="active")
+        run = ScoreRun(
+            as_of=date(2026, 12, 7),
+            engine="duckdb",
+            model="blend",
+            model_version="1",
+            method="time-backtest",
+            metrics=metrics,
+        )
+        session.add_all([account, run])
+        session.flush()
+        session.add(
+            AccountScore(
+                run_id=run.id,
+                account_id=account.id,
+                health_band="healthy",
+                health_score=80.0,
+                health_breakdown=BREAKDOWN,
+                churn_probability=0.06,
+                reasons=[{"sentence": "2 complaints in the last 12 months"}],
+            )
+        )
+        session.flush()
+        risk = account_risk(session, account.id)
+    assert risk is not None and risk["level"] == risk_level(0.06, metrics) == "low"
+    assert risk["risk_bands"]["at_risk"] == risk_bands_of(metrics).at_risk > 0.06
+    assert disagreement(risk, risk["risk_bands"]) is None

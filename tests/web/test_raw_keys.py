@@ -44,6 +44,7 @@ from keepwell.playbooks.plugins import registry
 from keepwell.problems.models import ProblemRecord
 from keepwell.record.models import Quote
 from keepwell.record.timeline import TIMELINE_KINDS
+from keepwell.record.vocabulary import WORDS
 from keepwell.report.digests import personal_digests
 from keepwell.tasks.models import Task
 from keepwell.web import create_app
@@ -58,13 +59,14 @@ DETAILS = re.compile(r"<details\b.*?</details>", re.S)
 
 
 def raw_keys() -> list[str]:
-    """Feature keys, signal keys and timeline event kinds (the ones that are not words)."""
-    keys = {*FEATURES, *EXTRA_FEATURES, *registry().signals, *TIMELINE_KINDS}
+    """Feature keys, signal keys, timeline event kinds and vocabulary codes (the ones that
+    are not words)."""
+    keys = {*FEATURES, *EXTRA_FEATURES, *registry().signals, *TIMELINE_KINDS, *WORDS}
     return sorted((k for k in keys if "_" in k or "." in k), key=len, reverse=True)
 
 
 KEYS = raw_keys()
-KEY_PATTERN = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, KEYS)) + r")(?![\w-])")
+KEY_PATTERN = re.compile(r"(?<![\w.=-])(" + "|".join(map(re.escape, KEYS)) + r")(?![\w-])")
 
 
 class ReadableText(HTMLParser):
@@ -214,6 +216,8 @@ def test_no_page_shows_a_raw_key(demo: Demo) -> None:
             assert response.status_code == 200, (role, path, response.status_code)
             rendered += 1
             found = leaks(readable(response.text))
+            if path.startswith("/api/docs"):  # the API reference documents the codes
+                found = [key for key in found if key not in WORDS]
             if found:
                 problems[f"{role} {path}"] = found
     assert rendered > 100

@@ -1,9 +1,10 @@
 """When the team's health rule and the churn model read an account differently, say so.
 
 The health score is the rule the team agreed on; the churn probability is what the data
-say. They disagree when the rule calls an account healthy while the model puts it in its
-validated "at risk" band (``metrics["risk_bands"]`` of the scoring run), or when the rule
-calls it at risk while the model's risk is below the "watch" band. Then one sentence
+say. They disagree when the rule calls an account healthy while the model puts it in the
+"at risk" band, or when the rule calls it at risk while the model's risk is below the
+"watch" band — the bands every list and badge uses (:func:`keepwell.insight.risk.risk_bands`:
+the run's validated bands, else multiples of its base rate). Then one sentence
 names both readings with each side's main reason, so that someone looks at the account
 instead of trusting either number blindly. Nearby readings (watch on either side) are
 not a disagreement, and without validated bands nothing is claimed.

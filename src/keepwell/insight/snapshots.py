@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from keepwell.db.prepared import prepared, read
 from keepwell.insight.models import AccountScore, ScoreRun
-from keepwell.insight.risk import accuracy_story, risk_level
+from keepwell.insight.risk import accuracy_story, risk_bands, risk_level
 from keepwell.insight.signals import share_loss_signals
 
 ACCURACY_KEYS = ("roc_auc", "pr_auc", "brier", "top_decile_lift")
@@ -65,7 +66,19 @@ def account_risk(session: Session, account_id: int) -> dict[str, Any] | None:
         "revenue_at_risk": score.revenue_at_risk,
         "growth": score.growth,
         "share_loss": share_loss_signals(score.features),
-        "risk_bands": score.metrics.get("risk_bands"),
+        "risk_bands": _effective_bands(score.metrics),
+    }
+
+
+def _effective_bands(metrics: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The thresholds every list and label uses (:func:`keepwell.insight.risk.risk_bands`),
+    so the account page's sentences cannot use other bands than its badges."""
+    bands = risk_bands(metrics)
+    return {
+        "at_risk": bands.at_risk,
+        "watch": bands.watch,
+        "base_rate": bands.base_rate,
+        "source": bands.source,
     }
 
 

@@ -46,7 +46,7 @@ from keepwell.record.models import (
     Ticket,
 )
 from keepwell.record.schemas import TimelineEvent
-from keepwell.record.vocabulary import INTERACTION_KINDS
+from keepwell.record.vocabulary import INTERACTION_KINDS, in_words
 
 Builder = Callable[[str, datetime, RowMapping], TimelineEvent]
 """Turns one selected row into an event, given the branch's kind and the event's time."""
@@ -328,7 +328,8 @@ def _order_event(kind: str, at: datetime, row: RowMapping) -> TimelineEvent:
     money = {"amount": row["amount"], "currency": row["currency"]}
     if kind == "order.placed":
         title = f"Order {ext} placed" + (" (cancelled)" if row["status"] == "cancelled" else "")
-        detail = _joined(row["order_kind"], row["product_line"], quantity and f"qty {quantity:g}")
+        order_kind = row["order_kind"] and in_words(row["order_kind"])
+        detail = _joined(order_kind, row["product_line"], quantity and f"qty {quantity:g}")
     elif kind.startswith("order.delivered"):
         late = _days(promised, row["delivered_at"])
         title = f"Order {ext} delivered" + (f" {late} days late" if late > 0 else "")

@@ -25,6 +25,7 @@ from keepwell.insight.wording import (
     method_label,
     model_label,
 )
+from keepwell.record.vocabulary import in_words
 
 __all__ = [
     "DEFAULT_CURRENCY",
@@ -146,6 +147,7 @@ def _environment() -> jinja2.Environment:
         feature_value=show_feature_value,
         model_label=model_label,
         method_label=method_label,
+        words=in_words,
     )
     env.globals["level_labels"] = LEVEL_LABELS
     return env
