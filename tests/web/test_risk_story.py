@@ -117,6 +117,26 @@ def test_a_leader_starts_on_the_accounts_at_risk_uncovered_first(
 
 
 @SQLITE_ONLY
+def test_validated_bands_say_what_the_test_showed(
+    engine: Engine, record: dict[str, int], browser: Callable[[str], Browser]
+) -> None:
+    """A validated threshold is where past customers left three times as often, not a
+    probability three times the usual rate: "5 % or more, 1 times the usual rate" misled."""
+    store_runs(engine, record)
+    with session_scope(engine) as session:
+        run = session.scalars(select(ScoreRun).order_by(ScoreRun.id.desc())).first()
+        assert run is not None
+        bands = {"at_risk": 0.05, "watch": 0.03, "base_rate": 0.04}
+        run.metrics = {**run.metrics, "risk_bands": bands}
+    flat = " ".join(re.sub(r"<[^>]+>", " ", browser("leader").get("/at-risk").text).split())
+    assert (
+        "a risk of leaving of 5% or more: in the model's test on past customers, those at "
+        "this risk or more left at least 3 times as often as the usual 4%"
+    ) in flat
+    assert "1 times" not in flat
+
+
+@SQLITE_ONLY
 def test_a_member_sees_their_accounts_that_need_action(
     engine: Engine, record: dict[str, int], browser: Callable[[str], Browser]
 ) -> None:

@@ -43,6 +43,12 @@ class RiskBands:
     base_rate: float | None
     source: Literal["validated", "base_rate", "fixed"]
 
+    @property
+    def times(self) -> float:
+        """How many times the usual churn rate "at risk" stands for (both ways of setting
+        the bands use the same factor)."""
+        return AT_RISK_FACTOR
+
     def level(self, probability: float | None) -> RiskLevel:
         """``at_risk``, ``watch`` or ``low`` (an unscored account is low)."""
         if probability is None:
