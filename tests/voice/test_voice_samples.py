@@ -47,7 +47,7 @@ def test_thin_quarters_and_segments_are_marked_too_few_to_judge(engine: Engine) 
         assert segments["Utility"]["nps_too_few"] and not segments["OEM"]["nps_too_few"]
         assert segments["OEM"]["csat_too_few"]  # no CSAT answers at all
         chart = str(nps_chart(list(trend.values())))
-    assert "n=12" in chart and "n=2" in chart
+    assert "Q1 (12)" in chart and "Q2 (2)" in chart, "each quarter says how many answered"
     assert f"only 2 answers, too few to judge (fewer than {MIN_ANSWERS})" in chart
     assert chart.count("chart-bar") == 1  # the thin quarter draws no −100 bar
 

@@ -72,7 +72,8 @@ def test_voice_page_explorer_and_themes(
     page = member.get("/voice")
     assert page.status_code == 200
     # One quarter of answers: the NPS trend is a sentence, not a chart of one bar.
-    assert 'class="chart-sentence">NPS by quarter: ' in page.text and "Say–do gap" in page.text
+    sentence = 'class="chart-sentence">Net Promoter Score by quarter (answers in brackets): '
+    assert sentence in page.text and "Say–do gap" in page.text
     assert "6 unheard" in page.text  # six detractors, nobody called
     found = member.get("/voice", params={"search": "technicians", "sentiment": "positive"}).text
     explorer = found.split('id="comments"')[1]

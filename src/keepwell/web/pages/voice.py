@@ -40,10 +40,11 @@ def nps_chart(trend: Sequence[dict[str, Any]]) -> Markup:
                 f"{MIN_ANSWERS})"
             )
         else:
-            note = f"{t['period']}: NPS {t['nps']:.0f} from {answers} answers"
+            note = f"{t['period']}: Net Promoter Score {signed(t['nps'])} from {answers} answers"
         value = None if t["nps_too_few"] else float(t["nps"])
-        bars.append(Bar(f"{t['period'][2:]} · n={answers}", value, note))
-    return bar_chart(bars, title="NPS by quarter", low=-100, high=100, fmt=signed)
+        bars.append(Bar(f"{t['period'][2:]} ({answers})", value, note))
+    title = "Net Promoter Score by quarter (answers in brackets)"
+    return bar_chart(bars, title=title, low=-100, high=100, fmt=signed)
 
 
 @router.get("/voice")
