@@ -157,7 +157,8 @@ def recency_weights(examples: Examples, options: TrainingOptions) -> Floats:
     if options.half_life_days is None:
         return np.asarray(weights, dtype=np.float64)
     cutoffs = examples.frame["cutoff"]
-    age = np.asarray([(max(cutoffs) - c).days for c in cutoffs], dtype=np.float64)
+    latest = max(cutoffs)  # once: inside the loop it made every scoring run quadratic
+    age = np.asarray([(latest - c).days for c in cutoffs], dtype=np.float64)
     return np.asarray(weights * 0.5 ** (age / options.half_life_days), dtype=np.float64)
 
 
