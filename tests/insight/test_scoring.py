@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from tests.conftest import ScoredDemo
 
-from keepwell.demo import build_demo
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.risk import revenue_at_risk
 from keepwell.insight.scoring import run_scoring
@@ -45,12 +44,13 @@ def test_share_loss_needs_falling_parts_and_running_equipment_or_steady_orders()
 
 
 @pytest.mark.slow
-def test_demo_scoring_runs_are_stored_and_explained(sqlite_engine: Engine, tmp_path: Path) -> None:
-    build_demo(sqlite_engine, tmp_path, seed=7, accounts=300, as_of=date(2025, 6, 30))
-    first = run_scoring(sqlite_engine)
-    second = run_scoring(sqlite_engine)
-    with Session(sqlite_engine) as session:
-        assert session.scalar(select(func.count()).select_from(ScoreRun)) == 2
+def test_demo_scoring_runs_are_stored_and_explained(
+    scored_demo: ScoredDemo, scored_demo_engine: Engine
+) -> None:
+    first = scored_demo.runs[-1]  # run_scoring on the demo, as below, on the same data
+    second = run_scoring(scored_demo_engine)
+    with Session(scored_demo_engine) as session:
+        assert session.scalar(select(func.count()).select_from(ScoreRun)) == 3, "all kept"
         run = latest_run(session)
         assert run is not None and run.id == second.run_id and run.as_of == date(2025, 7, 1)
         assert run.metrics["roc_auc"] > 0.6 and run.method == "time-backtest"
@@ -75,7 +75,7 @@ def test_demo_scoring_runs_are_stored_and_explained(sqlite_engine: Engine, tmp_p
             )
     riskiest = max(scores.values(), key=lambda s: s.churn_probability or 0.0)
     assert riskiest.reasons and all(r["sentence"] for r in riskiest.reasons)
-    with Session(sqlite_engine) as session:
+    with Session(scored_demo_engine) as session:
         risk = account_risk(session, riskiest.account_id)
     assert risk is not None and risk["reasons"] == [r["sentence"] for r in riskiest.reasons]
     assert risk["accuracy"]["roc_auc"] == run.metrics["roc_auc"]
