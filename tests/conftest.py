@@ -31,8 +31,10 @@ from typer.testing import CliRunner
 from keepwell.cli import app
 from keepwell.db import make_engine
 from keepwell.demo import build_demo
+from keepwell.insight.churn import TrainingOptions, load_definition
 from keepwell.insight.scoring import ScoringResult, run_scoring
 from keepwell.migrations import upgrade
+from keepwell.settings import get_settings
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REPO = Path(__file__).resolve().parents[1]
@@ -166,8 +168,8 @@ class ScoredDemo(DemoCompany):
     """The demo company scored twice, as :attr:`runs` says."""
 
     runs: tuple[ScoringResult, ScoringResult]
-    """``run_scoring`` 28 days before the demo's last day, then on its default day (the
-    day after the last record), in this order."""
+    """``run_scoring`` 28 days before the demo's last day (with cheaper training options),
+    then with its defaults (on the day after the last record), in this order."""
 
 
 @pytest.fixture(scope="session")
@@ -188,13 +190,23 @@ def demo_company(tmp_path_factory: pytest.TempPathFactory) -> DemoCompany:
 def scored_demo(tmp_path_factory: pytest.TempPathFactory, demo_company: DemoCompany) -> ScoredDemo:
     """The demo company scored by ``run_scoring`` four weeks before its end and at its end.
 
-    Built once per run; the two results (model and backtest included) are kept beside the
-    database, so that every worker sees the same runs.
+    The latest run is the default one. The earlier one, there for history, trends, movers
+    and outcomes, is a cheaper model (two backtest cutoffs, no recency weighting): no test
+    reads its backtest. Built once per run; the two results (model and backtest included)
+    are kept beside the database, so that every worker sees the same runs.
     """
 
     def build(folder: Path) -> None:
         engine = demo_company.copy(folder)
-        runs = (run_scoring(engine, as_of=DEMO_SCORED_EARLIER), run_scoring(engine))
+        definition = load_definition(data_dir=get_settings().data_dir)
+        cheaper = TrainingOptions(
+            horizon_days=definition.horizon_days,
+            settle_days=definition.settle_days,
+            test_cutoffs=2,
+            half_life_days=None,
+        )
+        earlier = run_scoring(engine, as_of=DEMO_SCORED_EARLIER, options=cheaper)
+        runs = (earlier, run_scoring(engine))
         engine.dispose()
         (folder / "runs.pickle").write_bytes(pickle.dumps(runs))
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 from tests.conftest import ScoredDemo
 
+from keepwell.insight.churn import TrainingOptions
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.risk import revenue_at_risk
 from keepwell.insight.scoring import run_scoring
@@ -80,3 +81,15 @@ def test_demo_scoring_runs_are_stored_and_explained(
     assert risk is not None and risk["reasons"] == [r["sentence"] for r in riskiest.reasons]
     assert risk["accuracy"]["roc_auc"] == run.metrics["roc_auc"]
     assert second.movers == [], "the same data and model move nobody's risk"
+
+
+@pytest.mark.slow
+def test_scoring_trains_with_the_options_it_is_given(scored_demo: ScoredDemo) -> None:
+    earlier, latest = scored_demo.runs  # the earlier one with two backtest cutoffs
+    assert earlier.churn.options is not None and earlier.churn.options.test_cutoffs == 2
+    assert earlier.churn.options.half_life_days is None
+    assert len(earlier.churn.backtest.test_cutoffs) == 2
+    assert latest.churn.options == TrainingOptions(
+        horizon_days=latest.churn.definition.horizon_days,
+        settle_days=latest.churn.definition.settle_days,
+    ), "the default: from the churn definition"
