@@ -11,9 +11,15 @@ copies of its SQLite file.
 
 from __future__ import annotations
 
+import os
+
+# One OpenMP thread per test process: with more, LightGBM's training is not repeatable
+# (the same data scored twice moved a few demo accounts' risk by more than 0.1), and the
+# tests compare runs. Under xdist each worker then keeps to its own core.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import fcntl
 import json
-import os
 import pickle
 import shutil
 import uuid
