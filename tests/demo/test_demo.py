@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from tests.conftest import ServedDemo
 from typer.testing import CliRunner
 
 import keepwell.cli.demo  # noqa: F401  (registers the demo command)
@@ -352,13 +353,10 @@ def test_cli_builds_the_demo_as_json(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_no_serve_builds_the_demo_that_is_served(tmp_path: Path) -> None:
+def test_no_serve_builds_the_demo_that_is_served(served_demo: ServedDemo, tmp_path: Path) -> None:
     """Sign-ins, score runs and playbook tasks exist right after ``demo --no-serve``."""
-    url = f"sqlite:///{tmp_path / 'ready.sqlite3'}"
-    args = ["--database-url", url, "demo", "--no-serve", "--accounts", "100", "--json"]
-    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "files")])
-    assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout)
+    summary = served_demo.summary  # printed by `keepwell demo --no-serve --json` (to today)
+    url = f"sqlite:///{served_demo.copy(tmp_path)}"
     runs = summary["score_runs"]
     assert len(runs) == 3
     assert all(date.fromisoformat(run["as_of"]) <= date.today() for run in runs)

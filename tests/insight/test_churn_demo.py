@@ -7,18 +7,16 @@ reasons a month or two before it left are compared with those causes.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
+from tests.conftest import ScoredDemo
 
-from keepwell.demo import ChurnedAccount, build_demo, load_ground_truth
-from keepwell.insight.churn import churn_features, monthly_cutoffs, score_frame, train_and_score
+from keepwell.demo import ChurnedAccount, load_ground_truth
+from keepwell.insight.churn import churn_features, monthly_cutoffs, score_frame
 from keepwell.record.models import Account
 
 pytestmark = pytest.mark.slow
-
-AS_OF = date(2025, 6, 30)
 CAUSE_REASONS = {
     "repeat_problems": {"complaints", "tickets", "equipment"},
     "late_deliveries": {"deliveries", "complaints"},
@@ -37,18 +35,17 @@ def _before_churn(churned: ChurnedAccount) -> date:
 
 
 def test_demo_backtest_and_reasons_agree_with_the_planted_causes(
-    sqlite_engine: Engine, tmp_path: Path
+    scored_demo: ScoredDemo, demo_engine: Engine
 ) -> None:
-    build_demo(sqlite_engine, tmp_path, seed=7, accounts=300, as_of=AS_OF)
-    truth = load_ground_truth(tmp_path)
-    run = train_and_score(sqlite_engine)
+    truth = load_ground_truth(scored_demo.files)
+    run = scored_demo.runs[-1].churn  # train_and_score(demo) with its defaults, in run_scoring
     assert run.method == "time-backtest"
     assert run.metrics.roc_auc is not None and run.metrics.roc_auc > 0.7, run.summary()
 
-    with sqlite_engine.connect() as conn:
+    with demo_engine.connect() as conn:
         ids = dict(conn.execute(select(Account.external_id, Account.id)).all())
     cutoffs = {c.account: _before_churn(c) for c in truth.churned}
-    features = churn_features(sqlite_engine, sorted(set(cutoffs.values())))
+    features = churn_features(demo_engine, sorted(set(cutoffs.values())))
     agreed = 0
     for churned in truth.churned:
         rows = features[

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from tests.conftest import ScoredDemo
 
-from keepwell.demo import build_demo
+from keepwell.insight.churn import TrainingOptions
 from keepwell.insight.models import AccountScore, ScoreRun
 from keepwell.insight.risk import revenue_at_risk
 from keepwell.insight.scoring import run_scoring
@@ -45,11 +45,12 @@ def test_share_loss_needs_falling_parts_and_running_equipment_or_steady_orders()
 
 
 @pytest.mark.slow
-def test_demo_scoring_runs_are_stored_and_explained(sqlite_engine: Engine, tmp_path: Path) -> None:
-    build_demo(sqlite_engine, tmp_path, seed=7, accounts=300, as_of=date(2025, 6, 30))
-    first = run_scoring(sqlite_engine)
-    second = run_scoring(sqlite_engine)
-    with Session(sqlite_engine) as session:
+def test_demo_scoring_runs_are_stored_and_explained(demo_engine: Engine) -> None:
+    # Both runs here, not the shared scored demo's: the same run made by another process
+    # (another xdist worker) was seen to move a few accounts' risk.
+    first = run_scoring(demo_engine)
+    second = run_scoring(demo_engine)
+    with Session(demo_engine) as session:
         assert session.scalar(select(func.count()).select_from(ScoreRun)) == 2
         run = latest_run(session)
         assert run is not None and run.id == second.run_id and run.as_of == date(2025, 7, 1)
@@ -75,8 +76,20 @@ def test_demo_scoring_runs_are_stored_and_explained(sqlite_engine: Engine, tmp_p
             )
     riskiest = max(scores.values(), key=lambda s: s.churn_probability or 0.0)
     assert riskiest.reasons and all(r["sentence"] for r in riskiest.reasons)
-    with Session(sqlite_engine) as session:
+    with Session(demo_engine) as session:
         risk = account_risk(session, riskiest.account_id)
     assert risk is not None and risk["reasons"] == [r["sentence"] for r in riskiest.reasons]
     assert risk["accuracy"]["roc_auc"] == run.metrics["roc_auc"]
     assert second.movers == [], "the same data and model move nobody's risk"
+
+
+@pytest.mark.slow
+def test_scoring_trains_with_the_options_it_is_given(scored_demo: ScoredDemo) -> None:
+    earlier, latest = scored_demo.runs  # the earlier one with two backtest cutoffs
+    assert earlier.churn.options is not None and earlier.churn.options.test_cutoffs == 2
+    assert earlier.churn.options.half_life_days is None
+    assert len(earlier.churn.backtest.test_cutoffs) == 2
+    assert latest.churn.options == TrainingOptions(
+        horizon_days=latest.churn.definition.horizon_days,
+        settle_days=latest.churn.definition.settle_days,
+    ), "the default: from the churn definition"

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from tests.conftest import DEMO_AS_OF, DemoCompany
 
-from keepwell.db import make_engine
-from keepwell.demo import build_demo
 from keepwell.insight.scoring import run_scoring
-from keepwell.migrations import upgrade
 from keepwell.notify.service import queue_digests
 from keepwell.playbooks.service import run_playbooks
 from keepwell.problems.store import refresh_problems
@@ -24,16 +21,13 @@ from keepwell.voice.nps import unheard_detractors
 
 pytestmark = pytest.mark.slow
 
-AS_OF = date(2025, 6, 30)
+AS_OF = DEMO_AS_OF
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_company: DemoCompany) -> Iterator[Engine]:
     """The demo company (seed 7, 300 accounts), its problems detected, scored once."""
-    folder = tmp_path_factory.mktemp("demo")
-    engine = make_engine(f"sqlite:///{folder / 'demo.sqlite3'}")
-    upgrade(engine)
-    build_demo(engine, folder / "files", seed=7, accounts=300, as_of=AS_OF)
+    engine = demo_company.copy(tmp_path_factory.mktemp("demo"))
     with Session(engine) as session:
         refresh_problems(session)  # as `keepwell run` does before the playbooks
         session.commit()

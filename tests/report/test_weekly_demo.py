@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from tests.conftest import DEMO_AS_OF, DEMO_SCORED_EARLIER
 
-from keepwell.demo import build_demo
-from keepwell.insight.scoring import run_scoring
 from keepwell.report import weekly_review
 from keepwell.report.render import render_document
 
 pytestmark = pytest.mark.slow
-AS_OF = date(2025, 6, 30)
+AS_OF = DEMO_AS_OF
 
 
 def test_demo_review_has_trend_movers_coverage_and_accuracy(
-    sqlite_engine: Engine, tmp_path: Path
+    scored_demo_engine: Engine,
 ) -> None:
-    build_demo(sqlite_engine, tmp_path, seed=7, accounts=300, as_of=AS_OF)
-    run_scoring(sqlite_engine, as_of=AS_OF - timedelta(days=28))
-    run_scoring(sqlite_engine)
-    with Session(sqlite_engine) as session:
+    assert (AS_OF - DEMO_SCORED_EARLIER).days == 28  # scored then, and the day after AS_OF
+    with Session(scored_demo_engine) as session:
         review = weekly_review(session, AS_OF, money=True)
     assert [s.key for s in review.sections] == ["portfolio", "movers", "coverage", "accuracy"]
     portfolio = review.section("portfolio")

@@ -3,35 +3,32 @@
 from __future__ import annotations
 
 import json
-import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from tests.conftest import DEMO_AS_OF, DemoCompany
 from typer.testing import CliRunner
 
 from keepwell.cli import app
 from keepwell.db import make_engine
-from keepwell.demo import build_demo, load_ground_truth
+from keepwell.demo import load_ground_truth
 from keepwell.record.models import SurveyResponse
 from keepwell.voice.nps import detractors
 from keepwell.voice.sentiment import sentiment
 
 pytestmark = pytest.mark.slow
 
-AS_OF = date(2025, 6, 30)
+AS_OF = DEMO_AS_OF
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
-    """The demo company (300 accounts) in an SQLite file, built once for the module."""
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_company: DemoCompany) -> Path:
+    """The demo company (300 accounts): the module's copy of its SQLite file, and ``files``."""
     base = tmp_path_factory.mktemp("voice-demo")
-    shutil.copy(sqlite_template, base / "demo.sqlite3")
-    engine = make_engine(f"sqlite:///{base / 'demo.sqlite3'}")
-    build_demo(engine, base / "files", seed=7, accounts=300, as_of=AS_OF)
-    engine.dispose()
+    demo_company.copy(base).dispose()
+    (base / "files").symlink_to(demo_company.files)
     return base
 
 

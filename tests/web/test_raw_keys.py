@@ -1,41 +1,36 @@
 """No raw key reaches a person: every page, the weekly review (HTML and PDF), the digests.
 
-The demo company is built once (data, two scoring runs, a playbook run, the demo
-sign-ins) and every page of the route table is rendered for an admin, a leader and a
-member, with real ids for path parameters. The text a person reads (HTML text and
-tooltips, the PDF's text, e-mail and webhook texts) must hold no feature key, signal
-key, timeline event kind, strftime pattern or metric abbreviation. Form field names,
-URLs and CSS classes are not read by people and are not checked; nor are ``<code>``,
-``<pre>`` and ``<textarea>`` contents (commands and the playbooks' YAML, which name
-keys on purpose). The model's measures may be named inside ``<details>`` (admins only).
+The demo company is built once, by ``keepwell demo --no-serve`` (data up to today, three
+scoring runs, a playbook run, the demo sign-ins), and every page of the route table is
+rendered for an admin, a leader and a member, with real ids for path parameters. The
+text a person reads (HTML text and tooltips, the PDF's text, e-mail and webhook texts)
+must hold no feature key, signal key, timeline event kind, strftime pattern or metric
+abbreviation. Form field names, URLs and CSS classes are not read by people and are not
+checked; nor are ``<code>``, ``<pre>`` and ``<textarea>`` contents (commands and the
+playbooks' YAML, which name keys on purpose). The model's measures may be named inside
+``<details>`` (admins only).
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
+from tests.conftest import ServedDemo
 from tests.web.conftest import CSRF_FIELD, PARAM, make_settings
 
-from keepwell.auth.demo import ensure_demo_users
 from keepwell.auth.models import User
-from keepwell.cli.demo import demo_playbooks
 from keepwell.db import make_engine, session_scope
-from keepwell.demo import build_demo
 from keepwell.insight.churn.extra import EXTRA_FEATURES
 from keepwell.insight.features import FEATURES
 from keepwell.insight.models import AccountScore, ScoreRun
-from keepwell.insight.scoring import run_scoring
 from keepwell.knowledge.models import Article
 from keepwell.notify.models import Notification
 from keepwell.notify.webhook import body_for
@@ -51,7 +46,6 @@ from keepwell.web import create_app
 from keepwell.web.deps import route_access
 
 pytestmark = pytest.mark.slow
-ACCOUNTS = 150
 SKIPPED_TAGS = frozenset({"script", "style", "code", "pre", "textarea"})
 STRFTIME = re.compile(r"%[dmYyHMS](?![0-9a-fA-F])")
 METRICS = re.compile(r"\b(?:ROC|AUC|PR AUC|Brier)\b")
@@ -119,24 +113,15 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Demo]:
+def demo(tmp_path_factory: pytest.TempPathFactory, served_demo: ServedDemo) -> Iterator[Demo]:
     """The demo company as ``keepwell demo`` leaves it: data, scores, tasks, sign-ins."""
     folder = tmp_path_factory.mktemp("raw-keys")
-    database = folder / "demo.sqlite3"
-    shutil.copy(sqlite_template, database)
-    engine = make_engine(f"sqlite:///{database}")
-    today = date.today()
-    build_demo(engine, folder / "exports", seed=7, accounts=ACCOUNTS, as_of=today)
-    run_scoring(engine, as_of=today - timedelta(days=14))
-    run_scoring(engine)
-    demo_playbooks(engine, today)
-    with session_scope(engine) as session:
-        password, found = ensure_demo_users(session)
+    engine = make_engine(f"sqlite:///{served_demo.copy(folder)}")
     logins: dict[str, str] = {}
-    for login in found:
-        logins.setdefault(login.role, login.email)
+    for login in served_demo.summary["sign_ins"]:
+        logins.setdefault(login["role"], login["email"])
     app = create_app(make_settings(folder, environment="development"), engine)
-    yield Demo(engine, app, password, logins)
+    yield Demo(engine, app, served_demo.summary["password"], logins)
     engine.dispose()
 
 

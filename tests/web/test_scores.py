@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
-from pathlib import Path
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import Engine
+from tests.conftest import ScoredDemo
 from tests.web.conftest import SQLITE_ONLY, Browser
 from tests.web.scoredata import ACCURACY_SENTENCE, OVERDUE, store_runs
 
 from keepwell.db import session_scope
-from keepwell.demo import build_demo
 from keepwell.insight.models import ScoreRun
 from keepwell.insight.risk import accuracy_story
-from keepwell.insight.scoring import run_scoring
 from keepwell.insight.snapshots import account_risk, latest_scores
 
 
@@ -103,13 +100,12 @@ def test_pages_before_the_first_run(
 
 
 @pytest.mark.slow
-@SQLITE_ONLY
+@pytest.mark.parametrize("database_url", ["scored-demo"], indirect=True)
 def test_pages_show_a_real_scoring_run(
-    engine: Engine, tmp_path: Path, browser: Callable[[str], Browser]
+    engine: Engine, scored_demo: ScoredDemo, browser: Callable[[str], Browser]
 ) -> None:
     """The demo company scored by ``run_scoring``: its accuracy and reasons reach the pages."""
-    build_demo(engine, tmp_path / "demo", seed=7, accounts=300, as_of=date(2025, 6, 30))
-    result = run_scoring(engine)
+    result = scored_demo.runs[-1]  # the latest run on the database under ``engine``
     summary = result.churn.summary()
     with session_scope(engine) as session:
         riskiest = max(latest_scores(session).values(), key=lambda s: s.churn_probability or 0)

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from keepwell import __version__
+from keepwell.insight.churn.backtest import TrainingOptions
 from keepwell.insight.churn.reasons import AccountScore as ChurnScore
 from keepwell.insight.churn.reasons import RiskChange, what_changed
 from keepwell.insight.churn.service import ChurnRun, train_and_score, with_health
@@ -83,12 +84,16 @@ def run_scoring(
     engine_name: EngineName = "duckdb",
     as_of: date | None = None,
     health_config: HealthConfig | None = None,
+    options: TrainingOptions | None = None,
 ) -> ScoringResult:
-    """Train, score and store one run; see the module docstring."""
+    """Train, score and store one run; see the module docstring.
+
+    ``options`` says how the churn model is trained and backtested (default: from the
+    company's churn definition, see :func:`~keepwell.insight.churn.train_and_score`).
+    """
     config = health_config or company_health_config()
-    churn = with_health(
-        engine, train_and_score(engine, engine_name=engine_name, as_of=as_of), config
-    )
+    trained = train_and_score(engine, engine_name=engine_name, as_of=as_of, options=options)
+    churn = with_health(engine, trained, config)
     value = _repeat_value(engine, churn.as_of - timedelta(days=1))
     with Session(engine, expire_on_commit=False) as session:
         previous = _previous_scores(session)
