@@ -54,14 +54,20 @@ NEAREST_CHUNK = 1024
 """Rows whose nearest neighbours are found at once (bounds the index array's memory)."""
 
 
-def cosine_distances(vectors: FloatArray) -> FloatArray:
-    """Pairwise cosine distances of unit rows, clipped to ``[0, 2]`` (one n × n array:
-    computed in place, with no temporary of the same size)."""
-    distances = vectors @ vectors.T
+def _distances_from(vectors: FloatArray, start: int, stop: int) -> FloatArray:
+    """Cosine distances of unit rows ``start:stop`` to every row, clipped to ``[0, 2]``,
+    each row's distance to itself 0; computed in place, with no temporary of that size."""
+    distances = vectors[start:stop] @ vectors.T
     np.subtract(1.0, distances, out=distances)
     np.clip(distances, 0.0, 2.0, out=distances)
-    np.fill_diagonal(distances, 0.0)
+    rows = np.arange(len(distances))
+    distances[rows, start + rows] = 0.0
     return distances
+
+
+def cosine_distances(vectors: FloatArray) -> FloatArray:
+    """Pairwise cosine distances of unit rows, clipped to ``[0, 2]``."""
+    return _distances_from(vectors, 0, len(vectors))
 
 
 def nearest_rows(vectors: FloatArray, k: int) -> Labels:
@@ -70,11 +76,7 @@ def nearest_rows(vectors: FloatArray, k: int) -> Labels:
     k = min(k, len(vectors))
     parts = []
     for start in range(0, len(vectors), NEAREST_CHUNK):
-        distances = vectors[start : start + NEAREST_CHUNK] @ vectors.T
-        np.subtract(1.0, distances, out=distances)
-        np.clip(distances, 0.0, 2.0, out=distances)
-        rows = np.arange(len(distances))
-        distances[rows, start + rows] = 0.0
+        distances = _distances_from(vectors, start, start + NEAREST_CHUNK)
         parts.append(np.argpartition(distances, k - 1, axis=1)[:, :k])
     return np.concatenate(parts) if parts else np.zeros((0, k), dtype=np.int64)
 

@@ -15,9 +15,8 @@ from keepwell.auth.visibility import MONEY_FIELDS, hidden_in
 from keepwell.insight.overview import HistoryPoint, Mover, TrendPoint
 from keepwell.insight.risk import LEVEL_LABELS
 from keepwell.insight.wording import change_texts, is_money_feature
+from keepwell.record.vocabulary import in_words
 from keepwell.rendering.charts import Bar, line_chart, percent
-
-BANDS = {"healthy": "Healthy", "watch": "Watch", "at_risk": "At risk", "no_data": "No data"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def account_risk_view(risk: dict[str, Any] | None, sees_money: bool) -> dict[str
         return None
     view = dict(risk)
     view["reasons"] = list(risk["reasons"])
-    view["band_label"] = BANDS.get(risk["health_band"], risk["health_band"])
+    view["band_label"] = in_words(risk["health_band"])
     view["level_label"] = LEVEL_LABELS[risk["level"]]
     if not sees_money:
         for key in hidden_in("score", frozenset(MONEY_FIELDS)):
