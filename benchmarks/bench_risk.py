@@ -52,6 +52,10 @@ class SeedResult:
     model_auc: float | None
     health_auc: float | None
     seconds: float
+    at_risk: int
+    """Live accounts in the at-risk band (what the lists show)."""
+    band_times: float | None
+    """How many times the base rate the at-risk band's backtest examples churned."""
     by_cause: dict[str, list[tuple[bool, bool]]] = field(default_factory=dict)
     """Per cause, for each at-risk account: (in the top fifth by model, by health)."""
 
@@ -96,6 +100,7 @@ def score(seed: int, day: date, folder: Path, scratch: Path) -> SeedResult:
     """Score a copy of the built demo the day after its last day and rank it."""
     from keepwell.demo import load_ground_truth
     from keepwell.insight.models import AccountScore, ScoreRun
+    from keepwell.insight.risk import risk_bands
     from keepwell.insight.scoring import run_scoring
     from keepwell.record.models import Account
 
@@ -124,6 +129,8 @@ def score(seed: int, day: date, folder: Path, scratch: Path) -> SeedResult:
         caught = (account.account in by_model, account.account in by_health)
         by_cause[account.causes[0]].append(caught)
     health = rows.get("health", {})
+    bands = result.churn.risk_bands() or {}
+    threshold = risk_bands({"risk_bands": bands}).at_risk
     return SeedResult(
         seed,
         len(scores),
@@ -131,6 +138,8 @@ def score(seed: int, day: date, folder: Path, scratch: Path) -> SeedResult:
         rows[result.churn.model_name]["roc_auc"],
         health.get("roc_auc"),
         seconds,
+        sum(1 for _, p, _ in scores if p is not None and p >= threshold),
+        (bands.get("bands") or [{}])[0].get("times_base_rate"),
         dict(sorted(by_cause.items())),
     )
 
@@ -144,18 +153,24 @@ def auc(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
+def times(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}× the base rate"
+
+
 def report(results: list[SeedResult]) -> None:
     print()
     header = (
         "seed", "live", "model", "capture by risk", "capture by health",
-        "backtest AUC model", "backtest AUC health", "score s",
+        "backtest AUC model", "backtest AUC health", "at risk (live)",
+        "at-risk band in the backtest", "score s",
     )  # fmt: skip
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in results:
         print(
             f"| {r.seed} | {r.live} | {r.model} | {share(r.capture(0))} | {share(r.capture(1))} "
-            f"| {auc(r.model_auc)} | {auc(r.health_auc)} | {r.seconds:.0f} |"
+            f"| {auc(r.model_auc)} | {auc(r.health_auc)} | {r.at_risk} "
+            f"| {times(r.band_times)} | {r.seconds:.0f} |"
         )
     print()
     causes = sorted({c for r in results for c in r.by_cause})

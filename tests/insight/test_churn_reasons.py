@@ -23,6 +23,8 @@ from keepwell.insight.churn import (
     train_and_score,
     what_changed,
 )
+from keepwell.insight.snapshots import REASON_TIMELINE
+from keepwell.record.timeline import TIMELINE_FAMILIES
 
 TROUBLED = {
     "complaints_90d": 3.0,
@@ -118,6 +120,12 @@ def test_templates_turn_values_into_sentences() -> None:
         ({"unanswered_detractors_180d": 2.0},
          "2 unhappy NPS answers in the last 6 months had no call, visit or e-mail within "
          "two weeks"),
+        ({"warning_notes_180d": 1.0},
+         "the account team wrote down a warning sign once in the last 6 months"),
+        ({"warning_notes_180d": 3.0, "warning_notes_180d_competitor": 2.0,
+          "warning_notes_180d_volumes": 0.0, "warning_notes_180d_deliveries": 1.0},
+         "the account team wrote down a warning sign 3 times in the last 6 months: a "
+         "competitor's offer and late deliveries"),
     ],
 )  # fmt: skip
 def test_each_template(values: dict[str, float], sentence: str) -> None:
@@ -182,3 +190,10 @@ def test_what_changed_lists_moves_above_the_threshold_with_their_features() -> N
     assert [c.feature for c in change.changes] == ["complaints_90d", "last_nps"]
     assert change.changes[0].text == "complaints_90d: 0 → 3"
     assert change.changes[0].push == pytest.approx(1.0)
+
+
+def test_every_reason_links_to_a_part_of_the_timeline_that_exists() -> None:
+    keys = {group.key for group in GROUPS}
+    assert set(REASON_TIMELINE) <= keys
+    assert set(REASON_TIMELINE.values()) <= set(TIMELINE_FAMILIES)
+    assert REASON_TIMELINE["warning_notes"] == "interaction"

@@ -10,7 +10,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from keepwell.insight.churn.early_signs import EARLY_SIGN_BLOCKS, EARLY_SIGN_FEATURES
+from keepwell.insight.churn.early_signs import (
+    EARLY_SIGN_BLOCKS,
+    EARLY_SIGN_FEATURES,
+    REASON_DETAILS,
+)
 from keepwell.insight.features import compute_features, connect, write_tables
 
 CUTOFF = date(2024, 7, 1)
@@ -58,6 +62,8 @@ def _tables(*, later: bool) -> dict[str, pa.Table]:
         _order(21, 2, 40, promised=30, status="cancelled"),  # cancelled: not counted
     ]
     touches = [(1, ago) for ago in (10, 50, 100, 200, 300, 455)]
+    # account 1's team wrote down warning signs 50 and 200 days ago (the latter too old)
+    warnings = {(1, 50): "competitor deliveries", (1, 200): "volumes"}
     surveys = [
         (1, "nps", 3.0, 60),  # followed up 10 days later
         (1, "nps", 5.0, 150),  # nothing within 14 days after
@@ -79,6 +85,7 @@ def _tables(*, later: bool) -> dict[str, pa.Table]:
         quotes.append((2, -3, -4))
         orders.append(_order(30, 1, -5, promised=-20))
         touches += [(1, 0), (2, -10)]
+        warnings |= {(1, 0): "leaving", (2, -10): "competitor"}
         surveys.append((2, "nps", 1.0, -1))
         readings += [(1, 0, 24.0), (2, 0, 24.0), (2, -5, 24.0)]
     return {
@@ -99,7 +106,13 @@ def _tables(*, later: bool) -> dict[str, pa.Table]:
         ),
         "interactions": pa.Table.from_pylist(
             [
-                {"id": n, "account_id": a, "occurred_at": _time(ago), "kind": "call"}
+                {
+                    "id": n,
+                    "account_id": a,
+                    "occurred_at": _time(ago),
+                    "kind": "call",
+                    "warning_signs": warnings.get((a, ago), ""),
+                }
                 for n, (a, ago) in enumerate(touches, start=1)
             ]
         ),
@@ -140,6 +153,12 @@ ALPHA = {
     "unanswered_detractors_180d": 1,
     "usage_30d_vs_usual": 5 / 10,  # 30 days at 5 against 170 earlier days at 10
     "usage_vs_everyone": (5 / 10) / ((5 + 8) / (10 + 8)),
+    "warning_notes_180d": 1,  # 50 days ago; 200 days ago is outside the window
+    "warning_notes_180d_competitor": 1,
+    "warning_notes_180d_volumes": 0,
+    "warning_notes_180d_deliveries": 1,
+    "warning_notes_180d_discontent": 0,
+    "warning_notes_180d_leaving": 0,
 }
 BETA = {
     "orders_180d_vs_usual": None,  # too little earlier history
@@ -153,6 +172,8 @@ BETA = {
     "unanswered_detractors_180d": None,  # no row: the churn frame fills 0
     "usage_30d_vs_usual": 8 / 8,  # first reading 100 days ago: 70 earlier days
     "usage_vs_everyone": 1 / ((5 + 8) / (10 + 8)),
+    "warning_notes_180d": None,  # no row: the churn frame fills 0
+    **dict.fromkeys(REASON_DETAILS),
 }
 
 
@@ -163,7 +184,7 @@ def _features(folder: Path) -> dict[int, dict[str, Any]]:
     finally:
         con.disconnect()
     return {
-        row["account_id"]: {name: row[name] for name in EARLY_SIGN_FEATURES}
+        row["account_id"]: {name: row[name] for name in (*EARLY_SIGN_FEATURES, *REASON_DETAILS)}
         for row in table.to_pylist()
     }
 

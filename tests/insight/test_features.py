@@ -43,7 +43,7 @@ from keepwell.insight.features.snapshot import conform, read_tables, write_table
 from keepwell.insight.features.synthetic import synthetic_tables
 from keepwell.intake.service import import_file
 from keepwell.problems.models import ProblemRecord, ProblemTicket
-from keepwell.record.models import Account, Ticket
+from keepwell.record.models import Account, Interaction, Ticket
 
 pytestmark = [
     pytest.mark.filterwarnings(
@@ -633,6 +633,25 @@ def test_snapshot_has_the_declared_types(crafted: Engine, tmp_path: Path) -> Non
     assert pq.read_metadata(paths["orders"]).num_rows == 8
     assert pq.read_metadata(paths["quotes"]).num_rows == 5
     assert pq.read_metadata(paths["problem_tickets"]).num_rows == 6  # T7's problem dismissed
+
+
+def test_snapshot_marks_interactions_that_record_a_warning_sign(
+    crafted: Engine, tmp_path: Path
+) -> None:
+    notes = _rows(
+        "external_id account occurred_at kind subject text",
+        ("W1", "A1", "2024-06-01T10:00:00", "note", "Competitor pressure", "Quoted 9% below us."),
+        ("W2", "A1", "2024-06-02T10:00:00", "call", "Check-in", "No complaints, all fine."),
+        ("W3", "A2", "2024-06-03T10:00:00", "visit", "Besuch", "Kunde verärgert: Lieferverzug."),
+    )
+    _import(crafted, tmp_path, {"interactions": notes})
+    paths = write_snapshot(crafted, tmp_path / "s")
+    table = pq.read_table(paths["interactions"]).to_pylist()
+    with crafted.connect() as conn:
+        external = dict(conn.execute(select(Interaction.id, Interaction.external_id)).all())
+    signs = {external[row["id"]]: row["warning_signs"] for row in table if row["warning_signs"]}
+    assert signs == {"W1": "competitor", "W3": "deliveries discontent"}, "no other note warns"
+    assert "text" not in pq.read_schema(paths["interactions"]).names
 
 
 def test_registry_describes_every_feature() -> None:

@@ -17,10 +17,12 @@ from keepwell.insight.snapshots import account_risk
 from keepwell.record.models import Account
 
 
-def test_bands_are_the_lowest_thresholds_with_several_times_the_base_rate() -> None:
-    # 1,000 examples ranked by risk: 34 of the riskiest 100 churned, 8 of the next 200,
-    # 7 of the other 700 (base rate 4.9 %).
-    p = np.linspace(1.0, 0.0, 1000)
+def test_bands_are_multiples_of_the_base_rate_with_their_evidence() -> None:
+    # 1,000 calibrated predictions: 34 of the riskiest 100 (at 25-45 %) churned, 8 of the
+    # next 200 (3-8 %), 7 of the other 700 (0-2 %); base rate 4.9 %.
+    p = np.concatenate(
+        [np.linspace(0.45, 0.25, 100), np.linspace(0.08, 0.03, 200), np.linspace(0.02, 0, 700)]
+    )
     y = np.zeros(1000, dtype=np.int64)
     y[np.arange(0, 100, 3)] = 1
     y[np.arange(100, 300, 25)] = 1
@@ -28,21 +30,40 @@ def test_bands_are_the_lowest_thresholds_with_several_times_the_base_rate() -> N
     bands = risk_bands(y, p)
     base = y.mean()
     assert bands["base_rate"] == round(base, 4)
-    at_risk = bands["at_risk"]
-    assert at_risk is not None
-    above = y[p >= at_risk]
-    assert above.mean() >= 3 * base and len(above) >= 20
-    assert y[p >= at_risk - 0.05].mean() < 3 * base, "the lowest such threshold"
+    assert bands["at_risk"] == round(3 * base, 4) and bands["watch"] == round(1.5 * base, 4)
     names = [b["band"] for b in bands["bands"]]
-    assert names[0] == "at_risk" and names[-1] == "low"
+    assert names == ["at_risk", "watch", "low"]
     assert sum(b["examples"] for b in bands["bands"]) == 1000
-    assert bands["bands"][0]["times_base_rate"] >= 3
+    top = bands["bands"][0]
+    assert top["examples"] == int(np.sum(p >= bands["at_risk"]))
+    assert top["churned"] == int(y[p >= bands["at_risk"]].sum())
+    assert top["examples"] == 100 and top["times_base_rate"] == round(0.34 / base, 4)
+    assert bands["validated"] is True
+    watch = (p >= bands["watch"]) & (p < bands["at_risk"])
+    assert bands["bands"][1]["examples"] == int(watch.sum()) == 26  # of the 200 at 3-8 %
 
 
-def test_no_band_without_evidence() -> None:
-    y = np.array([0, 1] * 50, dtype=np.int64)
+def test_bands_the_backtest_did_not_confirm_are_not_validated() -> None:
+    # the riskiest predictions churned no more often than the rest
+    p = np.linspace(0.5, 0.0, 1000)
+    y = np.zeros(1000, dtype=np.int64)
+    y[::20] = 1
+    bands = risk_bands(y, p)
+    assert bands["at_risk"] == 0.15 and bands["validated"] is False
+    assert risk_bands_of({"risk_bands": bands}).source == "base_rate"
+    assert risk_bands_of({"risk_bands": {**bands, "validated": True}}).source == "validated"
+
+
+def test_a_high_base_rate_caps_the_at_risk_threshold_at_one_in_two() -> None:
+    y = np.array([1, 0] * 50, dtype=np.int64)
     bands = risk_bands(y, np.full(100, 0.5))
-    assert bands["at_risk"] is None and bands["watch"] is None
+    assert (bands["at_risk"], bands["watch"]) == (0.5, 0.5)
+    assert [b["band"] for b in bands["bands"]] == ["at_risk", "watch", "low"]
+
+
+def test_no_band_without_churners() -> None:
+    bands = risk_bands(np.zeros(50, dtype=np.int64), np.full(50, 0.1))
+    assert bands["at_risk"] is None and bands["watch"] is None and bands["validated"] is False
     assert [b["band"] for b in bands["bands"]] == ["low"]
 
 

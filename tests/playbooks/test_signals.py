@@ -12,6 +12,7 @@ from tests.tasks.world import account, assign, employee, small_world
 from keepwell.auth.models import User
 from keepwell.db import session_scope
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.risk import risk_level
 from keepwell.people.models import Employee
 from keepwell.playbooks.core import Context, Hit
 from keepwell.playbooks.plugins import registry
@@ -123,12 +124,17 @@ def test_churn_risk_health_and_renewal(engine: Engine) -> None:
         assert hits(s, "renewal_due", within_days=10) == []
 
 
-def test_churn_risk_defaults_to_the_runs_validated_at_risk_band(engine: Engine) -> None:
+def test_churn_risk_defaults_to_the_at_risk_band_every_list_uses(engine: Engine) -> None:
     with session_scope(engine) as s:
         w = small_world(s)
         acme, beta = w.accounts["acme"], w.accounts["beta"]
         scores(s, {acme: (0.3, 80.0), beta: (0.1, 80.0)})
-        assert hits(s, "churn_risk") == [], "no bands: the 0.5 fallback"
+        found = hits(s, "churn_risk")
+        assert by_account(found) == {acme: ["churn_risk"]}, "no bands: 3 times a 5 % base rate"
+        assert risk_level(0.3, None) == "at_risk" and risk_level(0.1, None) != "at_risk"
+        partial = {"at_risk": 0.05, "watch": None, "base_rate": 0.045}  # the lists fall back
+        scores(s, {acme: (0.3, 80.0), beta: (0.1, 80.0)}, {"risk_bands": partial})
+        assert by_account(hits(s, "churn_risk")) == {acme: ["churn_risk"]}
         bands = {"at_risk": 0.25, "watch": 0.08, "base_rate": 0.06}
         scores(s, {acme: (0.3, 80.0), beta: (0.1, 80.0)}, {"risk_bands": bands})
         assert by_account(hits(s, "churn_risk")) == {acme: ["churn_risk"]}

@@ -176,6 +176,8 @@ def test_events_carry_names_provenance_and_only_alarms(acme: tuple[Session, int]
     call = events[("interaction.call", "I-1")]
     assert call.title == "Call (outbound) by Anna Weber with Jane Buyer: Escalation"
     assert (call.employee, call.contact, call.detail) == ("Anna Weber", "Jane Buyer", "Apologised")
+    assert call.warning == "complaints", "an escalation is a warning sign the team wrote down"
+    assert all(e.warning is None for e in events.values() if e.record != "interaction")
     survey = events[("survey.response", "S-1")]
     assert (survey.title, survey.detail, survey.contact) == ("NPS 3/10", "Late again", "Jane Buyer")
     assert events[("order.delivered_late", "O-2")].title == "Order O-2 delivered 10 days late"

@@ -35,9 +35,9 @@ def score(
     run: int, account: int, p: float, health: float, band: str, orders: float
 ) -> AccountScore:
     """One stored account score with reasons, features and contributions."""
-    reasons = [{"key": "ordering", "sentence": "no order in the last 90 days", "weight": 0.3}]
+    reasons = [{"key": "order_gap", "sentence": "no order in the last 90 days", "weight": 0.3}]
     if p > 0.5:
-        reasons.append({"key": "invoices", "sentence": OVERDUE, "weight": 0.2})
+        reasons.append({"key": "payments", "sentence": OVERDUE, "weight": 0.2})
     return AccountScore(
         run_id=run,
         account_id=account,

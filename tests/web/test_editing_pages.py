@@ -156,6 +156,19 @@ def test_the_note_form_names_the_contacts_met(
     assert met == [jane]
 
 
+def test_a_note_that_records_a_warning_sign_is_marked_on_the_timeline(
+    browser: Browsers, record: dict[str, int]
+) -> None:
+    member = browser("member")
+    acme = record["C-1"]
+    warned = {"kind": "call", "text": "Their buyer says a competitor quoted 12 % below us."}
+    assert member.post(f"/accounts/{acme}/notes", warned).status_code == 303
+    assert member.post(f"/accounts/{acme}/notes", {"text": "No complaints."}).status_code == 303
+    page = member.get(f"/accounts/{acme}?tab=timeline&kinds=interaction").text
+    assert page.count("Warning sign:") == 1
+    assert "Warning sign: a competitor&#39;s offer" in page
+
+
 def test_the_retention_page_counts_why_customers_left(
     browser: Browsers, record: dict[str, int]
 ) -> None:

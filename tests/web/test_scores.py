@@ -77,6 +77,9 @@ def test_account_page_shows_risk_reasons_breakdown_and_history(
     assert "Not scored yet" not in page
     assert "72%" in page and "At risk" in page and "Probability alive" in page
     assert "no order in the last 90 days" in page and OVERDUE in page
+    timeline = f'href="/accounts/{scored["C-1"]}?tab=timeline&amp;kinds='
+    assert f'{timeline}order#timeline" title="What the timeline shows about this">no order' in page
+    assert f"{timeline}invoice#timeline" in page, "each reason opens what is behind it"
     assert "Ordering" in page and "Orders in the last 90 days" in page
     assert "orders_90d" not in page and "98,765.00 EUR" in page
     assert "Churn risk over the last runs" in page and "<polyline" in page

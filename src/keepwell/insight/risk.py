@@ -3,8 +3,9 @@
 Every list, report, digest and export asks this module whether an account is at risk,
 so the pages cannot disagree. The risk is an account's churn probability in the latest
 scoring run; its level comes from the run's validated bands
-(``ScoreRun.metrics["risk_bands"]``: ``{"at_risk": P1, "watch": P2, "base_rate": B}``).
-A run without validated bands falls back to multiples of the run's base rate (the share
+(``ScoreRun.metrics["risk_bands"]``: ``{"at_risk": P1, "watch": P2, "base_rate": B,
+"validated": true}``, see :mod:`keepwell.insight.churn.bands`). A run without stored bands
+falls back to multiples of the run's base rate (the share
 of backtest examples that churned, from its stored calibration table): at risk from
 :data:`AT_RISK_FACTOR` times the base rate, watch from :data:`WATCH_FACTOR` times it;
 without any base rate, to :data:`FALLBACK_BASE_RATE`.
@@ -26,7 +27,11 @@ RiskLevel = Literal["at_risk", "watch", "low"]
 LEVELS: tuple[RiskLevel, ...] = ("at_risk", "watch", "low")
 LEVEL_LABELS: dict[str, str] = {"at_risk": "At risk", "watch": "Watch", "low": "Low risk"}
 AT_RISK_FACTOR = 3.0
+""""At risk": a churn probability of at least this many times the base rate."""
 WATCH_FACTOR = 1.5
+""""Watch": at least this many times the base rate."""
+MAX_AT_RISK = 0.5
+"""The at-risk threshold of a business whose customers often leave: one in two."""
 FALLBACK_BASE_RATE = 0.05
 """Assumed churn rate of a run that stored neither bands nor a calibration table."""
 NEGLIGIBLE_REVENUE_AT_RISK = 1000.0
@@ -42,6 +47,9 @@ class RiskBands:
     watch: float
     base_rate: float | None
     source: Literal["validated", "base_rate", "fixed"]
+    """``validated``: the backtest's at-risk accounts left at least :attr:`times` as often
+    as usual; ``base_rate``: multiples of the base rate the backtest did not confirm (or a
+    run without stored bands); ``fixed``: no base rate known."""
 
     @property
     def times(self) -> float:
@@ -65,16 +73,17 @@ def risk_bands(run_metrics: Mapping[str, Any] | None) -> RiskBands:
     if isinstance(stored, Mapping):
         at_risk, watch = _number(stored.get("at_risk")), _number(stored.get("watch"))
         if at_risk is not None and watch is not None:
+            held = stored.get("validated", True) is True
+            base = _number(stored.get("base_rate"))
             return RiskBands(
-                at_risk, min(watch, at_risk), _number(stored.get("base_rate")), "validated"
+                at_risk, min(watch, at_risk), base, "validated" if held else "base_rate"
             )
     base = base_rate(metrics)
     if base is None:
         rate = FALLBACK_BASE_RATE
         return RiskBands(AT_RISK_FACTOR * rate, WATCH_FACTOR * rate, None, "fixed")
-    return RiskBands(
-        min(AT_RISK_FACTOR * base, 1.0), min(WATCH_FACTOR * base, 1.0), base, "base_rate"
-    )
+    at_risk = min(AT_RISK_FACTOR * base, MAX_AT_RISK)
+    return RiskBands(at_risk, min(WATCH_FACTOR * base, at_risk), base, "base_rate")
 
 
 def risk_level(probability: float | None, run_metrics: Mapping[str, Any] | None) -> RiskLevel:

@@ -40,6 +40,32 @@ def accounts_in_band(session: Session, band: str) -> set[int]:
     return set(session.scalars(query))
 
 
+REASON_TIMELINE: dict[str, str] = {
+    "complaints": "ticket",
+    "tickets": "ticket",
+    "recurring_problems": "ticket",
+    "order_gap": "order",
+    "order_trend": "order",
+    "ordering_rate": "order",
+    "spare_parts": "order",
+    "deliveries": "order",
+    "quotes": "quote",
+    "handoff": "quote",
+    "payments": "invoice",
+    "nps": "survey",
+    "csat": "survey",
+    "follow_up": "survey",
+    "interactions": "interaction",
+    "warning_notes": "interaction",
+    "contacts": "contact",
+    "team": "team",
+    "equipment": "telemetry",
+}
+"""The part of the account's timeline that shows what a reason is about, by the key of its
+group (:data:`keepwell.insight.churn.sentences.GROUPS`) and a timeline family
+(:data:`keepwell.record.timeline.TIMELINE_FAMILIES`)."""
+
+
 def account_risk(session: Session, account_id: int) -> dict[str, Any] | None:
     """One account's latest scores, reasons and health breakdown, beside the model's accuracy."""
     score = read(session, _account_risk(), account=account_id).first()
@@ -56,6 +82,7 @@ def account_risk(session: Session, account_id: int) -> dict[str, Any] | None:
         "level": risk_level(score.churn_probability, score.metrics),
         "accuracy_sentence": story.sentence if story is not None else None,
         "reasons": [r["sentence"] for r in score.reasons],
+        "reason_timeline": [REASON_TIMELINE.get(r.get("key", "")) for r in score.reasons],
         "health_score": score.health_score,
         "health_band": score.health_band,
         "health_breakdown": score.health_breakdown,

@@ -11,4 +11,5 @@ __all__ = [
     "tickets",
     "timeline",
     "vocabulary",
+    "warning_signs",
 ]

@@ -63,6 +63,9 @@ class TimelineEvent(_Out):
     null when there is none or the reader's role does not see money."""
     currency: str | None = None
     """The currency of ``amount`` as the source recorded it (null: the company currency)."""
+    warning: str | None = None
+    """The warning signs a note, call or visit record names, in words ("a competitor's
+    offer and late deliveries"); null when it names none."""
     record: str
     """The table the event comes from: order, quote, ticket, survey, interaction, ..."""
     record_id: int

@@ -47,6 +47,8 @@ from keepwell.record.models import (
 )
 from keepwell.record.schemas import TimelineEvent
 from keepwell.record.vocabulary import INTERACTION_KINDS, in_words
+from keepwell.record.warning_signs import in_words as warning_words
+from keepwell.record.warning_signs import note_warning_signs
 
 Builder = Callable[[str, datetime, RowMapping], TimelineEvent]
 """Turns one selected row into an event, given the branch's kind and the event's time."""
@@ -514,6 +516,7 @@ def _interaction_event(_kind: str, at: datetime, row: RowMapping) -> TimelineEve
         detail=row["text"] or None,
         employee=row["employee"],
         contact=row["contact"],
+        warning=warning_words(note_warning_signs(row["subject"], row["text"])) or None,
     )
 
 

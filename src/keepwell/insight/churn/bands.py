@@ -1,12 +1,19 @@
-"""Risk bands from evidence: the churn probabilities above which customers really left more.
+"""Risk bands: a churn probability several times the usual, and the evidence behind it.
 
-From the pooled backtest predictions of the chosen model (each a probability made before
-the outcome was known, and the outcome), ``at_risk`` is the lowest threshold at which
-the accounts at or above it churned at least :data:`AT_RISK_FACTOR` times as often as all
-examples did (the base rate), and ``watch`` the lowest threshold below it at which the
-accounts between the two churned at least :data:`WATCH_FACTOR` times as often. Each band
-keeps its evidence: examples, churners, churn rate and how many times the base rate that
-is. The bands are stored on every scoring run as ``metrics["risk_bands"]``.
+The churn model's probabilities are calibrated: an account at 15 % is expected to leave
+within the horizon about 15 times in 100. "At risk" is therefore a probability of at
+least :data:`AT_RISK_FACTOR` times the base rate (the share of the chosen model's pooled
+backtest examples that churned), capped at :data:`MAX_AT_RISK`; "watch" at least
+:data:`WATCH_FACTOR` times it. The backtest then says whether that held: each band keeps
+its evidence (examples, churners, churn rate, how many times the base rate), and the
+bands are ``validated`` when the backtest examples in the at-risk band, at least
+:data:`MIN_EXAMPLES` of them with :data:`MIN_CHURNERS` churners, really left at least
+:data:`AT_RISK_FACTOR` times as often as all did.
+
+Tying the thresholds to the base rate keeps them steady from one weekly run to the next
+(the base rate moves slowly); the lowest threshold whose accounts *together* reach the
+factor, used before, let a strong top pull in many accounts at the usual rate and moved
+with every run. The bands are stored on every scoring run as ``metrics["risk_bands"]``.
 """
 
 from __future__ import annotations
@@ -17,10 +24,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-AT_RISK_FACTOR = 3.0
-WATCH_FACTOR = 1.5
+from keepwell.insight.risk import AT_RISK_FACTOR, MAX_AT_RISK, WATCH_FACTOR
+
 MIN_EXAMPLES = 20
-"""A band needs at least this many backtest examples, so one lucky churner sets no band."""
+"""The at-risk band needs at least this many backtest examples to be validated, so one
+lucky churner validates nothing."""
 MIN_CHURNERS = 3
 
 Floats = npt.NDArray[np.float64]
@@ -28,14 +36,15 @@ Ints = npt.NDArray[np.int64]
 
 
 def risk_bands(y: Ints, p: Floats) -> dict[str, Any]:
-    """``{"at_risk", "watch", "base_rate", "bands", ...}`` from outcomes ``y`` and risks ``p``.
+    """``{"at_risk", "watch", "base_rate", "validated", "bands", ...}`` from backtest
+    outcomes ``y`` and predicted probabilities ``p``.
 
-    A threshold no band of enough examples reaches is ``None`` (no validated band).
+    Without churners (no base rate) both thresholds are ``None``.
     """
     y, p = np.asarray(y, dtype=np.int64), np.asarray(p, dtype=np.float64)
     base = float(np.mean(y)) if len(y) else 0.0
-    at_risk = _lowest(y, p, np.inf, AT_RISK_FACTOR * base)
-    watch = _lowest(y, p, at_risk if at_risk is not None else np.inf, WATCH_FACTOR * base)
+    at_risk = min(AT_RISK_FACTOR * base, MAX_AT_RISK) if base > 0 else None
+    watch = min(WATCH_FACTOR * base, at_risk) if at_risk is not None else None
     top = np.inf
     edges: list[tuple[str, float, float]] = []
     for name, low in (("at_risk", at_risk), ("watch", watch)):
@@ -53,28 +62,21 @@ def risk_bands(y: Ints, p: Floats) -> dict[str, Any]:
         "base_rate": round(base, 4),
         "at_risk_factor": AT_RISK_FACTOR,
         "watch_factor": WATCH_FACTOR,
+        "validated": at_risk is not None and _held(bands[0], base),
         "examples": len(y),
         "churned": int(np.sum(y)),
         "bands": bands,
     }
 
 
-def _lowest(y: Ints, p: Floats, below: float, rate: float) -> float | None:
-    """The lowest threshold t < ``below`` whose examples in [t, below) churn at ``rate`` or more."""
-    if rate <= 0:
-        return None
-    inside = p < below
-    order = np.argsort(-p[inside], kind="stable")
-    ranked_p, ranked_y = p[inside][order], y[inside][order]
-    churned = np.cumsum(ranked_y)
-    counts = np.arange(1, len(ranked_y) + 1)
-    best: float | None = None
-    for index in range(len(ranked_p)):
-        last_of_tie = index + 1 == len(ranked_p) or ranked_p[index + 1] < ranked_p[index]
-        enough = counts[index] >= MIN_EXAMPLES and churned[index] >= MIN_CHURNERS
-        if last_of_tie and enough and churned[index] / counts[index] >= rate:
-            best = float(ranked_p[index])
-    return best
+def _held(band: dict[str, Any], base: float) -> bool:
+    """Whether the at-risk band's backtest examples left as often as the band claims."""
+    examples, churned = int(band["examples"]), int(band["churned"])
+    return (
+        examples >= MIN_EXAMPLES
+        and churned >= MIN_CHURNERS
+        and churned >= AT_RISK_FACTOR * base * examples
+    )
 
 
 def _evidence(name: str, y: Ints, base: float, low: float, high: float | None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import ibis.expr.types as ir
 from keepwell.insight.features import KEYS, Block, Feature, Frame
 from keepwell.insight.features.frame import keyed, ratio
 from keepwell.insight.features.orders import live_orders
+from keepwell.record.warning_signs import CUES
 
 LATE_DAYS = 7
 """An order is late when it came this many days or more after its promised day."""
@@ -38,6 +39,8 @@ DELIVERY_DAYS = 365
 FOLLOW_UP_DAYS = 14
 DETRACTOR_DAYS = 180
 DETRACTOR_SCORE = 6
+WARNING_NOTE_DAYS = 180
+WARNING_NOTES = "warning_notes_180d"
 USAGE_METRIC = "run_hours"
 RECENT_USAGE_DAYS = 30
 USAGE_WINDOW_DAYS = 365
@@ -155,9 +158,24 @@ EARLY_SIGN_FEATURES: dict[str, Feature] = {
             "int64",
             "surveys",
         ),
+        _feature(
+            "warning_notes_180d",
+            f"Warning notes: notes, calls, visits and e-mails of the last {WARNING_NOTE_DAYS} "
+            "days whose subject or text records a warning sign (a competitor's offer, "
+            "falling volumes, late deliveries, a complaint or escalation, talk of ending "
+            "the business; see keepwell.record.warning_signs).",
+            "notes",
+            "int64",
+            "interactions",
+        ),
     )
 }
 """The early-sign features by name, described like the registry's."""
+
+REASON_DETAILS: tuple[str, ...] = tuple(f"{WARNING_NOTES}_{kind}" for kind in CUES)
+"""Columns the blocks compute for the reasons' sentences but the models do not learn
+from: the warning notes of each kind (``warning_notes_180d_competitor``), so a reason
+can say what the team wrote down while the models weigh one count."""
 
 
 def _usual(count: ir.NumericValue, first_ago: ir.IntegerValue, recent: int, usual: int) -> ir.Value:
@@ -320,6 +338,20 @@ def usage_level_features(frame: Frame) -> ir.Table:
     )
 
 
+def warning_note_features(frame: Frame) -> ir.Table:
+    """Interactions of the last 180 days that record a warning sign, and of each kind."""
+    touches = frame.table("interactions")
+    touches = touches.mutate(signs=touches.warning_signs.fill_null(""))
+    h = frame.history(touches.filter(touches.signs != ""), "occurred_at", WARNING_NOTE_DAYS)
+    kinds = {f"{WARNING_NOTES}_{kind}": h.ago.count(where=h.signs.contains(kind)) for kind in CUES}
+    agg = keyed(h, notes=h.ago.count(), **kinds)
+    return agg.select(
+        *KEYS,
+        warning_notes_180d=agg.notes.cast("int64"),
+        **{name: agg[name].cast("int64") for name in kinds},
+    )
+
+
 EARLY_SIGN_BLOCKS: tuple[Block, ...] = (
     ordering_rate_features,
     quote_turnaround_features,
@@ -327,5 +359,6 @@ EARLY_SIGN_BLOCKS: tuple[Block, ...] = (
     late_delivery_features,
     detractor_follow_up_features,
     usage_level_features,
+    warning_note_features,
 )
 """The blocks computing :data:`EARLY_SIGN_FEATURES`."""

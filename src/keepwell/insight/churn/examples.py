@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from keepwell.errors import Invalid
 from keepwell.insight.churn.definition import ChurnEvent, labels
+from keepwell.insight.churn.early_signs import REASON_DETAILS
 from keepwell.insight.churn.extra import EXTRA_FEATURES
 from keepwell.insight.features import FEATURES, KEYS
 
@@ -82,7 +83,8 @@ def training_cutoffs(
 
 
 def feature_frame(table: pa.Table) -> pd.DataFrame:
-    """The pipeline's Arrow table as a frame of floats keyed by account and cutoff."""
+    """The pipeline's Arrow table as a frame of floats keyed by account and cutoff: the
+    model's inputs, then the reasons' details (0 where missing)."""
     frame = table.to_pandas()
     out = frame[list(KEYS)].copy()
     out["account_id"] = out["account_id"].astype("int64")
@@ -90,6 +92,9 @@ def feature_frame(table: pa.Table) -> pd.DataFrame:
         column = pd.to_numeric(frame[name], errors="raise").astype("float64")
         fill = EXTRA_FEATURES[name].fill if name in EXTRA_FEATURES else None
         out[name] = column.fillna(fill) if fill is not None else column
+    for name in REASON_DETAILS:
+        if name in frame:
+            out[name] = pd.to_numeric(frame[name], errors="raise").astype("float64").fillna(0)
     return out
 
 

@@ -86,6 +86,7 @@ RISK_RISES_WITH: frozenset[str] = frozenset(
         "unanswered_detractors_180d",
         "late_share_vs_everyone_180d",
         "quote_turnaround_vs_usual",
+        "warning_notes_180d",
     }
 )
 """Features whose higher values can only raise the risk (a monotone constraint)."""

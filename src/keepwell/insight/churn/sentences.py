@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from keepwell.record.warning_signs import CUES
+from keepwell.record.warning_signs import in_words as warning_words
+
 Values = Mapping[str, float | None]
 Template = Callable[[Values], str | None]
 
@@ -206,6 +209,17 @@ def follow_up(v: Values) -> str | None:
     return f"{answers} in the last 6 months had no call, visit or e-mail within two weeks"
 
 
+def warning_notes(v: Values) -> str | None:
+    """Warning signs the account team wrote down, and of which kinds."""
+    count = _n(v, "warning_notes_180d")
+    if count < 1:
+        return None
+    times = "once" if count == 1 else "twice" if count == 2 else f"{round(count)} times"
+    text = f"the account team wrote down a warning sign {times} in the last 6 months"
+    kinds = [kind for kind in CUES if _n(v, f"warning_notes_180d_{kind}") >= 1]
+    return f"{text}: {warning_words(kinds)}" if kinds else text
+
+
 def contacts(v: Values) -> str | None:
     """Contacts who left the customer, or too few engaged ones."""
     left, engaged = _n(v, "contacts_left_180d"), _n(v, "engaged_contacts_180d")
@@ -382,6 +396,7 @@ GROUPS: tuple[ReasonGroup, ...] = (
         ordering_rate,
     ),
     ReasonGroup("follow_up", ("unanswered_detractors_180d",), follow_up),
+    ReasonGroup("warning_notes", ("warning_notes_180d",), warning_notes),
     ReasonGroup(
         "contacts", ("active_contacts", "contacts_left_180d", "engaged_contacts_180d"), contacts
     ),

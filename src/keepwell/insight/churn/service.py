@@ -36,6 +36,7 @@ from keepwell.insight.churn.backtest import (
 )
 from keepwell.insight.churn.bands import risk_bands
 from keepwell.insight.churn.definition import ChurnDefinition, churn_events, load_definition
+from keepwell.insight.churn.early_signs import REASON_DETAILS
 from keepwell.insight.churn.examples import (
     FEATURE_NAMES,
     ChurnDataError,
@@ -329,7 +330,9 @@ def _snapshot_run(
 def score_frame(model: ChurnModel, frame: pd.DataFrame) -> list[AccountScore]:
     """Scores and reasons of a time-based model for feature rows (one per account)."""
     x = frame[list(FEATURE_NAMES)].to_numpy(dtype=np.float64)
-    return _scores(model, frame["account_id"].astype("int64").tolist(), x, GROUPS)
+    details = frame[[name for name in REASON_DETAILS if name in frame]]
+    rows = details.to_dict(orient="records")
+    return _scores(model, frame["account_id"].astype("int64").tolist(), x, GROUPS, rows)
 
 
 def _scores(
@@ -337,8 +340,11 @@ def _scores(
     account_ids: list[int],
     x: np.ndarray,
     groups: tuple[ReasonGroup, ...],
+    details: list[dict[str, Any]] | None = None,
 ) -> list[AccountScore]:
-    """Probability, contributions and reasons of every row of ``x``."""
+    """Probability, contributions and reasons of every row of ``x``; ``details`` (per row)
+    are values only the reasons' sentences read (see
+    :data:`keepwell.insight.churn.early_signs.REASON_DETAILS`)."""
     if len(account_ids) == 0:
         return []
     probabilities = model.predict_proba(x)
@@ -350,7 +356,8 @@ def _scores(
             for name, value in zip(model.features, x[row], strict=True)
         }
         contributions = dict(zip(model.features, map(float, pushes[row]), strict=True))
-        reasons = explain(values, contributions, groups)
+        extra = details[row] if details else {}
+        reasons = explain({**values, **extra}, contributions, groups)
         scores.append(
             AccountScore(account_id, float(probabilities[row]), reasons, values, contributions)
         )

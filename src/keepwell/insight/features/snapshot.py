@@ -2,12 +2,14 @@
 
 Every table has an explicit Arrow schema (ids int64, dates date32, times timestamp[us]
 in naive UTC, amounts float64) so that DuckDB and Spark read identical types. Rows are
-streamed from the database in batches; free text and custom attributes are left out.
+streamed from the database in batches; free text and custom attributes are left out, but
+each interaction carries the kinds of warning sign its subject or text records
+(:mod:`keepwell.record.warning_signs`), space-separated, empty for none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from keepwell.record.models import (
     TelemetryEvent,
     Ticket,
 )
+from keepwell.record.warning_signs import note_warning_signs
 
 BATCH_ROWS = 50_000
 PLAN_REVIEWED = "plan.reviewed"
@@ -130,6 +133,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("kind", _TEXT),
         ("direction", _TEXT),
         ("occurred_at", _TIME),
+        ("warning_signs", _TEXT),
     ),
     "telemetry_events": _schema(
         ("id", _ID),
@@ -178,7 +182,8 @@ _TABLES: dict[str, Table] = {
 
 
 def _query(name: str) -> Select[Any]:
-    """The rows of table ``name``; ``problem_tickets`` only of candidate or owned problems
+    """The rows of table ``name`` (``interactions`` with their subject and text last, read
+    into their warning signs); ``problem_tickets`` only of candidate or owned problems
     (not dismissed or merged), as the latest detection run and people left them;
     ``plan_reviews`` every success-plan review the audit log recorded."""
     if name == "plan_reviews":
@@ -190,6 +195,9 @@ def _query(name: str) -> Select[Any]:
             .order_by(audit.c.id)
         )
     table = _TABLES[name]
+    if name == "interactions":
+        stored = [table.c[c] for c in SCHEMAS[name].names if c != "warning_signs"]
+        return select(*stored, table.c.subject, table.c.text).order_by(table.c.id)
     columns = [table.c[column] for column in SCHEMAS[name].names]
     if name != "problem_tickets":
         return select(*columns).order_by(table.c.id)
@@ -202,6 +210,12 @@ def _query(name: str) -> Select[Any]:
     )
 
 
+def _with_warning_signs(row: Sequence[Any]) -> tuple[Any, ...]:
+    """An interaction row with its subject and text replaced by its warning signs."""
+    *stored, subject, text = row
+    return (*stored, " ".join(note_warning_signs(subject, text)))
+
+
 def iter_batches(
     engine: Engine, name: str, batch_rows: int = BATCH_ROWS
 ) -> Iterator[pa.RecordBatch]:
@@ -210,7 +224,10 @@ def iter_batches(
     query = _query(name)
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(query)
-        for rows in result.partitions():
+        for partition in result.partitions():
+            rows: Sequence[Sequence[Any]] = partition
+            if name == "interactions":  # subject and text become the warning signs
+                rows = [_with_warning_signs(row) for row in partition]
             columns = list(zip(*rows, strict=True))
             yield pa.RecordBatch.from_arrays(
                 [

@@ -7,24 +7,21 @@ from datetime import timedelta
 from pydantic import Field
 
 from keepwell.insight.models import AccountScore, ScoreRun
+from keepwell.insight.risk import risk_bands
 from keepwell.insight.snapshots import latest_run
 from keepwell.playbooks.core import Context, Hit, Params, Signal
-
-FALLBACK_MIN_PROBABILITY = 0.5
-"""The threshold of a run without validated risk bands (too little history to judge)."""
 
 
 class RiskParams(Params):
     min_probability: float | None = Field(default=None, ge=0, le=1)
-    """None: the latest run's validated "at risk" band (``metrics["risk_bands"]["at_risk"]``)."""
+    """None: the latest run's "at risk" band, the one every list uses
+    (:func:`keepwell.insight.risk.risk_bands`)."""
 
 
 def at_risk_threshold(run: ScoreRun | None) -> float:
-    """The churn probability from which the run's backtest saw customers leave several times
-    as often as the base rate; :data:`FALLBACK_MIN_PROBABILITY` without validated bands."""
-    bands = (run.metrics or {}).get("risk_bands") if run is not None else None
-    value = bands.get("at_risk") if isinstance(bands, dict) else None
-    return float(value) if isinstance(value, int | float) else FALLBACK_MIN_PROBABILITY
+    """The churn probability from which the latest run calls an account at risk: the same
+    threshold as every list, badge and report."""
+    return risk_bands(run.metrics if run is not None else None).at_risk
 
 
 class ChurnRisk(Signal[RiskParams]):
@@ -33,7 +30,7 @@ class ChurnRisk(Signal[RiskParams]):
     name = "churn_risk"
     description = (
         "Churn risk at or above min_probability (default: the latest scoring run's "
-        "validated at-risk band)."
+        "at-risk band, as every list shows it)."
     )
     params = RiskParams
 
