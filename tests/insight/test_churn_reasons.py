@@ -121,11 +121,11 @@ def test_templates_turn_values_into_sentences() -> None:
          "2 unhappy NPS answers in the last 6 months had no call, visit or e-mail within "
          "two weeks"),
         ({"warning_notes_180d": 1.0},
-         "the account team wrote down a warning sign once in the last 6 months"),
+         "1 note by the account team in the last 6 months records a warning sign"),
         ({"warning_notes_180d": 3.0, "warning_notes_180d_competitor": 2.0,
           "warning_notes_180d_volumes": 0.0, "warning_notes_180d_deliveries": 1.0},
-         "the account team wrote down a warning sign 3 times in the last 6 months: a "
-         "competitor's offer and late deliveries"),
+         "3 notes by the account team in the last 6 months warn of a competitor's offer and "
+         "late deliveries"),
     ],
 )  # fmt: skip
 def test_each_template(values: dict[str, float], sentence: str) -> None:

@@ -61,6 +61,6 @@ def test_a_note_is_read_from_its_subject_and_text() -> None:
 def test_kinds_read_as_words() -> None:
     assert in_words(["competitor"]) == "a competitor's offer"
     assert in_words(["competitor", "deliveries", "leaving"]) == (
-        "a competitor's offer, late deliveries and talk of ending the business"
+        "a competitor's offer, late deliveries and the customer leaving"
     )
     assert set(KIND_WORDS) == {"competitor", "volumes", "deliveries", "discontent", "leaving"}

@@ -28,6 +28,7 @@ from tests.web.conftest import CSRF_FIELD, PARAM, make_settings
 
 from keepwell.auth.models import User
 from keepwell.db import make_engine, session_scope
+from keepwell.insight.churn.early_signs import REASON_DETAILS
 from keepwell.insight.churn.extra import EXTRA_FEATURES
 from keepwell.insight.features import FEATURES
 from keepwell.insight.models import AccountScore, ScoreRun
@@ -55,7 +56,8 @@ DETAILS = re.compile(r"<details\b.*?</details>", re.S)
 def raw_keys() -> list[str]:
     """Feature keys, signal keys, timeline event kinds and vocabulary codes (the ones that
     are not words)."""
-    keys = {*FEATURES, *EXTRA_FEATURES, *registry().signals, *TIMELINE_KINDS, *WORDS}
+    keys = {*FEATURES, *EXTRA_FEATURES, *REASON_DETAILS, *registry().signals, *TIMELINE_KINDS}
+    keys |= set(WORDS)
     return sorted((k for k in keys if "_" in k or "." in k), key=len, reverse=True)
 
 

@@ -97,7 +97,7 @@ KIND_WORDS: dict[str, str] = {
     "volumes": "falling volumes",
     "deliveries": "late deliveries",
     "discontent": "complaints",
-    "leaving": "talk of ending the business",
+    "leaving": "the customer leaving",
 }
 """How a reason names each kind."""
 

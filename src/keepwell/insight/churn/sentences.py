@@ -210,14 +210,15 @@ def follow_up(v: Values) -> str | None:
 
 
 def warning_notes(v: Values) -> str | None:
-    """Warning signs the account team wrote down, and of which kinds."""
+    """Notes by the account team that warn of something, and of what."""
     count = _n(v, "warning_notes_180d")
     if count < 1:
         return None
-    times = "once" if count == 1 else "twice" if count == 2 else f"{round(count)} times"
-    text = f"the account team wrote down a warning sign {times} in the last 6 months"
+    notes = f"{_plural(count, 'note')} by the account team in the last 6 months"
     kinds = [kind for kind in CUES if _n(v, f"warning_notes_180d_{kind}") >= 1]
-    return f"{text}: {warning_words(kinds)}" if kinds else text
+    if not kinds:
+        return f"{notes} {'records' if round(count) == 1 else 'record'} a warning sign"
+    return f"{notes} {'warns' if round(count) == 1 else 'warn'} of {warning_words(kinds)}"
 
 
 def contacts(v: Values) -> str | None:
