@@ -157,3 +157,22 @@ def test_the_account_page_sentence_uses_the_bands_its_badge_uses(engine: Engine)
     assert risk is not None and risk["level"] == risk_level(0.06, metrics) == "low"
     assert risk["risk_bands"]["at_risk"] == risk_bands_of(metrics).at_risk > 0.06
     assert disagreement(risk, risk["risk_bands"]) is None
+
+
+def test_the_meaning_of_at_risk_reads_what_the_test_measured() -> None:
+    y = np.zeros(1000, dtype=np.int64)
+    y[:40] = 1  # the riskiest 40 all left: a base rate of 4 %
+    p = np.concatenate([np.full(40, 0.5), np.full(960, 0.02)])
+    measured = risk_bands_of({"risk_bands": risk_bands(y, p)})
+    assert measured.measured == 25.0
+    assert measured.meaning == (
+        '"At risk" means a risk of leaving of 12% or more: in the model\'s test on past '
+        "customers, those at this risk or more left 25 times as often as the usual 4%"
+    )
+    stored = risk_bands_of({"risk_bands": {"at_risk": 0.12, "watch": 0.06, "base_rate": 0.04}})
+    assert stored.measured is None and "left at least 3 times as often" in stored.meaning
+    unconfirmed = risk_bands_of({"risk_bands": {**risk_bands(y, p), "validated": False}})
+    assert unconfirmed.meaning == (
+        '"At risk" means a risk of leaving of 12% or more, 3 times the usual rate of 4%'
+    )
+    assert risk_bands_of(None).meaning == '"At risk" means a risk of leaving of 15% or more'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable
@@ -128,7 +129,8 @@ def test_validated_bands_say_what_the_test_showed(
         assert run is not None
         bands = {"at_risk": 0.05, "watch": 0.03, "base_rate": 0.04}
         run.metrics = {**run.metrics, "risk_bands": bands}
-    flat = " ".join(re.sub(r"<[^>]+>", " ", browser("leader").get("/at-risk").text).split())
+    page = html.unescape(re.sub(r"<[^>]+>", " ", browser("leader").get("/at-risk").text))
+    flat = " ".join(page.split())
     assert (
         "a risk of leaving of 5% or more: in the model's test on past customers, those at "
         "this risk or more left at least 3 times as often as the usual 4%"

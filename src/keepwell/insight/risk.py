@@ -50,12 +50,31 @@ class RiskBands:
     """``validated``: the backtest's at-risk accounts left at least :attr:`times` as often
     as usual; ``base_rate``: multiples of the base rate the backtest did not confirm (or a
     run without stored bands); ``fixed``: no base rate known."""
+    measured: float | None = None
+    """How many times as often as usual the backtest's at-risk accounts really left."""
 
     @property
     def times(self) -> float:
         """How many times the usual churn rate "at risk" stands for (both ways of setting
         the bands use the same factor)."""
         return AT_RISK_FACTOR
+
+    @property
+    def meaning(self) -> str:
+        """What "at risk" means, in one sentence (without its full stop), for every page."""
+        text = f'"At risk" means a risk of leaving of {self.at_risk:.0%} or more'
+        usual = f" {self.base_rate:.0%}" if self.base_rate else ""
+        if self.source == "validated":
+            found = self.measured is not None and self.measured >= self.times
+            how = f"{self.measured:.0f}" if found else f"at least {self.times:.0f}"
+            return (
+                f"{text}: in the model's test on past customers, those at this risk or more "
+                f"left {how} times as often as the usual{usual}"
+            )
+        if self.base_rate:
+            times = self.at_risk / self.base_rate
+            return f"{text}, {times:.0f} times the usual rate of {self.base_rate:.0%}"
+        return text
 
     def level(self, probability: float | None) -> RiskLevel:
         """``at_risk``, ``watch`` or ``low`` (an unscored account is low)."""
@@ -75,15 +94,23 @@ def risk_bands(run_metrics: Mapping[str, Any] | None) -> RiskBands:
         if at_risk is not None and watch is not None:
             held = stored.get("validated", True) is True
             base = _number(stored.get("base_rate"))
-            return RiskBands(
-                at_risk, min(watch, at_risk), base, "validated" if held else "base_rate"
-            )
+            source: Literal["validated", "base_rate"] = "validated" if held else "base_rate"
+            return RiskBands(at_risk, min(watch, at_risk), base, source, _measured(stored))
     base = base_rate(metrics)
     if base is None:
         rate = FALLBACK_BASE_RATE
         return RiskBands(AT_RISK_FACTOR * rate, WATCH_FACTOR * rate, None, "fixed")
     at_risk = min(AT_RISK_FACTOR * base, MAX_AT_RISK)
     return RiskBands(at_risk, min(WATCH_FACTOR * base, at_risk), base, "base_rate")
+
+
+def _measured(stored: Mapping[str, Any]) -> float | None:
+    """The at-risk band's backtest churn rate in multiples of the base rate, if stored."""
+    bands = stored.get("bands")
+    first = bands[0] if isinstance(bands, list) and bands else None
+    if isinstance(first, Mapping) and first.get("band") == "at_risk":
+        return _number(first.get("times_base_rate"))
+    return None
 
 
 def risk_level(probability: float | None, run_metrics: Mapping[str, Any] | None) -> RiskLevel:
