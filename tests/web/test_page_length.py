@@ -68,3 +68,29 @@ def test_no_page_of_the_menu_runs_past_its_budget(
     too_long = [(w, p, h) for w, p, h in heights if h > BUDGET[w]]
     assert not too_long, f"pages past their budget (width, page, height): {too_long}"
     assert len(heights) == 2 * len(paths) > 30
+
+
+def test_the_accounts_at_risk_read_as_cards_on_a_phone(
+    chromium: Browser,  # noqa: F811
+    demo_site: str,
+    served_demo: ServedDemo,
+) -> None:
+    """A leader's first page on a phone: every account's owner, reason and next step is on
+    screen without scrolling sideways, each named ("Owner: …", "Next step: …")."""
+    leader = next(s["email"] for s in served_demo.summary["sign_ins"] if s["role"] == "leader")
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{demo_site}/login")
+    page.fill("#email", leader)
+    page.fill("#password", served_demo.summary["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"{demo_site}/at-risk")
+    cells = page.locator(".risk-list tbody td")
+    assert cells.count() > 20
+    rights = cells.evaluate_all("cells => cells.map(c => c.getBoundingClientRect().right)")
+    assert max(rights) <= 390, "a cell of the at-risk list lies off the phone's screen"
+    label = page.locator(".risk-list td[data-label='Next step']").first
+    before = label.evaluate("c => getComputedStyle(c, '::before').content")
+    assert before == '"Next step: "'
+    context.close()
