@@ -172,7 +172,13 @@ EARLY_SIGN_FEATURES: dict[str, Feature] = {
 }
 """The early-sign features by name, described like the registry's."""
 
-REASON_DETAILS: tuple[str, ...] = tuple(f"{WARNING_NOTES}_{kind}" for kind in CUES)
+
+def warning_kind_column(kind: str) -> str:
+    """The column counting the warning notes of one kind (``warning_notes_180d_competitor``)."""
+    return f"{WARNING_NOTES}_{kind}"
+
+
+REASON_DETAILS: tuple[str, ...] = tuple(warning_kind_column(kind) for kind in CUES)
 """Columns the blocks compute for the reasons' sentences but the models do not learn
 from: the warning notes of each kind (``warning_notes_180d_competitor``), so a reason
 can say what the team wrote down while the models weigh one count."""
@@ -343,11 +349,11 @@ def warning_note_features(frame: Frame) -> ir.Table:
     touches = frame.table("interactions")
     touches = touches.mutate(signs=touches.warning_signs.fill_null(""))
     h = frame.history(touches.filter(touches.signs != ""), "occurred_at", WARNING_NOTE_DAYS)
-    kinds = {f"{WARNING_NOTES}_{kind}": h.ago.count(where=h.signs.contains(kind)) for kind in CUES}
+    kinds = {warning_kind_column(k): h.ago.count(where=h.signs.contains(k)) for k in CUES}
     agg = keyed(h, notes=h.ago.count(), **kinds)
     return agg.select(
         *KEYS,
-        warning_notes_180d=agg.notes.cast("int64"),
+        **{WARNING_NOTES: agg.notes.cast("int64")},
         **{name: agg[name].cast("int64") for name in kinds},
     )
 

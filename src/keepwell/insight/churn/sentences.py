@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from keepwell.insight.churn.early_signs import WARNING_NOTES, warning_kind_column
 from keepwell.record.warning_signs import CUES
 from keepwell.record.warning_signs import in_words as warning_words
 
@@ -211,11 +212,11 @@ def follow_up(v: Values) -> str | None:
 
 def warning_notes(v: Values) -> str | None:
     """Notes by the account team that warn of something, and of what."""
-    count = _n(v, "warning_notes_180d")
+    count = _n(v, WARNING_NOTES)
     if count < 1:
         return None
     notes = f"{_plural(count, 'note')} by the account team in the last 6 months"
-    kinds = [kind for kind in CUES if _n(v, f"warning_notes_180d_{kind}") >= 1]
+    kinds = [kind for kind in CUES if _n(v, warning_kind_column(kind)) >= 1]
     if not kinds:
         return f"{notes} {'records' if round(count) == 1 else 'record'} a warning sign"
     return f"{notes} {'warns' if round(count) == 1 else 'warn'} of {warning_words(kinds)}"
@@ -397,7 +398,7 @@ GROUPS: tuple[ReasonGroup, ...] = (
         ordering_rate,
     ),
     ReasonGroup("follow_up", ("unanswered_detractors_180d",), follow_up),
-    ReasonGroup("warning_notes", ("warning_notes_180d",), warning_notes),
+    ReasonGroup("warning_notes", (WARNING_NOTES,), warning_notes),
     ReasonGroup(
         "contacts", ("active_contacts", "contacts_left_180d", "engaged_contacts_180d"), contacts
     ),
